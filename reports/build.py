@@ -1,0 +1,60 @@
+"""Diagnose one client: probe payload + request headers -> :class:`Report` (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from diagnostics.findings import collect_findings
+from diagnostics.useragent import detect_environment
+from diagnostics.validate import ProbePayload
+from matrix.rules import Policy, evaluate_policy
+
+from .model import Report, new_code
+
+#: Request headers kept with a report: the ones diagnosis reads, nothing else.
+KEPT_HEADERS = ("user-agent", "accept-language")
+MAX_HEADER_CHARS = 1000
+
+
+def diagnostic_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """The subset of request headers diagnosis uses (User-Agent, Accept-Language, Sec-CH-UA-*),
+    lower-cased and each cut to a bounded length."""
+    kept = {}
+    for name, value in headers.items():
+        lname = name.lower()
+        if lname in KEPT_HEADERS or lname.startswith("sec-ch-ua"):
+            kept[lname] = str(value)[:MAX_HEADER_CHARS]
+    return kept
+
+
+def build_report(
+    payload: ProbePayload,
+    headers: Mapping[str, str],
+    policy: Policy,
+    lang: str,
+    now: datetime | None = None,
+) -> Report:
+    """Diagnose the client that sent ``payload`` with ``headers`` and return a new Report.
+
+    The User-Agent header is the primary signal (it is what the server sees); the probe's
+    ``userAgent`` stands in when the header is missing.
+    """
+    kept = diagnostic_headers(headers)
+    ua = kept.get("user-agent") or str(payload.data.get("userAgent") or "")
+    env = detect_environment(ua, kept, payload.data)
+    findings = collect_findings(env, payload.data)
+    verdict = evaluate_policy(policy, env)
+    probe = {k: v for k, v in payload.data.items() if k != "context"}
+    return Report(
+        code=new_code(),
+        created_at=now or datetime.now(UTC),
+        lang=lang,
+        source=payload.source,
+        environment=env,
+        findings=tuple(findings),
+        verdict=verdict,
+        probe=probe,
+        context=dict(payload.context),
+        headers=kept,
+    )

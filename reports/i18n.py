@@ -1,0 +1,61 @@
+"""Labels of the report views in Ukrainian and English."""
+
+from __future__ import annotations
+
+from diagnostics.models import Text
+
+LABELS: dict[str, Text] = {
+    "title": Text("Звіт про браузер", "Browser report"),
+    "code": Text("Код звіту", "Report code"),
+    "created": Text("Створено", "Created"),
+    "browser": Text("Браузер", "Browser"),
+    "engine": Text("Рушій", "Engine"),
+    "os": Text("Операційна система", "Operating system"),
+    "device": Text("Пристрій", "Device"),
+    "verdict": Text("Висновок", "Verdict"),
+    "findings": Text("Виявлені проблеми", "Problems found"),
+    "no_findings": Text("Проблем не виявлено.", "No problems found."),
+    "remedy": Text("Що зробити", "What to do"),
+    "reasons": Text("Причини", "Reasons"),
+    "user_agent": Text("User-Agent", "User-Agent"),
+    "screen": Text("Екран", "Screen"),
+    "languages": Text("Мови", "Languages"),
+    "time_zone": Text("Часовий пояс", "Time zone"),
+    "cookies": Text("Cookies", "Cookies"),
+    "in_app": Text("Вбудований браузер застосунку", "In-app browser"),
+    "context": Text("Опис проблеми", "Problem description"),
+    "yes": Text("так", "yes"),
+    "no": Text("ні", "no"),
+    "unknown": Text("невідомо", "unknown"),
+    "at_least": Text("щонайменше", "at least"),
+    "status_supported": Text("Підтримується", "Supported"),
+    "status_limited": Text("Працює з обмеженнями", "Limited support"),
+    "status_unsupported": Text("Не підтримується", "Not supported"),
+    "status_unknown": Text("Невідомий браузер", "Unknown browser"),
+    "device_desktop": Text("комп'ютер", "desktop"),
+    "device_mobile": Text("смартфон", "mobile phone"),
+    "device_tablet": Text("планшет", "tablet"),
+    "device_tv": Text("телевізор", "TV"),
+    "device_bot": Text("бот", "bot"),
+    "device_unknown": Text("невідомий", "unknown"),
+    "ctx_service": Text("Сервіс (сайт чи застосунок)", "Service (site or app)"),
+    "ctx_page": Text("Сторінка чи екран", "Page or screen"),
+    "ctx_action": Text("Дія", "Action"),
+    "ctx_error_text": Text("Текст помилки", "Error text"),
+    "ctx_login": Text("Логін (e-mail або телефон)", "Login (e-mail or phone)"),
+    "ctx_account": Text("Особовий рахунок (або ЄДРПОУ і номер договору)",
+                        "Personal account (or EDRPOU and contract number)"),
+    "ctx_company": Text("Компанія (оператор ГРМ або постачальник)",
+                        "Company (gas distribution operator or supplier)"),
+    "ctx_meter": Text("Номер лічильника газу", "Gas meter number"),
+    "ctx_app_version": Text("Версія застосунку", "App version"),
+}
+
+CONTEXT_KEYS: tuple[str, ...] = (
+    "service", "page", "action", "error_text", "login", "account", "company", "meter", "app_version",
+)
+
+
+def label(key: str, lang: str) -> str:
+    """The label ``key`` in ``lang``; raises KeyError for an unknown key (a bug, not input)."""
+    return LABELS[key].get(lang)

@@ -1,0 +1,76 @@
+"""The report model and its short code.
+
+The code is 8 characters of Crockford base32 (no I, L, O, U), shown as ``XXXX-XXXX``: easy to read
+out on the phone, 40 bits, so not guessable enough to be a key. The private view needs a separate
+token of 192 bits.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from diagnostics.models import Environment, Finding
+from matrix.rules import Verdict
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
+
+
+def new_code() -> str:
+    """Return a fresh random 8-character Crockford base32 code (undashed)."""
+    return "".join(secrets.choice(CROCKFORD) for _ in range(8))
+
+
+def new_token() -> str:
+    """Return a fresh secret token for the private view (192 bits, URL-safe)."""
+    return secrets.token_urlsafe(24)
+
+
+def format_code(code: str) -> str:
+    """``ABCD2345`` -> ``ABCD-2345``."""
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalize_code(text: str) -> str | None:
+    """Read a code as a person typed it: any case, with or without the dash or spaces, with
+    O for 0 and I/L for 1. Return the canonical undashed code, or None when it cannot be one."""
+    cleaned = "".join(ch for ch in text.upper() if ch not in "- \t").translate(_CONFUSABLE)
+    if len(cleaned) != 8 or any(ch not in CROCKFORD for ch in cleaned):
+        return None
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """One diagnostics report, as stored and as shown."""
+
+    code: str
+    created_at: datetime
+    lang: str
+    source: str
+    environment: Environment
+    findings: tuple[Finding, ...]
+    verdict: Verdict
+    probe: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def display_code(self) -> str:
+        return format_code(self.code)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report's JSON shape (``GET /api/v1/reports/<code>``, the .json download)."""
+        return {
+            "code": self.display_code,
+            "created_at": self.created_at.isoformat(),
+            "lang": self.lang,
+            "source": self.source,
+            "environment": self.environment.to_dict(),
+            "verdict": self.verdict.to_dict(),
+            "findings": [f.to_dict() for f in self.findings],
+            "probe": self.probe,
+        }

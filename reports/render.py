@@ -1,0 +1,47 @@
+"""Render a :class:`~reports.model.Report` with Jinja2 (autoescape always on)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from .i18n import LABELS, label
+from .model import Report
+
+
+@cache
+def jinja_env() -> Environment:
+    """The Jinja2 environment of the report templates (HTML autoescaped, text not)."""
+    env = Environment(
+        loader=PackageLoader("reports", "templates"),
+        autoescape=select_autoescape(["html"], default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["label"] = label
+    return env
+
+
+def _context(report: Report, lang: str) -> dict[str, object]:
+    return {"r": report, "lang": lang, "L": {k: v.get(lang) for k, v in LABELS.items()}}
+
+
+def render_html(report: Report, lang: str | None = None) -> str:
+    """The report as an HTML fragment (embedded in the page layouts of webapp/)."""
+    return jinja_env().get_template("report.html").render(**_context(report, lang or report.lang))
+
+
+def render_text(report: Report, lang: str | None = None, include_context: bool = True) -> str:
+    """The report as plain text, laid out as the support desk asks for an e-mail."""
+    return jinja_env().get_template("report.txt").render(
+        include_context=include_context, **_context(report, lang or report.lang)
+    )
+
+
+def render_json(report: Report) -> str:
+    """The report as indented JSON."""
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)

@@ -1,0 +1,105 @@
+"""The collector API: 201 with code and private URL, and every error answer in one JSON shape."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask.testing import FlaskClient
+
+from tests.conftest import CHROME_WIN
+
+CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
+
+
+def post(client: FlaskClient, payload: object, **headers: str):  # type: ignore[no-untyped-def]
+    return client.post("/api/v1/reports", json=payload, headers={"User-Agent": CHROME_WIN, **headers})
+
+
+def test_create_report_answers_201_with_code_token_and_verdict(client: FlaskClient) -> None:
+    response = post(client, {"lang": "en", "cookieEnabled": True})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert CODE.match(body["code"])
+    match = re.fullmatch(r"/r/(.{9})\?t=([A-Za-z0-9_-]+)", body["view_url"])
+    assert match and match.group(1) == body["code"]
+    assert len(match.group(2)) * 6 >= 128  # token of at least 128 bits
+    assert match.group(2).upper() != body["code"].replace("-", "")
+    assert body["verdict"]["status"] == "supported"
+    assert body["environment"]["browser"] == {"family": "Chrome", "version": "131.0.0", "major": 131}
+
+
+def test_client_hints_headers_are_merged(client: FlaskClient) -> None:
+    body = post(
+        client, {},
+        **{"Sec-CH-UA-Platform": '"Windows"', "Sec-CH-UA-Platform-Version": '"15.0.0"'},
+    ).get_json()
+    assert body["environment"]["os"]["major"] == 11
+    assert body["environment"]["sources"]["os"] == "hints-header"
+
+
+def test_codes_are_unique(client: FlaskClient) -> None:
+    codes = {post(client, {}).get_json()["code"] for _ in range(30)}
+    assert len(codes) == 30
+
+
+def test_json_view_needs_the_token(client: FlaskClient) -> None:
+    body = post(client, {"lang": "uk"}).get_json()
+    code, token = body["view_url"].split("/r/")[1].split("?t=")
+    ok = client.get(f"/api/v1/reports/{code}?t={token}")
+    assert ok.status_code == 200 and ok.get_json()["code"] == body["code"]
+    assert ok.headers["Cache-Control"] == "no-store"
+    wrong = client.get(f"/api/v1/reports/{code}?t=x{token}")
+    absent = client.get(f"/api/v1/reports/ZZZZ-ZZZZ?t={token}")
+    assert wrong.status_code == absent.status_code == 404
+    assert wrong.get_json() == absent.get_json()  # nothing tells a wrong token from no report
+
+
+@pytest.mark.parametrize(
+    "kwargs,status,code,field",
+    [
+        ({"data": "{not json", "content_type": "application/json"}, 400, "malformed_json", "$"),
+        ({"data": "[1, 2]", "content_type": "application/json"}, 400, "not_an_object", "$"),
+        ({"data": "lang=uk", "content_type": "text/plain"}, 415, "unsupported_media_type", "$"),
+        ({"data": "{}", "content_type": "application/x-www-form-urlencoded"}, 415,
+         "unsupported_media_type", "$"),
+        ({"data": '{"a": "' + "x" * 70000 + '"}', "content_type": "application/json"}, 413,
+         "body_too_large", "$"),
+        ({"json": {"screen": {"width": "wide"}}}, 400, "schema_type", "$.screen.width"),
+        ({"json": {"lang": "de"}}, 400, "schema_enum", "$.lang"),
+        ({"json": {"tracking_id": 1}}, 400, "schema_additionalProperties", "$.tracking_id"),
+        ({"json": {"languages": ["x"] * 50}}, 400, "schema_maxItems", "$.languages"),
+        ({"json": {"userAgent": "x" * 3000}}, 400, "schema_maxLength", "$.userAgent"),
+        ({"json": {"userAgentData": {"brands": [{"brand": "A"}]}}}, 400, "schema_required",
+         "$.userAgentData.brands[0]"),
+    ],
+    ids=["malformed", "array", "text-plain", "form", "too-large", "wrong-type", "bad-enum",
+         "unknown-field", "too-many-items", "too-long", "missing-required"],
+)
+def test_error_answers_name_code_and_field(
+    client: FlaskClient, kwargs: dict[str, object], status: int, code: str, field: str
+) -> None:
+    response = client.post("/api/v1/reports", **kwargs)  # type: ignore[arg-type]
+    assert response.status_code == status
+    error = response.get_json()["error"]
+    assert error["code"] == code
+    assert error["field"] == field
+    assert error["message"]
+
+
+def test_hostile_user_agent_is_stored_and_escaped(client: FlaskClient) -> None:
+    hostile = "Mozilla/5.0 <script>alert(1)</script><img src=x onerror=alert(2)>"
+    body = client.post("/api/v1/reports", json={}, headers={"User-Agent": hostile}).get_json()
+    assert body["verdict"]["status"] == "unknown"
+    page = client.get(body["view_url"])
+    assert page.status_code == 200
+    assert b"<script>alert(1)" not in page.data and b"<img src=x" not in page.data
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.data
+    assert hostile in body["text"]  # the plain text shows it literally
+
+
+def test_unknown_browser_gets_polite_unknown(client: FlaskClient) -> None:
+    body = client.post("/api/v1/reports", json={}, headers={"User-Agent": "NotABrowser/1.0"})
+    verdict = body.get_json()["verdict"]
+    assert verdict["status"] == "unknown"
+    assert "could not recognise" in verdict["message"]["en"]

@@ -1,0 +1,60 @@
+"""The collector API: ``POST /api/v1/reports`` and the token-protected JSON view."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, request
+
+from diagnostics.validate import validate_payload
+from reports.model import normalize_code
+
+from .errors import ApiError
+from .services import create_report, created_answer, store
+
+bp = Blueprint("collector", __name__)
+
+
+def _json_body() -> Any:
+    if request.mimetype != "application/json":
+        raise ApiError(415, "unsupported_media_type",
+                       "send the report as JSON (Content-Type: application/json)", "$")
+    raw = request.get_data(cache=False)  # raises 413 over MAX_CONTENT_LENGTH
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}", "$") from exc
+
+
+@bp.post("/api/v1/reports")
+def create() -> tuple[Response, int]:
+    """Validate a probe payload, diagnose, store, answer 201 with the code and private URL."""
+    payload = validate_payload(_json_body())
+    lang = payload.lang or g.lang
+    report, token = create_report(payload, request.headers, lang)
+    answer = created_answer(report, token, lang)
+    response = jsonify(answer)
+    response.headers["Location"] = answer["view_url"]
+    response.headers["Cache-Control"] = "no-store"
+    return response, 201
+
+
+@bp.get("/api/v1/reports/<code>")
+def show(code: str) -> Response:
+    """The report as JSON, for the holder of its private token only."""
+    canonical = normalize_code(code)
+    report = store().get_with_token(canonical, request.args.get("t", "")) if canonical else None
+    if report is None:
+        raise ApiError(404, "not_found", "no such report, or the token is wrong")
+    response = jsonify(report.to_dict())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/api/v1/build")
+def build() -> Response:
+    """The server's current front-end build id; the probe compares it with the page's."""
+    response = jsonify({"build": current_app.config["BUILD_ID"]})
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,62 @@
+"""Public pages: the check page, the probe script and the user's private report view."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request
+from markupsafe import Markup
+
+from diagnostics.validate import ProbePayload
+from probes import probe_source
+from reports.model import normalize_code
+from reports.render import render_html, render_text
+
+from .i18n import negotiate_lang
+from .services import create_report, store, view_url
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+def index() -> Response:
+    return redirect("/check" + (f"?lang={request.args['lang']}" if "lang" in request.args else ""))
+
+
+@bp.get("/check")
+def check() -> str:
+    """The check page: runs the probe on load and shows the report."""
+    return render_template("check.html", build_id=current_app.config["BUILD_ID"])
+
+
+@bp.post("/check/noscript")
+def check_noscript() -> Response:
+    """With JavaScript off: a report from the request headers alone."""
+    payload = ProbePayload(data={"source": "noscript"}, source="noscript")
+    report, token = create_report(payload, request.headers, negotiate_lang())
+    return redirect(view_url(report, token) + f"&lang={report.lang}", code=303)
+
+
+@bp.get("/probe.js")
+def probe_js() -> Response:
+    response = Response(probe_source(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/r/<code>")
+def report_view(code: str) -> Response:
+    """The user's private report page; 404 alike for a wrong code or a wrong token."""
+    canonical = normalize_code(code)
+    report = store().get_with_token(canonical, request.args.get("t", "")) if canonical else None
+    if report is None:
+        abort(404)
+    lang = request.args.get("lang") if request.args.get("lang") in ("uk", "en") else report.lang
+    g.lang = lang
+    html = render_template(
+        "report_page.html",
+        report=report,
+        report_html=Markup(render_html(report, lang)),  # autoescaped by reports/
+        report_text=render_text(report, lang),
+    )
+    response = Response(html)
+    response.headers["Cache-Control"] = "no-store"
+    return response

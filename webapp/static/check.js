@@ -1,0 +1,69 @@
+/* The check page: runs the probe on load and shows the report. ES5, no dependencies. */
+(function (window, document) {
+  "use strict";
+  var root = document.getElementById("check");
+  if (!root || !window.BrowserCheck) { return; }
+  var $ = function (id) { return document.getElementById(id); };
+  var msg = function (name) { return root.getAttribute("data-msg-" + name) || ""; };
+  var progress = $("progress");
+  var lang = root.getAttribute("data-lang");
+  var spans = progress.getElementsByTagName("span");
+  if (spans.length) { spans[0].hidden = false; }
+
+  function setProgress(text) {
+    while (progress.firstChild) { progress.removeChild(progress.firstChild); }
+    progress.appendChild(document.createTextNode(text));
+  }
+
+  function text(id, value) { $(id).textContent = value === null || value === undefined ? "" : String(value); }
+
+  function blobLink(id, content, type, name) {
+    var link = $(id);
+    try {
+      link.href = window.URL.createObjectURL(new window.Blob([content], { type: type }));
+    } catch (e) {
+      link.href = "data:" + type + "," + encodeURIComponent(content);
+    }
+    link.setAttribute("download", name);
+  }
+
+  function show(data) {
+    var env = data.environment, dev = env.device;
+    text("r-status", data.display.status + ".");
+    text("r-message", data.display.message);
+    text("r-browser", env.browser.family + (env.browser.version ? " " + env.browser.version : ""));
+    text("r-os", env.os.family + (env.os.version ? " " + env.os.version : ""));
+    text("r-device", dev.type + (dev.brand || dev.model ? " (" + [dev.brand, dev.model].join(" ").replace(/^ | $/g, "") + ")" : ""));
+    text("r-code", data.code);
+    text("r-text", data.text);
+    blobLink("download-txt", data.text, "text/plain;charset=utf-8", "browsercheck-" + data.code + ".txt");
+    blobLink("download-json", JSON.stringify(data.report, null, 2), "application/json", "browsercheck-" + data.code + ".json");
+    $("email").href = "mailto:" + encodeURIComponent(data.email.to) + "?subject=" +
+      encodeURIComponent(data.email.subject) + "&body=" + encodeURIComponent(data.email.body);
+    $("private-link").href = data.view_url + "&lang=" + lang;
+    root.setAttribute("data-status", data.verdict.status);
+    $("result").hidden = false;
+    setProgress(msg("done"));
+  }
+
+  $("copy").onclick = function () {
+    var done = function () { setProgress(msg("copied")); };
+    var fallback = function () {
+      try { $("r-text").select(); if (document.execCommand("copy")) { done(); return; } } catch (e) {}
+      setProgress(msg("copy-failed"));
+    };
+    try {
+      if (window.navigator.clipboard && window.navigator.clipboard.writeText) {
+        window.navigator.clipboard.writeText($("r-text").value).then(done, fallback);
+        return;
+      }
+    } catch (e) {}
+    fallback();
+  };
+
+  setProgress(msg("sending"));
+  window.BrowserCheck.run({ lang: lang, endpoint: root.getAttribute("data-endpoint") }, function (error, data) {
+    if (error || !data) { setProgress(msg("failed")); root.setAttribute("data-status", "error"); return; }
+    show(data);
+  });
+}(window, document));
