@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .models import Environment, Finding, Text
+from .remedies import allow_cookies, clear_site_data, enable_javascript, private_mode_name
 
 Check = Callable[[Environment, Mapping[str, Any]], Finding | None]
 
@@ -17,28 +18,82 @@ def _check(func: Check) -> Check:
     return func
 
 
+def _then(first: Text, second: Text) -> Text:
+    """Two remedies in a row, in both languages."""
+    return Text(f"{first.uk} {second.uk}", f"{first.en} {second.en}")
+
+
+#: Network conditions that make the portal feel broken (Network Information API terms).
+SLOW_EFFECTIVE_TYPES = ("slow-2g", "2g")
+SLOW_RTT_MS = 1000
+#: Browser storage that the portal needs and the probe really tests (a write, an open).
+_STORAGE_KINDS = ("localStorage", "sessionStorage", "indexedDB")
+
+
 @_check
 def _cookies_disabled(env: Environment, data: Mapping[str, Any]) -> Finding | None:
-    if data.get("cookieEnabled") is False:
+    storage = data.get("storage") or {}
+    if data.get("cookieEnabled") is False or storage.get("cookies") is False:
         return Finding(
             "cookies_disabled",
             "error",
-            Text("Cookies вимкнено", "Cookies are disabled"),
-            Text(
-                "Увімкніть cookies для цього сайту в налаштуваннях браузера: без них вхід до "
-                "особистого кабінету не працює.",
-                "Allow cookies for this site in your browser settings: signing in to your "
-                "cabinet needs them.",
+            Text("Cookies вимкнено або заблоковано", "Cookies are disabled or blocked"),
+            _then(
+                Text(
+                    "Без cookies вхід до особистого кабінету не працює.",
+                    "Signing in to your cabinet needs cookies.",
+                ),
+                allow_cookies(env),
             ),
         )
     return None
 
 
+def _private_mode_signs(data: Mapping[str, Any]) -> list[str]:
+    """Restrictions typical of private windows, while cookies still work (not a blocking
+    setting): storage APIs that exist but refuse to work."""
+    storage = data.get("storage") or {}
+    cache = data.get("cache") or {}
+    if storage.get("cookies") is False or data.get("cookieEnabled") is False:
+        return []
+    signs = []
+    if cache.get("storageError") in ("SecurityError", "InvalidStateError"):
+        signs.append("Cache Storage")  # Firefox private windows refuse Cache Storage
+    if storage.get("indexedDB") is False and storage.get("localStorage") is True:
+        signs.append("IndexedDB")  # older Firefox private windows refuse IndexedDB
+    if storage.get("localStorage") is False and storage.get("sessionStorage") is True:
+        signs.append("localStorage")  # older Safari private windows: quota 0
+    return signs
+
+
+@_check
+def _private_mode(env: Environment, data: Mapping[str, Any]) -> Finding | None:
+    signs = _private_mode_signs(data)
+    if not signs:
+        return None
+    name = private_mode_name(env)
+    listed = ", ".join(signs)
+    return Finding(
+        "private_mode",
+        "warning",
+        Text(
+            f"Схоже на приватний режим: браузер обмежує сховище сайту ({listed})",
+            f"Looks like private browsing: the browser restricts site storage ({listed})",
+        ),
+        Text(
+            f"Відкрийте сайт у звичайному вікні, а не в режимі «{name.uk}»: приватні вікна "
+            "обмежують сховище й забувають вхід.",
+            f"Open the site in a normal window instead of {name.en}: private windows restrict "
+            "storage and forget your sign-in.",
+        ),
+    )
+
+
 @_check
 def _storage_blocked(env: Environment, data: Mapping[str, Any]) -> Finding | None:
     storage = data.get("storage") or {}
-    blocked = [name for name in ("localStorage", "sessionStorage") if storage.get(name) is False]
-    if blocked:
+    blocked = [name for name in _STORAGE_KINDS if storage.get(name) is False]
+    if blocked and not _private_mode_signs(data):
         return Finding(
             "storage_blocked",
             "warning",
@@ -46,11 +101,12 @@ def _storage_blocked(env: Environment, data: Mapping[str, Any]) -> Finding | Non
                 "Сховище сайту заблоковано (" + ", ".join(blocked) + ")",
                 "Site storage is blocked (" + ", ".join(blocked) + ")",
             ),
-            Text(
-                "Вийдіть з приватного режиму або дозвольте сайту зберігати дані в налаштуваннях "
-                "браузера.",
-                "Leave private browsing, or allow this site to store data in your browser "
-                "settings.",
+            _then(
+                Text(
+                    "Дозвольте сайту зберігати дані (це той самий дозвіл, що й для cookies).",
+                    "Allow this site to store data (it is the same setting as for cookies).",
+                ),
+                allow_cookies(env),
             ),
         )
     return None
@@ -71,11 +127,15 @@ def _offline(env: Environment, data: Mapping[str, Any]) -> Finding | None:
     return None
 
 
-@_check
-def _stale_build(env: Environment, data: Mapping[str, Any]) -> Finding | None:
+def _build_is_stale(data: Mapping[str, Any]) -> bool:
     build = data.get("build") or {}
     page, current = build.get("page"), build.get("current")
-    if page and current and page != current:
+    return bool(page and current and page != current)
+
+
+@_check
+def _stale_build(env: Environment, data: Mapping[str, Any]) -> Finding | None:
+    if _build_is_stale(data):
         return Finding(
             "stale_build",
             "error",
@@ -83,12 +143,111 @@ def _stale_build(env: Environment, data: Mapping[str, Any]) -> Finding | None:
                 "Браузер показує застарілу версію сайту з кешу",
                 "The browser shows an outdated copy of the site from its cache",
             ),
-            Text(
-                "Очистіть кеш і дані цього сайту, потім перезавантажте сторінку (Ctrl+Shift+R).",
-                "Clear this site's cache and data, then reload the page (Ctrl+Shift+R).",
+            _then(
+                Text(
+                    "Через це кнопки можуть не працювати, а дані — не оновлюватися. Очистіть "
+                    "кеш і дані цього сайту.",
+                    "This is why buttons may do nothing and data may not update. Clear this "
+                    "site's cache and data.",
+                ),
+                clear_site_data(env),
             ),
         )
     return None
+
+
+@_check
+def _outdated_service_worker(env: Environment, data: Mapping[str, Any]) -> Finding | None:
+    worker = data.get("serviceWorker") or {}
+    waiting = worker.get("waiting") is True
+    stale_and_controlled = worker.get("controlled") is True and _build_is_stale(data)
+    if not (waiting or stale_and_controlled):
+        return None
+    return Finding(
+        "service_worker_outdated",
+        "warning",
+        Text(
+            "Сайт обслуговує застарілий service worker",
+            "An outdated service worker serves the site",
+        ),
+        _then(
+            Text(
+                "Закрийте всі вкладки цього сайту й відкрийте його знову; якщо не допоможе, "
+                "очистіть дані сайту (це видалить і service worker).",
+                "Close every tab of this site and open it again; if that does not help, clear "
+                "the site's data (that removes the service worker too).",
+            ),
+            clear_site_data(env),
+        ),
+    )
+
+
+@_check
+def _slow_network(env: Environment, data: Mapping[str, Any]) -> Finding | None:
+    net = data.get("network") or {}
+    rtt = net.get("requestRttMs")
+    slow = (
+        net.get("effectiveType") in SLOW_EFFECTIVE_TYPES
+        or (isinstance(net.get("rtt"), int | float) and net["rtt"] >= SLOW_RTT_MS)
+        or (isinstance(rtt, int | float) and rtt >= SLOW_RTT_MS)
+    )
+    if not slow:
+        return None
+    shown = f" ({round(rtt)} ms)" if isinstance(rtt, int | float) else ""
+    return Finding(
+        "slow_network",
+        "warning",
+        Text(f"Повільне з'єднання{shown}", f"Slow connection{shown}"),
+        Text(
+            "Сторінки можуть завантажуватися довго або не до кінця. Перейдіть ближче до Wi-Fi або "
+            "на швидшу мережу й вимкніть режим економії трафіку для цього сайту.",
+            "Pages may load slowly or only partly. Move closer to the Wi-Fi or to a faster "
+            "network, and turn off data saving for this site.",
+        ),
+    )
+
+
+@_check
+def _page_errors(env: Environment, data: Mapping[str, Any]) -> Finding | None:
+    errors = data.get("errors") or []
+    if not errors:
+        return None
+    count = len(errors) + int(data.get("errorsDropped") or 0)
+    return Finding(
+        "page_errors",
+        "warning",
+        Text(
+            f"На сторінці сталися помилки JavaScript ({count})",
+            f"Scripts on the page failed ({count} errors)",
+        ),
+        Text(
+            "Перезавантажте сторінку. Якщо помилки повторюються, вимкніть розширення браузера "
+            "(блокувальники реклами, перекладачі) і надішліть цей звіт у підтримку: у ньому "
+            "є тексти помилок.",
+            "Reload the page. If the errors come back, turn off browser extensions (ad blockers, "
+            "translators) and send this report to support: it lists the error messages.",
+        ),
+    )
+
+
+@_check
+def _javascript_off(env: Environment, data: Mapping[str, Any]) -> Finding | None:
+    if data.get("source") != "noscript":
+        return None
+    return Finding(
+        "javascript_off",
+        "error",
+        Text("JavaScript вимкнено", "JavaScript is off"),
+        _then(
+            Text(
+                "Звіт складено лише із заголовків запиту; особистий кабінет без JavaScript не "
+                "працює.",
+                "This report was made from the request headers alone; the cabinet does not work "
+                "without JavaScript.",
+            ),
+            enable_javascript(env),
+        ),
+    )
 
 
 @_check

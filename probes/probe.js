@@ -1,14 +1,19 @@
 /*! browsercheck probe: collects what support needs to diagnose a browser. ES5 only, no dependencies.
- * Every check runs in its own try/catch so that one missing or broken API never stops the rest. */
+ * Every check runs in its own try/catch so that one missing or broken API never stops the rest.
+ * Each field is documented in probes/schema.json (docs/probe.md); nothing else is collected. */
 (function (window, document) {
   "use strict";
   if (!window || window.BrowserCheck) { return; }
   var nav = window.navigator || {};
+  var perf = window.performance;
+  var MAX_ERRORS = 20, errors = [], errorsDropped = 0;
 
   function now() {
-    try { if (window.performance && window.performance.now) { return window.performance.now(); } } catch (e) {}
+    try { if (perf && perf.now) { return perf.now(); } } catch (e) {}
     return new Date().getTime();
   }
+
+  function mark(name) { try { perf.mark(name); } catch (e) {} }
 
   function safe(fn, fallback) {
     try { var value = fn(); return value === undefined ? fallback : value; } catch (e) { return fallback; }
@@ -20,11 +25,51 @@
     return value.length > max ? value.substring(0, max) : value;
   }
 
+  // A finite number within the schema's bounds, else nothing: one odd value must not cost the report.
+  function num(value, min, max) {
+    return typeof value === "number" && isFinite(value) && value >= min && value <= max ? value : undefined;
+  }
+
+  function bool(value) { return typeof value === "boolean" ? value : undefined; }
+
+  function origin() {
+    var loc = window.location;
+    return loc.origin || loc.protocol + "//" + loc.host;
+  }
+
+  // A URL without query or fragment (they may hold tokens), relative to the page's origin when same-origin.
+  function path(url) {
+    url = String(url || "").replace(/[?#].*$/, "");
+    var own = origin();
+    return str(url.indexOf(own + "/") === 0 ? url.substring(own.length) : url, 300);
+  }
+
+  mark("browsercheck:start");
+
+  function record(kind, message, source, line, column) {
+    if (errors.length >= MAX_ERRORS) { errorsDropped += 1; return; }
+    errors.push({ kind: kind, message: str(message, 300) || "", source: source ? path(source) : undefined,
+      line: num(line, 0, 1e9), column: num(column, 0, 1e9) });
+  }
+
+  try {
+    window.addEventListener("error", function (event) {
+      // Only runtime errors reach window in the bubbling phase; failed <img>/<script> loads do not.
+      var error = event.error;
+      record("error", event.message || (error && error.message), event.filename, event.lineno, event.colno);
+    });
+    window.addEventListener("unhandledrejection", function (event) {
+      var reason = event.reason;
+      record("rejection", safe(function () { return reason && reason.message ? reason.message : String(reason); }, "?"),
+        reason && (reason.fileName || reason.sourceURL), reason && (reason.lineNumber || reason.line));
+    });
+  } catch (e) {}
+
   function brandList(list) {
     var out = [], i;
     if (!list || !list.length) { return undefined; }
     for (i = 0; i < list.length && i < 20; i++) {
-      out.push({ brand: str(list[i].brand, 200), version: str(list[i].version, 200) });
+      out.push({ brand: str(list[i].brand, 200) || "", version: str(list[i].version, 200) || "" });
     }
     return out;
   }
@@ -40,49 +85,53 @@
     }, false);
   }
 
-  function lowEntropyHints() {
-    var data = nav.userAgentData;
-    if (!data) { return undefined; }
-    return {
-      brands: brandList(data.brands),
-      mobile: !!data.mobile,
-      platform: str(data.platform, 200)
-    };
-  }
-
-  function highEntropyHints(done) {
-    var data = nav.userAgentData, settled = false;
-    var finish = function (values) { if (!settled) { settled = true; done(values); } };
-    if (!data || typeof data.getHighEntropyValues !== "function") { finish(undefined); return; }
-    try {
-      data.getHighEntropyValues(["platformVersion", "fullVersionList", "model", "architecture",
-        "bitness", "wow64", "formFactors"]).then(function (v) {
-        var out = lowEntropyHints();
-        if (v.platformVersion !== undefined) { out.platformVersion = str(v.platformVersion, 200); }
-        if (v.fullVersionList) { out.fullVersionList = brandList(v.fullVersionList); }
-        if (v.model !== undefined) { out.model = str(v.model, 200); }
-        if (v.architecture !== undefined) { out.architecture = str(v.architecture, 200); }
-        if (v.bitness !== undefined) { out.bitness = str(v.bitness, 200); }
-        if (v.wow64 !== undefined) { out.wow64 = !!v.wow64; }
-        if (v.formFactors && v.formFactors.length !== undefined) {
-          out.formFactors = [];
-          for (var i = 0; i < v.formFactors.length && i < 10; i++) { out.formFactors.push(str(v.formFactors[i], 200)); }
-        }
-        finish(out);
-      }, function () { finish(lowEntropyHints()); });
-    } catch (e) { finish(lowEntropyHints()); }
-    window.setTimeout(function () { finish(lowEntropyHints()); }, 1000);
-  }
-
-  function pageBuild() {
+  function cookieWorks() {
+    // Really set a cookie and read it back (navigator.cookieEnabled lies when a setting blocks them).
     return safe(function () {
-      var meta = document.querySelector('meta[name="browsercheck-build"]');
-      return meta ? str(meta.getAttribute("content"), 200) : undefined;
+      var name = "__browsercheck", stamp = String(new Date().getTime());
+      document.cookie = name + "=" + stamp + "; path=/; SameSite=Lax";
+      var ok = document.cookie.indexOf(name + "=" + stamp) >= 0;
+      document.cookie = name + "=; path=/; expires=Thu, 01 Jan 1970 00:00:00 GMT; SameSite=Lax";
+      return ok;
+    }, false);
+  }
+
+  function media(query) { return safe(function () { return window.matchMedia(query).matches; }, false); }
+
+  function syntax(source) {
+    // Compiling is enough: the Function constructor throws SyntaxError on syntax it does not know.
+    try { new Function(source); return true; } catch (e) { return e && e.name === "SyntaxError" ? false : undefined; }
+  }
+
+  function cssSupports(a, b) {
+    return safe(function () { return window.CSS && CSS.supports ? (b ? CSS.supports(a, b) : CSS.supports(a)) : false; }, false);
+  }
+
+  function flexGap() {
+    // CSS.supports("gap") is true for grid gap in browsers without flex gap (Safari 14.0): measure it.
+    return safe(function () {
+      var box = document.createElement("div"), body = document.body;
+      if (!body) { return undefined; }
+      box.style.cssText = "display:flex;flex-direction:column;row-gap:1px;position:absolute;visibility:hidden";
+      box.appendChild(document.createElement("div"));
+      box.appendChild(document.createElement("div"));
+      body.appendChild(box);
+      var ok = box.scrollHeight === 1;
+      body.removeChild(box);
+      return ok;
     }, undefined);
   }
 
-  function collectSync() {
-    var p = { schema_version: 1, source: "web" };
+  function sourceOf(entry) {
+    // HTTP cache: nothing transferred but a body decoded. Cross-origin without Timing-Allow-Origin: unknown.
+    if (!entry || typeof entry.transferSize !== "number") { return "unknown"; }
+    if (entry.workerStart > 0) { return "service-worker"; }
+    if (entry.transferSize > 0) { return "network"; }
+    return entry.decodedBodySize > 0 ? "cache" : "unknown";
+  }
+
+  function collectSync(options) {
+    var p = { schema_version: 1, source: "web" }, scr = window.screen || {};
     p.userAgent = safe(function () { return str(nav.userAgent, 2000); }, undefined);
     p.platform = safe(function () { return str(nav.platform, 200); }, undefined);
     p.languages = safe(function () {
@@ -91,22 +140,81 @@
       return out;
     }, undefined);
     p.timeZone = safe(function () { return str(Intl.DateTimeFormat().resolvedOptions().timeZone, 200); }, undefined);
-    p.screen = safe(function () { return { width: window.screen.width, height: window.screen.height }; }, undefined);
+    p.utcOffsetMinutes = safe(function () { return num(-Math.round(new Date().getTimezoneOffset()), -1440, 1440); }, undefined);
+    p.screen = safe(function () { return { width: num(scr.width, 0, 1e5), height: num(scr.height, 0, 1e5) }; }, undefined);
+    p.availableScreen = safe(function () { return { width: num(scr.availWidth, 0, 1e5), height: num(scr.availHeight, 0, 1e5) }; }, undefined);
     p.viewport = safe(function () {
-      return { width: window.innerWidth || document.documentElement.clientWidth,
-               height: window.innerHeight || document.documentElement.clientHeight };
+      return { width: num(window.innerWidth || document.documentElement.clientWidth, 0, 1e5),
+               height: num(window.innerHeight || document.documentElement.clientHeight, 0, 1e5) };
     }, undefined);
-    p.devicePixelRatio = safe(function () { return typeof window.devicePixelRatio === "number" ? window.devicePixelRatio : undefined; }, undefined);
-    p.maxTouchPoints = safe(function () { return typeof nav.maxTouchPoints === "number" ? nav.maxTouchPoints : undefined; }, undefined);
-    p.cookieEnabled = safe(function () { return typeof nav.cookieEnabled === "boolean" ? nav.cookieEnabled : undefined; }, undefined);
-    p.storage = { localStorage: storageWorks("localStorage"), sessionStorage: storageWorks("sessionStorage") };
+    p.devicePixelRatio = safe(function () { return num(window.devicePixelRatio, 0, 100); }, undefined);
+    p.maxTouchPoints = safe(function () { return num(nav.maxTouchPoints, 0, 1000); }, undefined);
+    p.display = {
+      colorDepth: safe(function () { return num(scr.colorDepth, 0, 1000); }, undefined),
+      orientation: safe(function () { return str(scr.orientation.type, 50); }, undefined),
+      orientationAngle: safe(function () {
+        return num(scr.orientation ? scr.orientation.angle : window.orientation, -360, 360);
+      }, undefined),
+      colorScheme: media("(prefers-color-scheme: dark)") ? "dark" :
+        media("(prefers-color-scheme: light)") ? "light" : undefined,
+      reducedMotion: media("(prefers-reduced-motion: reduce)") ? "reduce" :
+        media("(prefers-reduced-motion: no-preference)") ? "no-preference" : undefined,
+      // Chromium and Safari size outerWidth in screen pixels and innerWidth in zoomed CSS pixels.
+      zoom: safe(function () {
+        // Firefox sizes both in CSS pixels (the ratio is its window frame, not zoom): no estimate there.
+        return window.outerWidth > 0 && window.innerWidth > 0 && !("mozInnerScreenX" in window) ?
+          num(Math.round(window.outerWidth / window.innerWidth * 100) / 100, 0.1, 10) : undefined;
+      }, undefined),
+      pinchZoom: safe(function () { return num(window.visualViewport.scale, 0.1, 100); }, undefined)
+    };
+    p.cookieEnabled = safe(function () { return bool(nav.cookieEnabled); }, undefined);
+    p.storage = { localStorage: storageWorks("localStorage"), sessionStorage: storageWorks("sessionStorage"),
+      cookies: cookieWorks() };
     p.serviceWorker = safe(function () {
-      var sw = nav.serviceWorker;
-      return { supported: !!sw, controlled: !!(sw && sw.controller) };
-    }, undefined);
-    p.online = safe(function () { return typeof nav.onLine === "boolean" ? nav.onLine : undefined; }, undefined);
-    p.page = safe(function () { return str(window.location.origin + window.location.pathname, 2000); }, undefined);
-    p.build = { page: pageBuild() };
+      var sw = nav.serviceWorker, ctl = sw && sw.controller;
+      return { supported: !!sw, controlled: !!ctl, scriptURL: ctl ? path(ctl.scriptURL) : undefined,
+        state: ctl ? str(ctl.state, 50) : undefined };
+    }, { supported: false, controlled: false });
+    p.capabilities = {
+      serviceWorker: safe(function () { return "serviceWorker" in nav; }, false),
+      webAssembly: safe(function () { return typeof WebAssembly === "object" && typeof WebAssembly.instantiate === "function"; }, false),
+      webgl: safe(function () { return typeof window.WebGLRenderingContext === "function" || typeof window.WebGLRenderingContext === "object"; }, false),
+      fetch: typeof window.fetch === "function",
+      promise: safe(function () { return typeof Promise === "function" && typeof Promise.resolve === "function"; }, false),
+      es2015: syntax("class A {}; let a = 1; const f = (x) => `${x}`; var [b] = [a]; return f(b);"),
+      es2020: syntax("var a = null; return a?.b ?? 0n;"),
+      cssGrid: cssSupports("display", "grid"),
+      cssFlexGap: flexGap(),
+      cssHas: cssSupports("selector(:has(a))")
+    };
+    p.online = safe(function () { return bool(nav.onLine); }, undefined);
+    p.network = safe(function () {
+      var c = nav.connection || nav.mozConnection || nav.webkitConnection;
+      return c ? { effectiveType: str(c.effectiveType, 20), type: str(c.type, 20), rtt: num(c.rtt, 0, 600000),
+        downlink: num(c.downlink, 0, 100000), saveData: bool(c.saveData) } : {};
+    }, {});
+    p.page = safe(function () { return str(origin() + window.location.pathname, 2000); }, undefined);
+    p.build = { page: safe(function () {
+      if (options.build) { return str(options.build, 200); }
+      var meta = document.querySelector('meta[name="browsercheck-build"]');
+      return meta ? str(meta.getAttribute("content"), 200) : undefined;
+    }, undefined) };
+    p.cache = safe(function () {
+      var out = {}, nav2 = perf.getEntriesByType ? perf.getEntriesByType("navigation")[0] : null;
+      var types = ["navigate", "reload", "back_forward"], list, own = origin(), i, entry;
+      out.navigationType = nav2 ? str(nav2.type, 20) :
+        perf.navigation ? types[perf.navigation.type] || "other" : undefined;
+      if (nav2) { out.page = sourceOf(nav2); }
+      list = perf.getEntriesByType ? perf.getEntriesByType("resource") : [];
+      out.scripts = [];
+      for (i = 0; i < list.length && out.scripts.length < 20; i++) {
+        entry = list[i];
+        if (entry.initiatorType === "script" && entry.name.indexOf(own + "/") === 0) {
+          out.scripts.push({ url: path(entry.name), source: sourceOf(entry) });
+        }
+      }
+      return out;
+    }, {});
     return p;
   }
 
@@ -128,14 +236,21 @@
     return value;
   }
 
+  function sameOrigin(url) { return !/^[a-z][a-z0-9+.-]*:/i.test(url) || url.indexOf(origin() + "/") === 0; }
+
   function request(method, url, body, done) {
     // fetch with keepalive where present, else XMLHttpRequest.
     var called = false;
     var finish = function (status, text) { if (!called) { called = true; done(status, text); } };
     if (typeof window.fetch === "function") {
       try {
-        var init = { method: method, headers: { "Content-Type": "application/json" }, cache: "no-store", credentials: "same-origin" };
-        if (body !== null) { init.body = body; init.keepalive = body.length < 60000; }
+        var init = { method: method, cache: "no-store", credentials: "same-origin" };
+        if (body !== null) {
+          init.body = body;
+          init.headers = { "Content-Type": "application/json" };
+          // keepalive lets a report outlive the page; browsers refuse it on a preflighted request.
+          init.keepalive = body.length < 60000 && sameOrigin(url);
+        }
         window.fetch(url, init).then(function (res) {
           return res.text().then(function (text) { finish(res.status, text); });
         })["catch"](function () { finish(0, ""); });
@@ -145,44 +260,148 @@
     try {
       var xhr = new XMLHttpRequest();
       xhr.open(method, url, true);
-      xhr.setRequestHeader("Content-Type", "application/json");
+      if (body !== null) { xhr.setRequestHeader("Content-Type", "application/json"); }
       xhr.onreadystatechange = function () { if (xhr.readyState === 4) { finish(xhr.status, xhr.responseText); } };
       xhr.send(body);
     } catch (e2) { finish(0, ""); }
   }
 
+  // Each asynchronous check reports once, or gives up after its own timeout.
+  function task(ms, start, done) {
+    var settled = false;
+    var finish = function (value) { if (!settled) { settled = true; done(value); } };
+    window.setTimeout(function () { finish(undefined); }, ms);
+    try { start(finish); } catch (e) { finish(undefined); }
+  }
+
+  function highEntropyHints(done) {
+    var data = nav.userAgentData;
+    var low = function () {
+      return data ? { brands: brandList(data.brands), mobile: !!data.mobile, platform: str(data.platform, 200) } : undefined;
+    };
+    if (!data || typeof data.getHighEntropyValues !== "function") { done(low()); return; }
+    data.getHighEntropyValues(["platformVersion", "fullVersionList", "model", "architecture",
+      "bitness", "wow64", "formFactors"]).then(function (v) {
+      var out = low(), i;
+      out.platformVersion = str(v.platformVersion, 200);
+      out.fullVersionList = brandList(v.fullVersionList);
+      out.model = str(v.model, 200);
+      out.architecture = str(v.architecture, 200);
+      out.bitness = str(v.bitness, 200);
+      out.wow64 = bool(v.wow64);
+      if (v.formFactors && v.formFactors.length !== undefined) {
+        out.formFactors = [];
+        for (i = 0; i < v.formFactors.length && i < 10; i++) { out.formFactors.push(str(v.formFactors[i], 200)); }
+      }
+      done(out);
+    }, function () { done(low()); });
+  }
+
+  function indexedDbOpens(done) {
+    var idb = window.indexedDB, name = "browsercheck-probe";
+    if (!idb) { done(false); return; }
+    var req = idb.open(name);
+    req.onsuccess = function () {
+      try { req.result.close(); idb.deleteDatabase(name); } catch (e) {}
+      done(true);
+    };
+    req.onerror = function (event) { try { event.preventDefault(); } catch (e) {} done(false); };
+  }
+
+  function cacheStorage(done) {
+    var caches = window.caches, out = [], pending;
+    if (!caches || !caches.keys) { done({ available: false }); return; }
+    caches.keys().then(function (names) {
+      pending = Math.min(names.length, 20);
+      if (!pending) { done({ available: true, names: out }); return; }
+      var count = function (name) {
+        var item = { name: str(name, 200) };
+        out.push(item);
+        var step = function () { pending -= 1; if (!pending) { done({ available: true, names: out }); } };
+        caches.open(name).then(function (c) { return c.keys(); }).then(function (keys) {
+          item.entries = num(keys.length, 0, 1e9); step();
+        }, step);
+      };
+      for (var i = 0; i < pending; i++) { count(names[i]); }
+    }, function (e) { done({ available: false, error: str(e && e.name, 50) }); });
+  }
+
+  function workerRegistration(done) {
+    var sw = nav.serviceWorker;
+    if (!sw || !sw.getRegistration) { done(undefined); return; }
+    sw.getRegistration().then(function (reg) {
+      done(reg ? { registered: true, waiting: !!reg.waiting, installing: !!reg.installing } : { registered: false });
+    }, function () { done(undefined); });
+  }
+
   function collect(options, done) {
-    var started = now(), payload = collectSync(), pending = 2;
     options = options || {};
+    var started = now(), payload = collectSync(options), pending = 5;
     if (options.lang) { payload.lang = options.lang; }
     var step = function () {
       pending -= 1;
       if (pending === 0) {
         payload.timing = { probe_ms: Math.max(0, Math.round(now() - started)) };
+        if (errors.length) { payload.errors = errors.slice(0); }
+        if (errorsDropped) { payload.errorsDropped = errorsDropped; }
         done(clean(payload));
       }
     };
-    highEntropyHints(function (hints) { if (hints) { payload.userAgentData = hints; } step(); });
-    request("GET", (options.base || "") + "/api/v1/build", null, function (status, text) {
-      if (status === 200) {
-        try { payload.build.current = str(JSON.parse(text).build, 200); } catch (e) {}
+    task(1000, highEntropyHints, function (hints) { if (hints) { payload.userAgentData = hints; } step(); });
+    task(1500, indexedDbOpens, function (ok) { payload.storage.indexedDB = ok; step(); });
+    task(1500, cacheStorage, function (info) {
+      if (info) { payload.storage.cacheStorage = info.available; payload.cache.storage = info.names; payload.cache.storageError = info.error; }
+      step();
+    });
+    task(1000, workerRegistration, function (reg) {
+      if (reg && payload.serviceWorker) {
+        payload.serviceWorker.registered = reg.registered;
+        payload.serviceWorker.waiting = reg.waiting;
+        payload.serviceWorker.installing = reg.installing;
       }
       step();
     });
+    // The build id the server runs now, fetched past every cache; its round trip is the report's.
+    var sent = now();
+    task(5000, function (finish) {
+      request("GET", (options.base || "") + "/api/v1/build", null, function (status, text) {
+        payload.network.requestRttMs = num(Math.round(now() - sent), 0, 600000);
+        if (status === 200) { finish(safe(function () { return str(JSON.parse(text).build, 200); }, undefined)); } else { finish(undefined); }
+      });
+    }, function (current) { payload.build.current = current; step(); });
   }
 
-  function send(payload, options, done) {
-    var body = JSON.stringify(payload);
-    request("POST", (options.endpoint || "/api/v1/reports"), body, function (status, text) {
-      var data = null;
-      try { data = JSON.parse(text); } catch (e) {}
+  function drop(payload, field) {
+    // Remove "$.a.b[2]" from the payload: a field the server rejects must not cost the whole report.
+    var parts = String(field).replace(/^\$\.?/, "").replace(/\[(\d+)\]/g, ".$1").split("."), obj = payload, i;
+    if (!parts[0]) { return false; }
+    for (i = 0; i < parts.length - 1; i++) { obj = obj && obj[parts[i]]; }
+    if (!obj || !(parts[i] in obj)) { return false; }
+    if (Object.prototype.toString.call(obj) === "[object Array]") { obj.splice(+parts[i], 1); } else { delete obj[parts[i]]; }
+    if (parts[0] !== "rejectedFields") { payload.rejectedFields = (payload.rejectedFields || []).concat([str(field, 200)]); }
+    return true;
+  }
+
+  function send(payload, options, done, retries) {
+    options = options || {};
+    retries = retries || 0;
+    request("POST", options.endpoint || (options.base || "") + "/api/v1/reports", JSON.stringify(payload), function (status, text) {
+      var data = safe(function () { return JSON.parse(text); }, null);
+      var field = data && data.error && data.error.field;
+      if (status === 400 && field && retries < 3 && drop(payload, field)) {
+        send(payload, options, done, retries + 1);
+        return;
+      }
       done(status === 201 ? null : { status: status, body: data }, data);
     });
   }
 
   function run(options, done) {
-    collect(options, function (payload) { send(payload, options || {}, done || function () {}); });
+    collect(options, function (payload) { send(payload, options, done || function () {}); });
   }
 
-  window.BrowserCheck = { version: 1, collect: collect, send: send, run: run };
+  window.BrowserCheck = {
+    version: 2, collect: collect, send: send, run: run, request: request,
+    errors: function () { return clean(errors.slice(0)); }
+  };
 }(typeof window !== "undefined" ? window : null, typeof document !== "undefined" ? document : null));

@@ -52,6 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BUILD_ID", None,
             "Build id of the deployed front end; default: a hash of the served assets."),
     Setting("DEFAULT_LANG", "uk", "Language when the browser asks for neither uk nor en."),
+    Setting("CORS_ORIGINS", (),
+            "Comma-separated origins (e.g. https://portal.example) whose pages may call the API "
+            "cross-origin: the sites that embed /embed.js. Empty: same-origin only.", _list),
 )
 
 

@@ -41,9 +41,29 @@
     $("email").href = "mailto:" + encodeURIComponent(data.email.to) + "?subject=" +
       encodeURIComponent(data.email.subject) + "&body=" + encodeURIComponent(data.email.body);
     $("private-link").href = data.view_url + "&lang=" + lang;
+    showFindings(data.findings || []);
     root.setAttribute("data-status", data.verdict.status);
     $("result").hidden = false;
     setProgress(msg("done"));
+    try { window.performance.mark("browsercheck:shown"); } catch (e) {}
+  }
+
+  function showFindings(findings) {
+    // Each finding's title and remedy in the page's language, as text (never as HTML).
+    var list = $("r-findings"), i, item, title;
+    if (!list) { return; }
+    for (i = 0; i < findings.length; i++) {
+      item = document.createElement("li");
+      item.className = "finding severity-" + findings[i].severity;
+      item.setAttribute("data-finding", findings[i].id);
+      title = document.createElement("strong");
+      title.appendChild(document.createTextNode(findings[i].title[lang] || findings[i].title.en));
+      item.appendChild(title);
+      item.appendChild(document.createElement("br"));
+      item.appendChild(document.createTextNode(findings[i].remedy[lang] || findings[i].remedy.en));
+      list.appendChild(item);
+    }
+    list.hidden = !findings.length;
   }
 
   $("copy").onclick = function () {
