@@ -8,7 +8,9 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint browsers install install-test clean
+JS_DEPS := tests/js/node_modules/.package-lock.json
+
+.PHONY: run test lint browsers install install-test js clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +33,17 @@ run: $(VENV)/.installed
 browsers: $(VENV)/.installed-test
 	bash scripts/install-browsers.sh $(BIN)/python
 
-test: $(VENV)/.installed-test browsers
+# acorn (npm) for the ES5 syntax check of the served scripts; Node from Debian where missing.
+$(JS_DEPS): tests/js/package.json tests/js/package-lock.json
+	@command -v npm >/dev/null || { test "$$(id -u)" = 0 && apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; } || \
+		{ echo "js: install Node.js and npm (apt-get install nodejs npm)" >&2; exit 1; }
+	cd tests/js && npm ci --no-audit --no-fund --silent
+	touch $@
+
+js: $(JS_DEPS)
+
+test: $(VENV)/.installed-test browsers js
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

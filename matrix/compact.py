@@ -49,8 +49,9 @@ def compact_policy(policy: Policy) -> dict[str, Any]:
     "systems": {family: {"min", "limited", "frozen"}}, "messages": {status: {"uk", "en"}}}``: a
     browser below ``min`` (its own major) or ``engine_min`` (its Chromium major) is unsupported,
     a ``status`` is fixed; an OS version starting with a ``limited`` prefix is limited, one below
-    ``min`` unsupported unless it is the ``frozen`` one browsers report for every newer release. Families not listed are unknown, never
-    unsupported. Never raises for a policy :func:`~matrix.load_policy` accepted.
+    ``min`` unsupported unless it is the ``frozen`` one browsers report for every newer release.
+    Families not listed are unknown, never unsupported. Never raises for a policy that
+    :func:`~matrix.load_policy` accepted.
     """
     browsers: dict[str, dict[str, Any]] = {}
     for rule in policy.browsers:

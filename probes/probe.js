@@ -130,8 +130,12 @@
     return entry.decodedBodySize > 0 ? "cache" : "unknown";
   }
 
-  function collectSync(options) {
-    var p = { schema_version: 1, source: "web" }, scr = window.screen || {};
+  // The synchronous checks in four groups, each run as its own task so that none holds the page's
+  // main thread for long (first calls of some APIs are slow: Intl loads time-zone data, the first
+  // cookie read asks the network process, the first layout happens on the first size read).
+  var scr = window.screen || {};
+
+  function identity(p) {
     p.userAgent = safe(function () { return str(nav.userAgent, 2000); }, undefined);
     p.platform = safe(function () { return str(nav.platform, 200); }, undefined);
     p.languages = safe(function () {
@@ -139,8 +143,16 @@
       for (i = 0; i < list.length && i < 20; i++) { if (list[i]) { out.push(str(list[i], 200)); } }
       return out;
     }, undefined);
-    p.timeZone = safe(function () { return str(Intl.DateTimeFormat().resolvedOptions().timeZone, 200); }, undefined);
     p.utcOffsetMinutes = safe(function () { return num(-Math.round(new Date().getTimezoneOffset()), -1440, 1440); }, undefined);
+    p.timeZone = safe(function () {
+      // Temporal answers in well under a millisecond; Intl.DateTimeFormat's first use takes tens.
+      return str(typeof Temporal === "object" && Temporal.Now ? Temporal.Now.timeZoneId() :
+        Intl.DateTimeFormat().resolvedOptions().timeZone, 200);
+    }, undefined);
+    p.page = safe(function () { return str(origin() + window.location.pathname, 2000); }, undefined);
+  }
+
+  function display(p) {
     p.screen = safe(function () { return { width: num(scr.width, 0, 1e5), height: num(scr.height, 0, 1e5) }; }, undefined);
     p.availableScreen = safe(function () { return { width: num(scr.availWidth, 0, 1e5), height: num(scr.availHeight, 0, 1e5) }; }, undefined);
     p.viewport = safe(function () {
@@ -167,6 +179,9 @@
       }, undefined),
       pinchZoom: safe(function () { return num(window.visualViewport.scale, 0.1, 100); }, undefined)
     };
+  }
+
+  function storage(p) {
     p.cookieEnabled = safe(function () { return bool(nav.cookieEnabled); }, undefined);
     p.storage = { localStorage: storageWorks("localStorage"), sessionStorage: storageWorks("sessionStorage"),
       cookies: cookieWorks() };
@@ -175,6 +190,9 @@
       return { supported: !!sw, controlled: !!ctl, scriptURL: ctl ? path(ctl.scriptURL) : undefined,
         state: ctl ? str(ctl.state, 50) : undefined };
     }, { supported: false, controlled: false });
+  }
+
+  function capabilities(p, options) {
     p.capabilities = {
       serviceWorker: safe(function () { return "serviceWorker" in nav; }, false),
       webAssembly: safe(function () { return typeof WebAssembly === "object" && typeof WebAssembly.instantiate === "function"; }, false),
@@ -193,7 +211,6 @@
       return c ? { effectiveType: str(c.effectiveType, 20), type: str(c.type, 20), rtt: num(c.rtt, 0, 600000),
         downlink: num(c.downlink, 0, 100000), saveData: bool(c.saveData) } : {};
     }, {});
-    p.page = safe(function () { return str(origin() + window.location.pathname, 2000); }, undefined);
     p.build = { page: safe(function () {
       if (options.build) { return str(options.build, 200); }
       var meta = document.querySelector('meta[name="browsercheck-build"]');
@@ -215,7 +232,6 @@
       }
       return out;
     }, {});
-    return p;
   }
 
   function clean(value) {
@@ -298,9 +314,11 @@
   }
 
   function indexedDbOpens(done) {
-    var idb = window.indexedDB, name = "browsercheck-probe";
+    var idb = safe(function () { return window.indexedDB; }, null), name = "browsercheck-probe";
     if (!idb) { done(false); return; }
-    var req = idb.open(name);
+    var req;
+    // Present but refused (site data blocked, some private modes) is "false", not "unknown".
+    try { req = idb.open(name); } catch (e) { done(false); return; }
     req.onsuccess = function () {
       try { req.result.close(); idb.deleteDatabase(name); } catch (e) {}
       done(true);
@@ -309,9 +327,10 @@
   }
 
   function cacheStorage(done) {
-    var caches = window.caches, out = [], pending;
+    var caches = window.caches, out = [], pending, keys;
     if (!caches || !caches.keys) { done({ available: false }); return; }
-    caches.keys().then(function (names) {
+    try { keys = caches.keys(); } catch (e) { done({ available: false, error: str(e && e.name, 50) }); return; }
+    keys.then(function (names) {
       pending = Math.min(names.length, 20);
       if (!pending) { done({ available: true, names: out }); return; }
       var count = function (name) {
@@ -336,39 +355,46 @@
 
   function collect(options, done) {
     options = options || {};
-    var started = now(), payload = collectSync(options), pending = 5;
-    if (options.lang) { payload.lang = options.lang; }
+    var started = now(), p = { schema_version: 1, source: "web" }, late = {}, pending = 6, sent = now();
+    var groups = [identity, display, storage, capabilities];
     var step = function () {
       pending -= 1;
-      if (pending === 0) {
-        payload.timing = { probe_ms: Math.max(0, Math.round(now() - started)) };
-        if (errors.length) { payload.errors = errors.slice(0); }
-        if (errorsDropped) { payload.errorsDropped = errorsDropped; }
-        done(clean(payload));
+      if (pending) { return; }
+      p.storage = p.storage || {}; p.cache = p.cache || {}; p.network = p.network || {}; p.build = p.build || {};
+      p.userAgentData = late.hints;
+      p.storage.indexedDB = late.indexedDB;
+      if (late.caches) { p.storage.cacheStorage = late.caches.available; p.cache.storage = late.caches.names; p.cache.storageError = late.caches.error; }
+      if (late.worker && p.serviceWorker) {
+        p.serviceWorker.registered = late.worker.registered;
+        p.serviceWorker.waiting = late.worker.waiting;
+        p.serviceWorker.installing = late.worker.installing;
       }
+      p.build.current = late.build;
+      p.network.requestRttMs = late.rtt;
+      if (options.lang) { p.lang = options.lang; }
+      p.timing = { probe_ms: Math.max(0, Math.round(now() - started)) };
+      if (errors.length) { p.errors = errors.slice(0); }
+      if (errorsDropped) { p.errorsDropped = errorsDropped; }
+      mark("browsercheck:collected");
+      done(clean(p));
     };
-    task(1000, highEntropyHints, function (hints) { if (hints) { payload.userAgentData = hints; } step(); });
-    task(1500, indexedDbOpens, function (ok) { payload.storage.indexedDB = ok; step(); });
-    task(1500, cacheStorage, function (info) {
-      if (info) { payload.storage.cacheStorage = info.available; payload.cache.storage = info.names; payload.cache.storageError = info.error; }
-      step();
-    });
-    task(1000, workerRegistration, function (reg) {
-      if (reg && payload.serviceWorker) {
-        payload.serviceWorker.registered = reg.registered;
-        payload.serviceWorker.waiting = reg.waiting;
-        payload.serviceWorker.installing = reg.installing;
-      }
-      step();
-    });
+    // The waiting checks start first: they run on other threads while this one does the rest.
     // The build id the server runs now, fetched past every cache; its round trip is the report's.
-    var sent = now();
     task(5000, function (finish) {
       request("GET", (options.base || "") + "/api/v1/build", null, function (status, text) {
-        payload.network.requestRttMs = num(Math.round(now() - sent), 0, 600000);
-        if (status === 200) { finish(safe(function () { return str(JSON.parse(text).build, 200); }, undefined)); } else { finish(undefined); }
+        late.rtt = num(Math.round(now() - sent), 0, 600000);
+        finish(status === 200 ? safe(function () { return str(JSON.parse(text).build, 200); }, undefined) : undefined);
       });
-    }, function (current) { payload.build.current = current; step(); });
+    }, function (current) { late.build = current; step(); });
+    task(1000, highEntropyHints, function (hints) { late.hints = hints; step(); });
+    task(1500, indexedDbOpens, function (ok) { late.indexedDB = ok; step(); });
+    task(1500, cacheStorage, function (info) { late.caches = info; step(); });
+    task(1000, workerRegistration, function (reg) { late.worker = reg; step(); });
+    (function next(i) {
+      if (i === groups.length) { step(); return; }
+      try { groups[i](p, options); } catch (e) {}
+      window.setTimeout(function () { next(i + 1); }, 0);
+    }(0));
   }
 
   function drop(payload, field) {
@@ -387,6 +413,7 @@
     retries = retries || 0;
     request("POST", options.endpoint || (options.base || "") + "/api/v1/reports", JSON.stringify(payload), function (status, text) {
       var data = safe(function () { return JSON.parse(text); }, null);
+      mark("browsercheck:answered");
       var field = data && data.error && data.error.field;
       if (status === 400 && field && retries < 3 && drop(payload, field)) {
         send(payload, options, done, retries + 1);

@@ -30,7 +30,8 @@ def embed_js() -> Response:
     # Loadable by hosts that isolate themselves (Cross-Origin-Embedder-Policy: require-corp).
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.add_etag()
-    return response.make_conditional(request)
+    response.make_conditional(request)  # 304 for a matching If-None-Match, in place
+    return response
 
 
 @bp.get("/api/v1/matrix/compact")

@@ -26,8 +26,10 @@ def free_port() -> int:
 class LiveServer:
     """``browsercheck serve`` in a subprocess; its stderr is printed when a test fails."""
 
-    def __init__(self, instance: Path, env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
+    def __init__(
+        self, instance: Path, env: dict[str, str] | None = None, port: int | None = None
+    ) -> None:
+        self.port = port or free_port()  # a fixed port restarts a server under an open page
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = instance / "server.log"
         instance.mkdir(parents=True, exist_ok=True)

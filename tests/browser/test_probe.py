@@ -1,0 +1,441 @@
+"""The probe in real Chromium, Firefox and WebKit: its payload, stale builds, blocked cookies,
+page errors, JavaScript off, and the embed on a second origin."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import urllib.request
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from threading import Thread
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Playwright, expect
+
+from diagnostics import detect_environment
+from diagnostics.validate import validate_payload
+from matrix import evaluate_policy, load_policy
+from matrix.compact import compact_policy
+from matrix.engines import BrowserSession, resolve_engine
+from tests.browser.conftest import LiveServer, free_port
+
+pytestmark = pytest.mark.browser
+
+ENGINE_FAMILY = {"chromium": "Blink", "firefox": "Gecko", "webkit": "WebKit"}
+#: Findings a healthy browser on the check page must not get.
+PROBLEMS = ("stale_build", "service_worker_outdated", "cookies_disabled", "storage_blocked",
+            "private_mode", "page_errors", "javascript_off")
+#: A policy under which every browser that runs here is outdated (for the banner).
+STRICT_POLICY = """\
+version: 1
+browsers:
+  - {family: Chrome, min: 999, download: "https://www.google.com/chrome/"}
+  - {family: Chromium, min: 999, download: "https://www.chromium.org/"}
+  - {family: Firefox, min: 999, download: "https://www.mozilla.org/firefox/new/"}
+  - {family: Safari, min: 999, download: "https://support.apple.com/102665"}
+messages:
+  unsupported:
+    uk: Ваш браузер застарів. Оновіть його.
+    en: Your browser is outdated. Update it.
+"""
+
+
+def wait_for(session: BrowserSession, expression: str, timeout: float = 15.0) -> Any:
+    """Poll ``expression`` in the page until it is truthy; return its value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = session.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        time.sleep(0.05)
+
+
+def collect_payload(session: BrowserSession, options: str = "{}") -> dict[str, Any]:
+    """Run ``BrowserCheck.collect`` in the page and return the payload it produced."""
+    session.evaluate("(function () { window.__payload = null; BrowserCheck.collect(" + options
+                     + ", function (p) { window.__payload = JSON.stringify(p); }); return 1; })()")
+    return json.loads(wait_for(session, "window.__payload"))
+
+
+def run_check(session: BrowserSession, options: str = "{lang: 'en'}") -> dict[str, Any]:
+    """Run ``BrowserCheck.run`` in the page; return the collector's 201 answer."""
+    session.evaluate("(function () { window.__answer = null; BrowserCheck.run(" + options
+                     + ", function (e, d) { window.__answer = JSON.stringify({error: e, data: d}); });"
+                     " return 1; })()")
+    answer = json.loads(wait_for(session, "window.__answer"))
+    assert answer["error"] is None, answer
+    data: dict[str, Any] = answer["data"]
+    return data
+
+
+def report_json(server: LiveServer, view_url: str) -> dict[str, Any]:
+    path = view_url.split(str(server.port), 1)[-1].replace("/r/", "/api/v1/reports/")
+    with urllib.request.urlopen(server.url + path, timeout=10) as response:
+        data: dict[str, Any] = json.load(response)
+        return data
+
+
+def finding_ids(answer: dict[str, Any]) -> list[str]:
+    return [f["id"] for f in answer["findings"]]
+
+
+# --- the payload ------------------------------------------------------------------------------
+
+
+def test_payload_validates_and_names_the_engine(session: BrowserSession, live_server: LiveServer) -> None:
+    session.goto(f"{live_server.url}/check?lang=en")
+    session.wait_visible("[data-testid=result]")
+    assert session.errors() == []
+    payload = collect_payload(session)
+    validated = validate_payload(payload)  # raises, naming the field, when the probe drifts
+    assert validated.source == "web"
+    assert payload["storage"] == {"localStorage": True, "sessionStorage": True, "cookies": True,
+                                  "indexedDB": True, "cacheStorage": True}
+    caps = payload["capabilities"]
+    assert caps["fetch"] and caps["promise"] and caps["es2015"] and caps["es2020"] and caps["cssGrid"]
+    assert payload["build"]["page"] == payload["build"]["current"]
+    assert payload["network"]["requestRttMs"] >= 0
+    assert payload["display"]["colorScheme"] in ("light", "dark")
+    assert isinstance(payload["utcOffsetMinutes"], int)
+    assert payload["cache"]["navigationType"] == "navigate"
+    assert {s["url"] for s in payload["cache"]["scripts"]} >= {"/probe.js", "/static/check.js"}
+    assert "errors" not in payload
+    assert session.evaluate("document.cookie.indexOf('__browsercheck') < 0")  # left nothing behind
+
+    link = session.attribute("[data-testid=private-link]", "href") or ""
+    report = report_json(live_server, link)
+    assert report["environment"]["engine"]["family"] == ENGINE_FAMILY[session.engine]
+    assert not set(f["id"] for f in report["findings"]) & set(PROBLEMS)
+    assert report["probe"]["storage"]["cookies"] is True
+
+
+def test_page_errors_are_recorded_and_reported(session: BrowserSession, live_server: LiveServer) -> None:
+    session.goto(f"{live_server.url}/check?lang=en")
+    session.wait_visible("[data-testid=result]")
+    session.evaluate("(function () {"
+                     " setTimeout(function () { throw new Error('boom <b>' + new Array(500).join('x')); }, 0);"
+                     " Promise.reject(new Error('nobody caught me')); return 1; })()")
+    recorded = wait_for(session, "BrowserCheck.errors().length >= 2 && BrowserCheck.errors()")
+    by_kind = {e["kind"]: e for e in recorded}
+    assert by_kind["error"]["message"].startswith("Uncaught Error: boom <b>") or \
+        by_kind["error"]["message"].startswith("Error: boom <b>")
+    assert len(by_kind["error"]["message"]) == 300  # bounded
+    assert "nobody caught me" in by_kind["rejection"]["message"]
+    answer = run_check(session)
+    assert "page_errors" in finding_ids(answer)
+    assert {e["kind"] for e in answer["report"]["probe"]["errors"]} == {"error", "rejection"}
+
+
+# --- stale build ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def build_server(tmp_path: Path) -> Iterator[list[LiveServer]]:
+    """A server on build "build-a"; the test restarts it on the same port with another build."""
+    servers = [LiveServer(tmp_path / "instance", {"BROWSERCHECK_BUILD_ID": "build-a"})]
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def test_stale_build_detected_after_a_deploy_under_an_open_page(
+    session: BrowserSession, build_server: list[LiveServer], tmp_path: Path
+) -> None:
+    first = build_server[0]
+    session.goto(f"{first.url}/check?lang=en")
+    session.wait_visible("[data-testid=result]")
+    assert "stale_build" not in finding_ids(run_check(session))
+
+    first.stop()  # a deploy: the same site, a new build
+    second = LiveServer(tmp_path / "instance", {"BROWSERCHECK_BUILD_ID": "build-b"}, port=first.port)
+    build_server.append(second)
+
+    answer = run_check(session)
+    assert answer["report"]["probe"]["build"] == {"page": "build-a", "current": "build-b"}
+    assert "stale_build" in finding_ids(answer)
+    stored = report_json(second, answer["view_url"])
+    assert "stale_build" in [f["id"] for f in stored["findings"]]
+
+
+# --- blocked cookies --------------------------------------------------------------------------
+
+
+class StaticHost:
+    """A second origin: ``http.server`` serving a folder on another free port; close() is idempotent."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        handler = partial(_QuietHandler, directory=str(root))
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        self.thread = Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.server.shutdown()
+            self.thread.join(10)
+        self.server.server_close()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the parent's name
+        pass
+
+
+SANDBOXED = """<!doctype html><html><body>
+<iframe sandbox="allow-scripts" srcdoc="<script src='{collector}/probe.js'></script><script>
+BrowserCheck.collect({{base: '{collector}'}}, function (p) {{ parent.postMessage(JSON.stringify(p), '*'); }});
+</script>"></iframe>
+<script>window.addEventListener('message', function (e) {{ window.__payload = e.data; }});</script>
+</body></html>"""
+
+
+def test_cookies_blocked_in_a_sandboxed_frame(
+    session: BrowserSession, live_server: LiveServer, tmp_path: Path
+) -> None:
+    """A sandboxed frame (opaque origin) has cookies and storage refused by the browser itself."""
+    (tmp_path / "sandboxed.html").write_text(SANDBOXED.format(collector=live_server.url))
+    host = StaticHost(tmp_path)
+    try:
+        session.goto(f"{host.url}/sandboxed.html")
+        payload = json.loads(wait_for(session, "window.__payload"))
+    finally:
+        host.close()
+    validate_payload(payload)
+    assert payload["storage"]["cookies"] is False
+    assert payload["storage"]["localStorage"] is False
+    request = urllib.request.Request(
+        live_server.url + "/api/v1/reports", data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", "User-Agent": payload["userAgent"]},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        answer = json.load(response)
+    assert "cookies_disabled" in finding_ids(answer)
+
+
+def _blocked_cookie_browser(playwright: Playwright, engine: str, profile: Path) -> Any:
+    """A browser whose own settings block every cookie: Firefox's cookieBehavior=2, Chromium's
+    profile preference "block all cookies" (what the settings page writes)."""
+    launch = resolve_engine(playwright, engine)
+    kwargs = dict(getattr(launch, "launch_kwargs", {}))
+    if engine == "firefox":
+        browser = playwright.firefox.launch(
+            **kwargs, firefox_user_prefs={"network.cookie.cookieBehavior": 2})
+        return browser, browser.new_context()
+    (profile / "Default").mkdir(parents=True)
+    (profile / "Default" / "Preferences").write_text(
+        json.dumps({"profile": {"default_content_setting_values": {"cookies": 2}}}))
+    context = playwright.chromium.launch_persistent_context(str(profile), **kwargs)
+    return None, context
+
+
+@pytest.mark.parametrize("engine", ["chromium", "firefox"])
+def test_cookies_blocked_by_the_browsers_settings(
+    playwright: Playwright, live_server: LiveServer, tmp_path: Path, engine: str
+) -> None:
+    browser, context = _blocked_cookie_browser(playwright, engine, tmp_path / "profile")
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/check?lang=en")
+        expect(page.get_by_test_id("result")).to_be_visible(timeout=15000)
+        shown = page.locator("#r-findings [data-finding]")
+        ids = [shown.nth(i).get_attribute("data-finding") for i in range(shown.count())]
+        assert "cookies_disabled" in ids and "storage_blocked" in ids
+        remedy = page.locator('#r-findings [data-finding="cookies_disabled"]').inner_text()
+        assert ("Firefox:" if engine == "firefox" else "Chrome:") in remedy
+    finally:
+        context.close()
+        if browser is not None:
+            browser.close()
+
+
+# --- JavaScript off ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["chromium", "firefox"])
+def test_noscript_report_says_javascript_is_off(
+    playwright: Playwright, live_server: LiveServer, engine: str
+) -> None:
+    """JavaScript really off: Chromium's content setting (java_script_enabled=False), Firefox's
+    javascript.enabled=false pref (what about:config sets; BiDi has no per-context switch)."""
+    kwargs = dict(getattr(resolve_engine(playwright, engine), "launch_kwargs", {}))
+    if engine == "firefox":
+        browser = playwright.firefox.launch(**kwargs, firefox_user_prefs={"javascript.enabled": False})
+        context = browser.new_context()
+    else:
+        browser = playwright.chromium.launch(**kwargs)
+        context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server.url}/check?lang=en")
+        # With scripts off Firefox cannot run Playwright's polling (expect, actionability checks):
+        # read the page once and click with force.
+        assert page.locator("#result").get_attribute("hidden") is not None  # the probe never ran
+        page.locator("form button", has_text="Make a report without JavaScript").click(force=True)
+        page.wait_for_url("**/r/**")
+        finding = page.locator('[data-finding="javascript_off"]').inner_text()
+        assert "JavaScript is off" in finding
+        assert ("Firefox:" if engine == "firefox" else "Chrome:") in finding
+        assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}",
+                            page.get_by_test_id("report-code").first.inner_text())
+    finally:
+        context.close()
+        browser.close()
+
+
+# --- the embed on a second origin ---------------------------------------------------------------
+
+
+HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="browsercheck-build" content="host-build-1"><title>Portal</title></head>
+<body><h1>Portal</h1><p id="where"></p>
+<script src="{collector}/embed.js" data-collector="{collector}" data-lang="{lang}" {extra}></script>
+</body></html>"""
+
+
+@pytest.fixture(scope="module")
+def embed_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StaticHost, LiveServer]]:
+    """A host site on one port and a collector on another that allows it (CORS), under a policy
+    that calls every browser here outdated, so that the banner shows."""
+    root = tmp_path_factory.mktemp("host")
+    host = StaticHost(root)
+    policy = root / "strict-policy.yaml"
+    policy.write_text(STRICT_POLICY, encoding="utf-8")
+    collector = LiveServer(tmp_path_factory.mktemp("embed") / "instance", {
+        "BROWSERCHECK_CORS_ORIGINS": host.url, "BROWSERCHECK_POLICY_FILE": str(policy)})
+    for name, lang, extra in (("uk.html", "uk", 'data-banner="true"'),
+                              ("en.html", "en", ""),
+                              ("api.html", "en", 'data-button="false"')):
+        (root / name).write_text(HOST_PAGE.format(collector=collector.url, lang=lang, extra=extra))
+    yield host, collector
+    collector.stop()
+    host.close()
+
+
+def test_embed_button_and_banner_from_a_second_origin(
+    session: BrowserSession, embed_sites: tuple[StaticHost, LiveServer]
+) -> None:
+    host, collector = embed_sites
+    session.goto(f"{host.url}/uk.html")
+    session.wait_visible(".browsercheck-banner")
+    assert "Ваш браузер застарів" in session.text(".browsercheck-banner")
+    assert session.text(".browsercheck-banner a") == "Оновити браузер"
+    assert session.text(".browsercheck-button") == "Перевірити браузер"
+    # Embedded, nothing about the user is sent before the click: only the script and the policy.
+    fetched = session.evaluate(
+        "performance.getEntriesByType('resource').map(function (e) { return e.name; })")
+    assert sorted(u[len(collector.url):] for u in fetched if u.startswith(collector.url)) == [
+        "/api/v1/matrix/compact", "/embed.js"]
+
+    session.evaluate("document.querySelector('.browsercheck-button').click()")
+    session.wait_visible(".browsercheck-report")
+    code = session.attribute(".browsercheck", "data-browsercheck-code")
+    link = session.attribute(".browsercheck-report", "href") or ""
+    assert link.startswith(collector.url + "/r/") and link.endswith("&lang=uk")
+    report = report_json(collector, link)
+    assert report["code"] == code
+    assert report["environment"]["engine"]["family"] == ENGINE_FAMILY[session.engine]
+    assert report["probe"]["page"] == f"{host.url}/uk.html"
+    assert report["probe"]["build"]["page"] == "host-build-1"
+    assert report["verdict"]["status"] == "unsupported"
+    assert session.evaluate("document.cookie") == ""  # the host's cookies: nothing stored
+
+
+def test_embed_click_opens_the_report(page: Page, embed_sites: tuple[StaticHost, LiveServer]) -> None:
+    host, collector = embed_sites
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(f"{r.method} {r.url}"))
+    page.goto(f"{host.url}/en.html")
+    button = page.get_by_role("button", name="Check my browser")
+    expect(button).to_be_visible()
+    expect(page.locator(".browsercheck-banner")).to_have_count(0)  # no data-banner: no banner
+    assert [s for s in sent if collector.url in s] == [f"GET {collector.url}/embed.js"]
+    with page.expect_popup() as popup_info:
+        button.click()
+    popup = popup_info.value
+    popup.wait_for_url(f"{collector.url}/r/**")
+    expect(popup.get_by_test_id("report-code")).to_have_text(
+        page.locator(".browsercheck").get_attribute("data-browsercheck-code") or "?")
+    assert f"POST {collector.url}/api/v1/reports" in sent
+    assert popup.evaluate("window.opener") is None
+
+
+def test_embed_api_without_a_button(page: Page, embed_sites: tuple[StaticHost, LiveServer]) -> None:
+    host, collector = embed_sites
+    page.goto(f"{host.url}/api.html")
+    page.wait_for_function("window.BrowserCheck && typeof BrowserCheck.open === 'function'")
+    expect(page.locator(".browsercheck-button")).to_have_count(0)
+    with page.expect_popup() as popup_info:
+        result = page.evaluate(
+            "new Promise(function (ok) { BrowserCheck.open(function (e, r) { ok(e || r); }); })")
+    assert result["url"].startswith(f"{collector.url}/r/")
+    popup_info.value.wait_for_url(f"{collector.url}/r/**")
+
+
+def test_collector_refuses_an_origin_it_does_not_list(
+    page: Page, embed_sites: tuple[StaticHost, LiveServer], live_server: LiveServer
+) -> None:
+    """The shared live server lists no origin: the browser itself blocks the embed's report."""
+    host, _ = embed_sites
+    (host.root / "foreign.html").write_text(
+        HOST_PAGE.format(collector=live_server.url, lang="en", extra='data-button="false"'))
+    page.goto(f"{host.url}/foreign.html")
+    page.wait_for_function("window.BrowserCheck && typeof BrowserCheck.open === 'function'")
+    error = page.evaluate(
+        "new Promise(function (ok) { BrowserCheck.run({base: BrowserCheck.collector},"
+        " function (e) { ok(e); }); })")
+    assert error["status"] == 0  # a CORS failure: the page learns nothing
+
+
+# --- the banner's decision matches the server's ---------------------------------------------
+
+
+VERDICT_UAS = {
+    "chrome-131-win10": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "chrome-100-win10": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/100.0.0.0 Safari/537.36",
+    "chrome-131-win7": "Mozilla/5.0 (Windows NT 6.1; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "firefox-102": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:102.0) Gecko/20100101 Firefox/102.0",
+    "firefox-128": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    "safari-15-mac": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/15.6 Safari/605.1.15",
+    "safari-17-mac": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+    "safari-ios-15": "Mozilla/5.0 (iPhone; CPU iPhone OS 15_8 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/15.6 Mobile/15E148 Safari/604.1",
+    "safari-ios-17": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    "edge-131": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+    "edge-100": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/100.0.0.0 Safari/537.36 Edg/100.0.1185.29",
+    "opera-on-chromium-100": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/100.0.4896.127 Safari/537.36 OPR/86.0.4363.59",
+    "opera-on-chromium-130": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 OPR/115.0.0.0",
+    "samsung-on-chromium-92": "Mozilla/5.0 (Linux; Android 11; SM-A515F) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/16.0 Chrome/92.0.4515.166 Mobile Safari/537.36",
+    "samsung-on-chromium-121": "Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36",
+    "chrome-android-7": "Mozilla/5.0 (Linux; Android 7.0; SM-G930F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+    "chrome-android-frozen": "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+    "ie-11": "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko",
+    "opera-mini": "Opera/9.80 (J2ME/MIDP; Opera Mini/9.80 (S60; SymbOS; Opera Mobi/23.348; U; en) Presto/2.5.25 Version/10.54",
+    "unknown-browser": "NotABrowser/1.0",
+}
+
+
+def test_banner_decision_matches_the_server(page: Page, embed_sites: tuple[StaticHost, LiveServer]) -> None:
+    """The embed's in-browser verdict agrees with matrix.evaluate_policy on the shipped policy."""
+    host, collector = embed_sites
+    page.goto(f"{host.url}/api.html")
+    page.wait_for_function("window.BrowserCheck && typeof BrowserCheck.verdict === 'function'")
+    policy = load_policy()
+    with urllib.request.urlopen(collector.url + "/api/v1/matrix/compact", timeout=10) as response:
+        strict = json.load(response)
+    assert strict["browsers"]["Chrome"]["min"] == 999  # the collector serves its own policy
+    compact = compact_policy(policy)
+    ours = page.evaluate("([p, uas]) => uas.map(ua => BrowserCheck.verdict(p, ua, null).status)",
+                         [compact, list(VERDICT_UAS.values())])
+    theirs = [evaluate_policy(policy, detect_environment(ua)).status for ua in VERDICT_UAS.values()]
+    assert dict(zip(VERDICT_UAS, ours, strict=True)) == dict(zip(VERDICT_UAS, theirs, strict=True))
+    assert "unsupported" in theirs and "supported" in theirs and "limited" in theirs
+

@@ -1,0 +1,81 @@
+"""Every script a browser runs is ES5: parsed with acorn (ecmaVersion 5, from npm) as served.
+
+``make test`` installs acorn with ``npm ci`` in tests/js/; a missing install fails here with the
+command to run, never skips.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+JS_DIR = Path(__file__).parent / "js"
+ROOT = Path(__file__).parent.parent
+
+
+def parse_es5(sources: dict[str, str], tmp_path: Path) -> dict[str, dict[str, object]]:
+    """Parse each named source with acorn as an ES5 script; return acorn's verdict per name."""
+    node = shutil.which("node")
+    assert node, "Node.js is missing: run `make test` (it installs nodejs and npm)"
+    assert (JS_DIR / "node_modules" / "acorn").is_dir(), (
+        "acorn is missing: run `make js` (npm ci in tests/js)"
+    )
+    paths = []
+    for name, source in sources.items():
+        path = tmp_path / name
+        path.write_text(source, encoding="utf-8")
+        paths.append(str(path))
+    done = subprocess.run([node, str(JS_DIR / "es5check.js"), *paths], capture_output=True,
+                          text=True, timeout=60, check=False)
+    results = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(results) == len(paths), done.stderr
+    return {Path(r["file"]).name: r for r in results}
+
+
+@pytest.mark.parametrize("url", ["/probe.js", "/embed.js", "/static/check.js"],
+                         ids=["probe", "embed", "check-page"])
+def test_served_scripts_parse_as_es5(client: FlaskClient, url: str, tmp_path: Path) -> None:
+    with client.get(url) as response:  # static files are streamed: close them
+        assert response.status_code == 200
+        source = response.get_data(as_text=True)
+    result = parse_es5({"served.js": source}, tmp_path)["served.js"]
+    assert result["ok"], f"{url} is not ES5: {result}"
+
+
+def test_sources_parse_as_es5(tmp_path: Path) -> None:
+    files = {p.name: p.read_text(encoding="utf-8")
+             for p in (ROOT / "probes/probe.js", ROOT / "probes/embed.js",
+                       ROOT / "webapp/static/check.js")}
+    results = parse_es5(files, tmp_path)
+    assert all(r["ok"] for r in results.values()), results
+
+
+@pytest.mark.parametrize(
+    "snippet",
+    [
+        "var f = (x) => x;",
+        "let a = 1;",
+        "const a = 1;",
+        "var s = `template`;",
+        "class A {}",
+        "async function f() {}",
+        "var a = [...b];",
+        "var a = b?.c;",
+        "var a = b ?? c;",
+        "var {a} = b;",
+        "function f(a = 1) {}",
+        "var o = {a() {}};",
+    ],
+    ids=["arrow", "let", "const", "template", "class", "async", "spread", "optional-chaining",
+         "nullish", "destructuring", "default-param", "method-shorthand"],
+)
+def test_newer_syntax_fails_the_check(snippet: str, tmp_path: Path) -> None:
+    """Negative control: the checker really rejects what ES5 browsers cannot run."""
+    result = parse_es5({"new.js": "(function () {\n" + snippet + "\n}());\n"}, tmp_path)["new.js"]
+    assert not result["ok"]
+    assert result["line"] == 2
