@@ -399,13 +399,15 @@
 
   function drop(payload, field) {
     // Remove "$.a.b[2]" from the payload: a field the server rejects must not cost the whole report.
-    var parts = String(field).replace(/^\$\.?/, "").replace(/\[(\d+)\]/g, ".$1").split("."), obj = payload, i;
-    if (!parts[0]) { return false; }
-    for (i = 0; i < parts.length - 1; i++) { obj = obj && obj[parts[i]]; }
-    if (!obj || !(parts[i] in obj)) { return false; }
-    if (Object.prototype.toString.call(obj) === "[object Array]") { obj.splice(+parts[i], 1); } else { delete obj[parts[i]]; }
-    if (parts[0] !== "rejectedFields") { payload.rejectedFields = (payload.rejectedFields || []).concat([str(field, 200)]); }
-    return true;
+    return safe(function () {
+      var parts = String(field).replace(/^\$\.?/, "").replace(/\[(\d+)\]/g, ".$1").split("."), obj = payload, i;
+      if (!parts[0]) { return false; }
+      for (i = 0; i < parts.length - 1; i++) { obj = obj && obj[parts[i]]; }
+      if (!obj || typeof obj !== "object" || !(parts[i] in obj)) { return false; }
+      if (Object.prototype.toString.call(obj) === "[object Array]") { obj.splice(+parts[i], 1); } else { delete obj[parts[i]]; }
+      if (parts[0] !== "rejectedFields") { payload.rejectedFields = (payload.rejectedFields || []).concat([str(field, 200)]); }
+      return true;
+    }, false);
   }
 
   function send(payload, options, done, retries) {

@@ -4,6 +4,7 @@ page errors, JavaScript off, and the embed on a second origin."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 import urllib.request
@@ -108,6 +109,16 @@ def test_payload_validates_and_names_the_engine(session: BrowserSession, live_se
     assert {s["url"] for s in payload["cache"]["scripts"]} >= {"/probe.js", "/static/check.js"}
     assert "errors" not in payload
     assert session.evaluate("document.cookie.indexOf('__browsercheck') < 0")  # left nothing behind
+
+    # A field the collector refuses (here: unknown to it) is dropped and the report sent again.
+    session.evaluate("(function () { window.__answer = null; var p = {lang: 'en', tracking: 1,"
+                     " screen: {width: 'wide', height: 700}}; BrowserCheck.send(p, {}, function (e, d) {"
+                     " window.__answer = JSON.stringify({error: e, data: d}); }); return 1; })()")
+    resent = json.loads(wait_for(session, "window.__answer"))
+    assert resent["error"] is None
+    assert sorted(resent["data"]["report"]["probe"]["rejectedFields"]) == ["$.screen.width",
+                                                                           "$.tracking"]
+    assert resent["data"]["report"]["probe"]["screen"] == {"height": 700}
 
     link = session.attribute("[data-testid=private-link]", "href") or ""
     report = report_json(live_server, link)
@@ -394,6 +405,55 @@ def test_collector_refuses_an_origin_it_does_not_list(
         "new Promise(function (ok) { BrowserCheck.run({base: BrowserCheck.collector},"
         " function (e) { ok(e); }); })")
     assert error["status"] == 0  # a CORS failure: the page learns nothing
+
+
+# --- service worker and Cache Storage -------------------------------------------------------
+
+SERVICE_WORKER = """// {version}
+self.addEventListener('install', function (e) {{
+  e.waitUntil(caches.open('portal-{version}').then(function (c) {{ return c.addAll(['/sw.html']); }}));
+}});
+self.addEventListener('activate', function (e) {{ e.waitUntil(self.clients.claim()); }});
+self.addEventListener('fetch', function (e) {{
+  e.respondWith(caches.match(e.request).then(function (hit) {{ return hit || fetch(e.request); }}));
+}});
+"""
+SW_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Portal</title></head>
+<body><script src="{collector}/embed.js" data-collector="{collector}" data-button="false"></script>
+<script>navigator.serviceWorker.register('/sw.js');</script></body></html>"""
+
+
+def test_outdated_service_worker_is_detected(
+    session: BrowserSession, embed_sites: tuple[StaticHost, LiveServer]
+) -> None:
+    """A worker controls the page and keeps a cache; a new version installs and waits behind it."""
+    host, collector = embed_sites
+    (host.root / "sw.js").write_text(SERVICE_WORKER.format(version="v1"))
+    (host.root / "sw.html").write_text(SW_PAGE.format(collector=collector.url))
+    session.goto(f"{host.url}/sw.html")
+    wait_for(session, "!!navigator.serviceWorker.controller")
+    payload = collect_payload(session, "{base: BrowserCheck.collector}")
+    validate_payload(payload)
+    assert payload["serviceWorker"] == {"supported": True, "controlled": True, "scriptURL": "/sw.js",
+                                        "state": "activated", "registered": True, "waiting": False,
+                                        "installing": False}
+    assert {"name": "portal-v1", "entries": 1} in payload["cache"]["storage"]
+
+    worker = host.root / "sw.js"
+    worker.write_text(SERVICE_WORKER.format(version="v2"))  # a deploy
+    # http.server answers 304 to If-Modified-Since within the same second: move the mtime on.
+    later = worker.stat().st_mtime + 60
+    os.utime(worker, (later, later))
+    wait_for(session, "(function () { var w = window.__w; navigator.serviceWorker.getRegistration()"
+                      ".then(function (r) { window.__w = !!r.waiting; if (!r.waiting && !r.installing)"
+                      " { r.update(); } }); return w; })()", timeout=30)
+    answer = run_check(session, "{base: BrowserCheck.collector, lang: 'en'}")
+    probe = answer["report"]["probe"]
+    assert probe["serviceWorker"]["waiting"] is True
+    assert {c["name"] for c in probe["cache"]["storage"]} == {"portal-v1", "portal-v2"}
+    assert "service_worker_outdated" in finding_ids(answer)
+    session.evaluate("(function () { navigator.serviceWorker.getRegistration()"
+                     ".then(function (r) { r.unregister(); }); return 1; })()")
 
 
 # --- the banner's decision matches the server's ---------------------------------------------
