@@ -117,20 +117,14 @@
     return env;
   }
 
-  function below(version, minimum) {
-    var a = String(version).split("."), b = String(minimum).split("."), i, x, y;
+  function compare(version, bound) {
+    // Compared over the bound's parts only: "8.1" is within "8", "10.15.7" below "11".
+    var a = String(version).split("."), b = String(bound).split("."), i, x, y;
     for (i = 0; i < b.length; i++) {
       x = parseInt(a[i] || "0", 10); y = parseInt(b[i], 10);
-      if (x !== y) { return x < y; }
+      if (x !== y) { return x < y ? -1 : 1; }
     }
-    return false;
-  }
-
-  function within(version, prefix) {
-    // "8.1" is within "8"; "10.15.7" within "10.15".
-    var a = String(version).split("."), b = String(prefix).split("."), i;
-    for (i = 0; i < b.length; i++) { if (parseInt(a[i] || "0", 10) !== parseInt(b[i], 10)) { return false; } }
-    return true;
+    return 0;
   }
 
   // Mirrors matrix.rules.evaluate_policy for the compact policy: the worse of browser and OS.
@@ -142,9 +136,9 @@
       status = env.major === undefined ? "unknown" : env.major < rule.min ? "unsupported" : "supported";
     }
     sys = env.os && policy.systems[env.os];
-    if (status !== "unsupported" && sys && env.osVersion && !env.frozen && !(sys.frozen && within(env.osVersion, sys.frozen))) {
-      for (i = 0; sys.limited && i < sys.limited.length; i++) { if (within(env.osVersion, sys.limited[i])) { limited = true; } }
-      if (limited) { status = status === "supported" || status === "unknown" ? "limited" : status; } else if (sys.min && below(env.osVersion, sys.min)) {
+    if (status !== "unsupported" && sys && env.osVersion && !env.frozen && !(sys.frozen && !compare(env.osVersion, sys.frozen))) {
+      for (i = 0; sys.limited && i < sys.limited.length; i++) { if (!compare(env.osVersion, sys.limited[i])) { limited = true; } }
+      if (limited) { status = status === "supported" || status === "unknown" ? "limited" : status; } else if (sys.min && compare(env.osVersion, sys.min) < 0) {
         status = "unsupported";
       }
     }

@@ -195,10 +195,10 @@
   function capabilities(p, options) {
     p.capabilities = {
       serviceWorker: safe(function () { return "serviceWorker" in nav; }, false),
-      webAssembly: safe(function () { return typeof WebAssembly === "object" && typeof WebAssembly.instantiate === "function"; }, false),
-      webgl: safe(function () { return typeof window.WebGLRenderingContext === "function" || typeof window.WebGLRenderingContext === "object"; }, false),
+      webAssembly: typeof WebAssembly === "object",
+      webgl: "WebGLRenderingContext" in window,
       fetch: typeof window.fetch === "function",
-      promise: safe(function () { return typeof Promise === "function" && typeof Promise.resolve === "function"; }, false),
+      promise: typeof Promise === "function",
       es2015: syntax("class A {}; let a = 1; const f = (x) => `${x}`; var [b] = [a]; return f(b);"),
       es2020: syntax("var a = null; return a?.b ?? 0n;"),
       cssGrid: cssSupports("display", "grid"),
