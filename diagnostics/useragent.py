@@ -176,10 +176,10 @@ _TV = re.compile(
 _BOTS = re.compile(
     r"^(?:curl|wget|python-requests|python-urllib|python-httpx|aiohttp|go-http-client|okhttp"
     r"|java|libwww-perl|apache-httpclient|axios|node-fetch|undici|postmanruntime|httpie|scrapy"
-    r"|whatsapp|skypeuripreview|facebookexternalhit|facebookcatalog|meta-external\w*)/?"
+    r"|whatsapp|facebookexternalhit|facebookcatalog|meta-external\w*)/?"
     r"|\b(?:\w*bot|\w*crawler|\w*spider)/\d|GPTBot|ChatGPT-User|OAI-SearchBot|ClaudeBot"
     r"|Claude-(?:Web|User)|anthropic-ai|PerplexityBot|Bytespider|Amazonbot|Applebot"
-    r"|YandexBot|YandexMobileBot|bingbot|Chrome-Lighthouse|Google-InspectionTool",
+    r"|YandexBot|YandexMobileBot|bingbot|Chrome-Lighthouse|Google-InspectionTool|SkypeUriPreview",
     re.IGNORECASE,
 )
 
