@@ -9,31 +9,36 @@ from __future__ import annotations
 
 import re
 
-#: (pattern, app name), first match wins: named apps before the generic web views.
-IN_APP_TOKENS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), name)
-    for pattern, name in (
-        (r"FBAN/Messenger|FB_IAB/MESSENGER|FBAN/MessengerLite", "Messenger"),
-        (r"FBAN/|FBAV/|FB_IAB/|FBIOS|FB4A", "Facebook"),
-        (r"\bInstagram[ /]\d", "Instagram"),
-        (r"\bBarcelona \d", "Threads"),
-        (r"\bTelegram(?:-Android|-iOS)?/\d", "Telegram"),
-        (r"\bViber/\d", "Viber"),
-        (r"musical_ly|BytedanceWebview|\bTikTok[ /]\d|\btrill_\d|com\.zhiliaoapp", "TikTok"),
-        (r"\bLinkedInApp\b", "LinkedIn"),
-        (r"\bSnapchat/\d", "Snapchat"),
-        (r"Twitter for i(?:Phone|Pad)|TwitterAndroid", "X (Twitter)"),
-        (r"\[Pinterest/|\bPinterest for Android", "Pinterest"),
-        (r"\bLine/\d", "LINE"),
-        (r"KAKAOTALK", "KakaoTalk"),
-        (r"MicroMessenger/", "WeChat"),
-        (r"\bGSA/\d", "Google App"),
-        (r"YandexSearch/|YaApp_(?:Android|iOS)|YaSearchBrowser", "Yandex App"),
+#: (app name, literal tokens, confirming pattern or None), first match wins: named apps before
+#: the generic web views. The literals are a cheap prefilter (a substring test per token); the
+#: pattern, where given, is only run on UAs that contain one of them.
+IN_APP_TOKENS: tuple[tuple[str, tuple[str, ...], re.Pattern[str] | None], ...] = tuple(
+    (name, literals, re.compile(pattern) if pattern else None)
+    for name, literals, pattern in (
+        ("Messenger", ("FBAN/Messenger", "FB_IAB/MESSENGER"), None),
+        ("Facebook", ("FBAN/", "FBAV/", "FB_IAB/", "FBIOS", "FB4A"), None),
+        ("Instagram", ("Instagram",), r"\bInstagram[ /]\d"),
+        ("Threads", ("Barcelona ",), r"\bBarcelona \d"),
+        ("Telegram", ("Telegram",), r"\bTelegram(?:-Android|-iOS)?/\d"),
+        ("Viber", ("Viber/",), r"\bViber/\d"),
+        ("TikTok", ("musical_ly", "BytedanceWebview", "TikTok", "trill_", "com.zhiliaoapp"),
+         r"musical_ly|BytedanceWebview|\bTikTok[ /]\d|\btrill_\d|com\.zhiliaoapp"),
+        ("LinkedIn", ("LinkedInApp",), None),
+        ("Snapchat", ("Snapchat/",), None),
+        ("X (Twitter)", ("Twitter for iPhone", "Twitter for iPad", "TwitterAndroid"), None),
+        ("Pinterest", ("[Pinterest/", "Pinterest for Android"), None),
+        ("LINE", ("Line/",), r"\bLine/\d"),
+        ("KakaoTalk", ("KAKAOTALK",), None),
+        ("WeChat", ("MicroMessenger/",), None),
+        ("Google App", ("GSA/",), r"\bGSA/\d"),
+        ("Yandex App", ("YandexSearch/", "YaApp_Android", "YaApp_iOS", "YaSearchBrowser"), None),
     )
+)
+_ANY_APP_TOKEN = re.compile(
+    "|".join(re.escape(token) for _, literals, _ in IN_APP_TOKENS for token in literals)
 )
 ANDROID_WEBVIEW = "Android WebView"
 IOS_WEBVIEW = "iOS WebView"
-_ANDROID_WV = re.compile(r"; wv\)")
 _IOS_WEBKIT = re.compile(r"AppleWebKit/[\d.]+.*\bMobile/\w+")
 
 
@@ -44,11 +49,12 @@ def in_app_from_ua(ua: str, os_family: str) -> str | None:
     "Android WebView" and an iOS ``WKWebView`` (the WebKit ``Mobile/`` token without Safari's
     ``Safari/`` token, which every real iOS browser sends) is "iOS WebView".
     """
-    for pattern, name in IN_APP_TOKENS:
-        if pattern.search(ua):
-            return name
-    if os_family == "Android" and _ANDROID_WV.search(ua):
+    if _ANY_APP_TOKEN.search(ua):
+        for name, literals, pattern in IN_APP_TOKENS:
+            if any(token in ua for token in literals) and (pattern is None or pattern.search(ua)):
+                return name
+    if os_family == "Android" and "; wv)" in ua:
         return ANDROID_WEBVIEW
-    if os_family == "iOS" and "Safari/" not in ua and _IOS_WEBKIT.search(ua):
+    if os_family == "iOS" and "Safari/" not in ua and "Mobile/" in ua and _IOS_WEBKIT.search(ua):
         return IOS_WEBVIEW
     return None

@@ -25,10 +25,10 @@ from user_agents.parsers import (
     MOBILE_DEVICE_FAMILIES,
     TABLET_DEVICE_FAMILIES,
     UserAgent,
-    parse_browser,
-    parse_device,
-    parse_operating_system,
 )
+from user_agents.parsers import Browser as UABrowser
+from user_agents.parsers import Device as UADevice
+from user_agents.parsers import OperatingSystem as UAOperatingSystem
 
 from .engine import engine_from_ua
 from .hints import (
@@ -55,11 +55,9 @@ HEADER_HINTS_CACHE_SIZE = 1024
 
 @cache
 def _parser() -> ua_parser.Parser:
-    return ua_parser.Parser(
-        ua_parser.CachingResolver(
-            ua_parser.BestAvailableResolver(ua_parser.load_builtins()), ua_parser.Cache(4096)
-        )
-    )
+    # No resolver-level cache: EnvironmentDetector caches above it, and a second cache only
+    # costs time on every miss.
+    return ua_parser.Parser(ua_parser.BestAvailableResolver(ua_parser.load_builtins()))
 
 
 class FastUserAgent(UserAgent):
@@ -75,27 +73,30 @@ class FastUserAgent(UserAgent):
         self.result = result
         self.ua_string = user_agent_string
         ua, os_, dev = result.user_agent, result.os, result.device
-        self.browser = parse_browser(
-            ua.family if ua else "Other",
-            ua.major if ua else None,
-            ua.minor if ua else None,
-            ua.patch if ua else None,
-            ua.patch_minor if ua else None,
-        )
-        self.os = parse_operating_system(
-            os_.family if os_ else "Other",
-            os_.major if os_ else None,
-            os_.minor if os_ else None,
-            os_.patch if os_ else None,
-            os_.patch_minor if os_ else None,
-        )
-        self.device = parse_device(
-            dev.family if dev else "Other", dev.brand if dev else None, dev.model if dev else None
-        )
+        # The namedtuples user-agents' parse_browser/parse_operating_system build, built directly.
+        if ua:
+            version = _version_tuple(ua.major, ua.minor, ua.patch)
+            self.browser = UABrowser(ua.family, version, ".".join(map(str, version)))
+        else:
+            self.browser = UABrowser("Other", (), "")
+        if os_:
+            version = _version_tuple(os_.major, os_.minor, os_.patch)
+            self.os = UAOperatingSystem(os_.family, version, ".".join(map(str, version)))
+        else:
+            self.os = UAOperatingSystem("Other", (), "")
+        self.device = UADevice(dev.family, dev.brand, dev.model) if dev else _OTHER_DEVICE
+
+
+def _version_tuple(*parts: str | None) -> tuple[int | str, ...]:
+    # user_agents.parsers.parse_version: digits become ints, None parts are dropped.
+    return tuple(int(p) if p.isdigit() else p for p in parts if p is not None)
+
+
+_OTHER_DEVICE = UADevice("Other", None, None)
 
 
 def parse_user_agent(ua: str) -> FastUserAgent:
-    """Parse ``ua`` into a user-agents compatible object (cached by the resolver)."""
+    """Parse ``ua`` into a user-agents compatible object (uncached: cache the caller's result)."""
     return FastUserAgent(ua)
 
 
@@ -166,29 +167,48 @@ _SAFARI_VERSION = re.compile(r"\bVersion/(\d{1,4})(?:\.(\d{1,4}))?")
 _FROZEN_CROS = "14541.0.0"
 #: Safari 26 (iOS/iPadOS 26) freezes the OS token at 18_6; its Version token has the real major.
 _FROZEN_IOS = ("18", "6")
-_TV = re.compile(
-    r"SMART-?TV|SmartTV|\bTizen\b.*\bTV\b|Web0S|WebOS.*TV|NetCast|BRAVIA|HbbTV|\bAFT[A-Z]\w*"
-    r"|Android TV|GoogleTV|\bCrKey/|\bRoku/|AppleTV|\btvOS\b",
-    re.IGNORECASE,
-)
-#: Automated clients ua-parser does not call "Spider" (HTTP libraries, link-preview fetchers,
-#: AI crawlers). Matched case-insensitively against the whole UA.
-_BOTS = re.compile(
-    r"^(?:curl|wget|python-requests|python-urllib|python-httpx|aiohttp|go-http-client|okhttp"
-    r"|java|libwww-perl|apache-httpclient|axios|node-fetch|undici|postmanruntime|httpie|scrapy"
-    r"|whatsapp|facebookexternalhit|facebookcatalog|meta-external\w*)/?"
-    r"|\b(?:\w*bot|\w*crawler|\w*spider)/\d|GPTBot|ChatGPT-User|OAI-SearchBot|ClaudeBot"
-    r"|Claude-(?:Web|User)|anthropic-ai|PerplexityBot|Bytespider|Amazonbot|Applebot"
-    r"|YandexBot|YandexMobileBot|bingbot|Chrome-Lighthouse|Google-InspectionTool|SkypeUriPreview",
-    re.IGNORECASE,
-)
+#: Lower-case tokens of smart TVs and TV sticks (Samsung Tizen, LG webOS, Android TV, Fire TV,
+#: Chromecast, Roku, Apple TV); " aft" is Fire TV's model prefix (AFTMM, AFTKA ...).
+_TV_TOKENS = ("smart-tv", "smarttv", "web0s", "netcast", "bravia", "hbbtv", "android tv",
+              "googletv", "crkey/", "roku/", "appletv", "tvos")
+_FIRE_TV = re.compile(r"; AFT[A-Z]")
+#: Automated clients ua-parser does not call "Spider": HTTP libraries (the UA starts with their
+#: name), link-preview fetchers and AI crawlers (their token anywhere). Lower-case.
+_BOT_PREFIXES = ("curl/", "wget/", "python-requests", "python-urllib", "python-httpx", "aiohttp",
+                 "go-http-client", "okhttp", "java/", "libwww-perl", "apache-httpclient", "axios/",
+                 "node-fetch", "undici", "postmanruntime", "httpie", "scrapy", "whatsapp/",
+                 "facebookexternalhit", "facebookcatalog", "meta-external")
+_BOT_TOKENS = ("gptbot", "chatgpt-user", "oai-searchbot", "claudebot", "claude-web", "claude-user",
+               "anthropic-ai", "perplexitybot", "bytespider", "amazonbot", "applebot", "yandexbot",
+               "yandexmobilebot", "bingbot", "chrome-lighthouse", "google-inspectiontool",
+               "skypeuripreview")
+#: "...bot/2.1", "...crawler/1.0", "...spider/3": the generic crawler convention.
+_BOT_GENERIC = re.compile(r"(?:bot|crawler|spider)/\d")
+
+
+def _looks_automated(ua: str) -> bool:
+    low = ua.lower()
+    if low.startswith(_BOT_PREFIXES) or any(token in low for token in _BOT_TOKENS):
+        return True
+    return ("bot/" in low or "crawler/" in low or "spider/" in low) and bool(
+        _BOT_GENERIC.search(low)
+    )
+
+
+def _looks_like_tv(ua: str) -> bool:
+    low = ua.lower()
+    if any(token in low for token in _TV_TOKENS):
+        return True
+    if "tizen" in low and " tv" in low or "webos" in low and "tv" in low:
+        return True
+    return "; AFT" in ua and bool(_FIRE_TV.search(ua))
 
 
 def _device_type(parsed: FastUserAgent, is_bot: bool) -> DeviceType:
     if is_bot:
         return "bot"
     ua = parsed.ua_string
-    if _TV.search(ua):
+    if _looks_like_tv(ua):
         return "tv"
     if parsed.os.family == "Android" and parsed.device.family not in TABLET_DEVICE_FAMILIES:
         # user-agents calls every Android UA without "Mobile Safari" a tablet (Opera Mini, UC,
@@ -255,7 +275,7 @@ def _environment_from_ua(ua: str) -> Environment:
         if raw else Browser()
     )
     os_ = _os_from_ua(ua, result)
-    is_bot = parsed.is_bot or bool(_BOTS.search(ua))
+    is_bot = parsed.is_bot or _looks_automated(ua)
     device = _device_from_ua(parsed, ua, is_bot)
     in_app = None if is_bot else in_app_from_ua(ua, os_.family)
     sources = {"browser": "ua", "engine": "ua", "os": "ua", "device": "ua"}
@@ -441,6 +461,9 @@ def _correct(
 
 # --- the detector with its bounded caches ------------------------------------------------------
 
+_NO_HINTS = ClientHints()
+
+
 def _header_key(headers: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
     if not headers:
         return ()
@@ -489,11 +512,13 @@ class EnvironmentDetector:
     ) -> Environment:
         """See :func:`detect_environment`."""
         ua = user_agent[:MAX_UA_CHARS] if isinstance(user_agent, str) else ""
-        header_hints = self._header_hints(_header_key(headers)) if headers else ClientHints()
+        if not headers and not probe:
+            return self._from_ua(ua)  # the common case: one lookup, nothing else to hash
+        header_hints = self._header_hints(_header_key(headers)) if headers else _NO_HINTS
         js_hints = (
             read_hints(probe.get("userAgentData"))
             if isinstance(probe, Mapping) and probe.get("userAgentData")
-            else ClientHints()
+            else _NO_HINTS
         )
         return self._resolve(ua, header_hints, js_hints, _touch_points(probe))
 

@@ -1,0 +1,180 @@
+"""Accuracy of our UA detection against ua-parser's labelled fixtures, next to bare user-agents.
+
+Usage: python benchmarks/ua_accuracy.py [--fixtures DIR] [--summary]
+
+Two comparisons, both over uap-core's test_ua.yaml (browser family, major), test_os.yaml (OS
+family, major) and test_device.yaml (device family; brand and model):
+
+1. raw: the ua-parser-level fields as user-agents exposes them, ``user_agents.parse`` (legacy
+   pure-Python ua-parser) against our :class:`FastUserAgent` (the same rules run by ua-parser's
+   fastest resolver), each against the fixture's label as written.
+2. normalised: our Environment (``detect_environment`` on the UA alone) against the label put
+   through the same normalisation we apply (``Mobile Safari`` -> ``Safari``, ``Mac OS X`` ->
+   ``macOS``, integer majors, Windows XP -> 5 ...), with bare user-agents' answer normalised
+   the same way as the baseline. Device: brand and model (type has no label upstream).
+
+Every disagreement with the label is listed by category (field, label -> answer). The exit
+status is 1 when ours is worse than bare user-agents on any field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from user_agents import parse as bare_parse
+
+from diagnostics.useragent import (
+    EnvironmentDetector,
+    normalise_browser,
+    normalise_os,
+    parse_user_agent,
+)
+
+DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "uap-core"
+if not DEFAULT_FIXTURES.is_dir():  # a worktree under /work/wt/<name>/: shared/ is two levels up
+    DEFAULT_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "uap-core"
+
+Getter = Callable[[Any], Any]
+
+
+@dataclass
+class FieldScore:
+    name: str
+    cases: int = 0
+    bare: int = 0
+    ours: int = 0
+    #: (who, label, answer) -> UAs
+    misses: dict[tuple[str, str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, ua: str, label: Any, bare: Any, ours: Any) -> None:
+        self.cases += 1
+        self.bare += bare == label
+        self.ours += ours == label
+        if bare != label:
+            self.misses[("bare", repr(label), repr(bare))].append(ua)
+        if ours != label:
+            self.misses[("ours", repr(label), repr(ours))].append(ua)
+
+
+def _load(fixtures: Path, name: str) -> list[dict[str, Any]]:
+    return yaml.safe_load((fixtures / name).read_text(encoding="utf-8"))["test_cases"]
+
+
+def _major_text(version: tuple[Any, ...]) -> str | None:
+    return str(version[0]) if version else None
+
+
+def score(fixtures: Path) -> list[FieldScore]:
+    """Score bare user-agents and ours on every field of both comparisons."""
+    ua_cases = _load(fixtures, "test_ua.yaml")
+    os_cases = _load(fixtures, "test_os.yaml")
+    device_cases = _load(fixtures, "test_device.yaml")
+    detector = EnvironmentDetector()
+    bare_answers: dict[str, Any] = {}  # each UA through bare user-agents once, for both passes
+
+    def bare(ua: str) -> Any:
+        if ua not in bare_answers:
+            bare_answers[ua] = bare_parse(ua)
+        return bare_answers[ua]
+
+    raw_specs: list[tuple[str, list[dict[str, Any]], Getter, Getter]] = [
+        ("raw browser.family", ua_cases, lambda p: p.browser.family, lambda c: c["family"]),
+        ("raw browser.major", ua_cases, lambda p: _major_text(p.browser.version),
+         lambda c: c["major"]),
+        ("raw os.family", os_cases, lambda p: p.os.family, lambda c: c["family"]),
+        ("raw os.major", os_cases, lambda p: _major_text(p.os.version), lambda c: c["major"]),
+        ("raw device.family", device_cases, lambda p: p.device.family, lambda c: c["family"]),
+    ]
+    scores = []
+    for name, cases, get, label in raw_specs:
+        fs = FieldScore(name)
+        for case in cases:
+            ua = case["user_agent_string"]
+            fs.add(ua, label(case), get(bare(ua)), get(parse_user_agent(ua)))
+        scores.append(fs)
+
+    def label_browser(c: dict[str, Any]) -> Any:
+        return normalise_browser(c["family"], c["major"], c["minor"], c["patch"])
+
+    def label_os(c: dict[str, Any]) -> Any:
+        return normalise_os(c["family"], c["major"], c["minor"], c["patch"], c.get("patch_minor"))
+
+    def bare_browser(p: Any) -> Any:
+        v = [str(x) for x in p.browser.version] + [None] * 3
+        return normalise_browser(p.browser.family, *v[:3])
+
+    def bare_os(p: Any) -> Any:
+        v = [str(x) for x in p.os.version] + [None] * 3
+        return normalise_os(p.os.family, *v[:3])
+
+    norm_specs: list[tuple[str, list[dict[str, Any]], Getter, Getter, Getter]] = [
+        ("normalised browser.family", ua_cases, lambda c: label_browser(c).family,
+         lambda p: bare_browser(p).family, lambda e: e.browser.family),
+        ("normalised browser.major", ua_cases, lambda c: label_browser(c).major,
+         lambda p: bare_browser(p).major, lambda e: e.browser.major),
+        ("normalised os.family", os_cases, lambda c: label_os(c).family,
+         lambda p: bare_os(p).family, lambda e: e.os.family),
+        ("normalised os.major", os_cases, lambda c: label_os(c).major,
+         lambda p: bare_os(p).major, lambda e: e.os.major),
+        ("normalised device.brand+model", device_cases,
+         lambda c: (c["brand"], c["model"]),
+         lambda p: (p.device.brand, p.device.model),
+         lambda e: (e.device.brand, e.device.model)),
+    ]
+    for name, cases, label, bare_get, ours_get in norm_specs:
+        fs = FieldScore(name)
+        for case in cases:
+            ua = case["user_agent_string"]
+            fs.add(ua, label(case), bare_get(bare(ua)), ours_get(detector.detect(ua)))
+        scores.append(fs)
+    detector.close()
+    return scores
+
+
+def report(scores: list[FieldScore], summary_only: bool) -> bool:
+    """Print the table and the disagreements; True when ours >= bare on every field."""
+    ok = True
+    if not summary_only:
+        for fs in scores:
+            if not fs.misses:
+                continue
+            print(f"\n## {fs.name}: disagreements with the label, by category")
+            for (who, label, answer), uas in sorted(fs.misses.items()):
+                print(f"- [{who}] label {label} -> answer {answer} ({len(uas)})")
+                for ua in uas:
+                    print(f"    {ua}")
+    print("\n## Summary (cases where the answer equals the label)")
+    print(f"{'field':34} {'cases':>6} {'bare user-agents':>18} {'ours':>18} {'ours-bare':>9}")
+    for fs in scores:
+        print(
+            f"{fs.name:34} {fs.cases:6d} {fs.bare:8d} ({fs.bare / fs.cases:6.2%})"
+            f" {fs.ours:8d} ({fs.ours / fs.cases:6.2%}) {fs.ours - fs.bare:+9d}"
+        )
+        ok = ok and fs.ours >= fs.bare
+    print("\nours is at least as good as bare user-agents on every field:", "yes" if ok else "NO")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES,
+                        help="folder with uap-core's test_ua.yaml, test_os.yaml, test_device.yaml")
+    parser.add_argument("--summary", action="store_true", help="only the summary table")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    scores = score(args.fixtures)
+    ok = report(scores, args.summary)
+    print(f"({time.perf_counter() - started:.1f} s; fixtures: {args.fixtures})")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
