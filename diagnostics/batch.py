@@ -70,7 +70,7 @@ def read_input(line: str) -> tuple[str, dict[str, str], dict[str, Any] | None]:
         raise PayloadError(f"the line is not valid JSON: {exc}", code="malformed_json") from exc
     if not isinstance(document, dict):
         raise PayloadError("expected a JSON object", code="invalid_input")
-    headers = _string_map(document.get("headers") or {}, "$.headers")
+    headers = _string_map(document.get("headers", {}), "$.headers")
     ua = document.get("ua")
     if ua is None:
         ua = next((v for k, v in headers.items() if k.lower() == "user-agent"), None)
@@ -108,9 +108,13 @@ class BatchStats:
 class BatchDetector:
     """Turn a stream of input lines into a stream of JSON lines (see the module docstring)."""
 
-    def __init__(self, detector: EnvironmentDetector | None = None) -> None:
+    def __init__(
+        self,
+        detector: EnvironmentDetector | None = None,
+        output_cache_size: int = OUTPUT_CACHE_SIZE,
+    ) -> None:
         self.detector = detector or EnvironmentDetector()
-        self._cached_line = lru_cache(maxsize=OUTPUT_CACHE_SIZE)(self._line)
+        self._cached_line = lru_cache(maxsize=output_cache_size)(self._line)
 
     def _line(self, line: str) -> str:
         ua, headers, probe = read_input(line)
@@ -141,6 +145,10 @@ class BatchDetector:
             sink.write(out)
             sink.write("\n")
         return stats
+
+    def cached_lines(self) -> int:
+        """How many input lines have their output memoised now (bounded by the cache size)."""
+        return self._cached_line.cache_info().currsize
 
     def close(self) -> None:
         """Drop the caches (idempotent)."""

@@ -113,9 +113,14 @@ def hints_from_headers(headers: Mapping[str, str]) -> dict[str, Any]:
 
 # --- one typed view of either source -----------------------------------------------------------
 
+def printable(text: str) -> str:
+    """``text`` with lone surrogates (possible in decoded JSON) replaced, so it encodes as UTF-8."""
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _text(value: Any) -> str | None:
     if isinstance(value, str) and value.strip():
-        return value.strip()[:MAX_HINT_CHARS]
+        return printable(value.strip()[:MAX_HINT_CHARS])
     return None
 
 

@@ -38,6 +38,7 @@ from .hints import (
     chromium_version,
     hints_from_headers,
     int_major,
+    printable,
     read_hints,
     windows_from_platform_version,
 )
@@ -511,7 +512,7 @@ class EnvironmentDetector:
         probe: Mapping[str, Any] | None = None,
     ) -> Environment:
         """See :func:`detect_environment`."""
-        ua = user_agent[:MAX_UA_CHARS] if isinstance(user_agent, str) else ""
+        ua = printable(user_agent[:MAX_UA_CHARS]) if isinstance(user_agent, str) else ""
         if not headers and not probe:
             return self._from_ua(ua)  # the common case: one lookup, nothing else to hash
         header_hints = self._header_hints(_header_key(headers)) if headers else _NO_HINTS

@@ -60,7 +60,7 @@ def parse(
     if batch is not None:
         if user_agent is not None or headers or probe_json is not None:
             raise click.UsageError("--batch takes the UA, headers and probe from each line")
-        runner, sink = BatchDetector(), click.get_text_stream("stdout")
+        runner, sink = BatchDetector(), sys.stdout
         stats = runner.run(batch, sink)
         sink.flush()
         runner.close()
