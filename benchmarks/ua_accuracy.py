@@ -45,23 +45,37 @@ if not DEFAULT_FIXTURES.is_dir():  # a worktree under /work/wt/<name>/: shared/ 
 Getter = Callable[[Any], Any]
 
 
+#: UA parts we correct on purpose (Chrome's reduced "Android 10; K", Safari 26's frozen
+#: "OS 18_6"): a label that repeats the frozen value disagrees with us by design.
+FROZEN_MARKS = ("Android 10; K)", "Android 10; K;", "OS 18_6 like Mac OS X")
+
+
 @dataclass
 class FieldScore:
     name: str
     cases: int = 0
     bare: int = 0
     ours: int = 0
-    #: (who, label, answer) -> UAs
-    misses: dict[tuple[str, str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    #: (category, label, bare's answer, our answer) -> UAs
+    misses: dict[tuple[str, str, str, str], list[str]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     def add(self, ua: str, label: Any, bare: Any, ours: Any) -> None:
         self.cases += 1
         self.bare += bare == label
         self.ours += ours == label
-        if bare != label:
-            self.misses[("bare", repr(label), repr(bare))].append(ua)
-        if ours != label:
-            self.misses[("ours", repr(label), repr(ours))].append(ua)
+        if bare == label and ours == label:
+            return
+        if bare != label and ours != label:
+            category = "both differ from the label"
+        elif ours != label:
+            category = "only ours differs"
+            if any(mark in ua for mark in FROZEN_MARKS):
+                category += " (a frozen UA value we correct on purpose)"
+        else:
+            category = "only bare differs"
+        self.misses[(category, repr(label), repr(bare), repr(ours))].append(ua)
 
 
 def _load(fixtures: Path, name: str) -> list[dict[str, Any]]:
@@ -87,8 +101,12 @@ def score(fixtures: Path) -> list[FieldScore]:
 
     raw_specs: list[tuple[str, list[dict[str, Any]], Getter, Getter]] = [
         ("raw browser.family", ua_cases, lambda p: p.browser.family, lambda c: c["family"]),
-        ("raw browser.major", ua_cases, lambda p: _major_text(p.browser.version),
-         lambda c: c["major"]),
+        (
+            "raw browser.major",
+            ua_cases,
+            lambda p: _major_text(p.browser.version),
+            lambda c: c["major"],
+        ),
         ("raw os.family", os_cases, lambda p: p.os.family, lambda c: c["family"]),
         ("raw os.major", os_cases, lambda p: _major_text(p.os.version), lambda c: c["major"]),
         ("raw device.family", device_cases, lambda p: p.device.family, lambda c: c["family"]),
@@ -116,18 +134,41 @@ def score(fixtures: Path) -> list[FieldScore]:
         return normalise_os(p.os.family, *v[:3])
 
     norm_specs: list[tuple[str, list[dict[str, Any]], Getter, Getter, Getter]] = [
-        ("normalised browser.family", ua_cases, lambda c: label_browser(c).family,
-         lambda p: bare_browser(p).family, lambda e: e.browser.family),
-        ("normalised browser.major", ua_cases, lambda c: label_browser(c).major,
-         lambda p: bare_browser(p).major, lambda e: e.browser.major),
-        ("normalised os.family", os_cases, lambda c: label_os(c).family,
-         lambda p: bare_os(p).family, lambda e: e.os.family),
-        ("normalised os.major", os_cases, lambda c: label_os(c).major,
-         lambda p: bare_os(p).major, lambda e: e.os.major),
-        ("normalised device.brand+model", device_cases,
-         lambda c: (c["brand"], c["model"]),
-         lambda p: (p.device.brand, p.device.model),
-         lambda e: (e.device.brand, e.device.model)),
+        (
+            "normalised browser.family",
+            ua_cases,
+            lambda c: label_browser(c).family,
+            lambda p: bare_browser(p).family,
+            lambda e: e.browser.family,
+        ),
+        (
+            "normalised browser.major",
+            ua_cases,
+            lambda c: label_browser(c).major,
+            lambda p: bare_browser(p).major,
+            lambda e: e.browser.major,
+        ),
+        (
+            "normalised os.family",
+            os_cases,
+            lambda c: label_os(c).family,
+            lambda p: bare_os(p).family,
+            lambda e: e.os.family,
+        ),
+        (
+            "normalised os.major",
+            os_cases,
+            lambda c: label_os(c).major,
+            lambda p: bare_os(p).major,
+            lambda e: e.os.major,
+        ),
+        (
+            "normalised device.brand+model",
+            device_cases,
+            lambda c: (c["brand"], c["model"]),
+            lambda p: (p.device.brand, p.device.model),
+            lambda e: (e.device.brand, e.device.model),
+        ),
     ]
     for name, cases, label, bare_get, ours_get in norm_specs:
         fs = FieldScore(name)
@@ -147,8 +188,8 @@ def report(scores: list[FieldScore], summary_only: bool) -> bool:
             if not fs.misses:
                 continue
             print(f"\n## {fs.name}: disagreements with the label, by category")
-            for (who, label, answer), uas in sorted(fs.misses.items()):
-                print(f"- [{who}] label {label} -> answer {answer} ({len(uas)})")
+            for (category, label, bare, ours), uas in sorted(fs.misses.items()):
+                print(f"- {category}: label {label}, bare {bare}, ours {ours} ({len(uas)})")
                 for ua in uas:
                     print(f"    {ua}")
     print("\n## Summary (cases where the answer equals the label)")
@@ -165,8 +206,12 @@ def report(scores: list[FieldScore], summary_only: bool) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--fixtures", type=Path, default=DEFAULT_FIXTURES,
-                        help="folder with uap-core's test_ua.yaml, test_os.yaml, test_device.yaml")
+    parser.add_argument(
+        "--fixtures",
+        type=Path,
+        default=DEFAULT_FIXTURES,
+        help="folder with uap-core's test_ua.yaml, test_os.yaml, test_device.yaml",
+    )
     parser.add_argument("--summary", action="store_true", help="only the summary table")
     args = parser.parse_args(argv)
     started = time.perf_counter()

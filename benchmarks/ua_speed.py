@@ -78,7 +78,7 @@ def workloads(
     if cold_n + tail_n > len(pool):
         raise SystemExit(f"only {len(pool)} distinct UAs: lower --cold or --warm")
     cold = pool[:cold_n]
-    tail = pool[cold_n:cold_n + tail_n]  # never seen in the cold run
+    tail = pool[cold_n : cold_n + tail_n]  # never seen in the cold run
     weights = [1 / rank for rank in range(1, len(top) + 1)]  # Zipf: a few browsers dominate
     warm: list[Request] = rng.choices(top, weights=weights, k=warm_n - tail_n)
     warm += [(ua, None) for ua in tail]
@@ -114,16 +114,20 @@ def _fresh_ours() -> EnvironmentDetector:
 def measure(cold: list[str], warm: list[Request], repeat: int) -> dict[str, float]:
     """UAs per CPU-second for each (workload, parser) pair; every run starts with empty caches."""
     rates = {
-        "cold bare": _rate(_fresh_bare, lambda _: [bare_parse(ua) for ua in cold], len(cold),
-                           repeat),
-        "cold ours": _rate(_fresh_ours, lambda d: [d.detect(ua) for ua in cold], len(cold),
-                           repeat),
-        "warm bare": _rate(_fresh_bare, lambda _: [bare_parse(ua) for ua, _h in warm], len(warm),
-                           repeat),
-        "warm ours": _rate(_fresh_ours, lambda d: [d.detect(ua) for ua, _h in warm], len(warm),
-                           repeat),
+        "cold bare": _rate(
+            _fresh_bare, lambda _: [bare_parse(ua) for ua in cold], len(cold), repeat
+        ),
+        "cold ours": _rate(_fresh_ours, lambda d: [d.detect(ua) for ua in cold], len(cold), repeat),
+        "warm bare": _rate(
+            _fresh_bare, lambda _: [bare_parse(ua) for ua, _h in warm], len(warm), repeat
+        ),
+        "warm ours": _rate(
+            _fresh_ours, lambda d: [d.detect(ua) for ua, _h in warm], len(warm), repeat
+        ),
         "warm ours+hints": _rate(
-            _fresh_ours, lambda d: [d.detect(ua, headers) for ua, headers in warm], len(warm),
+            _fresh_ours,
+            lambda d: [d.detect(ua, headers) for ua, headers in warm],
+            len(warm),
             repeat,
         ),
     }
@@ -140,18 +144,24 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cold, warm = workloads(args.fixtures, args.cold, args.warm, args.seed)
     rates = measure(cold, warm, args.repeat)
-    print(f"cold: {len(cold)} distinct UAs; warm: {len(warm)} requests, top {TOP} UAs = "
-          f"{TOP_SHARE:.0%}, the rest distinct; UAs per CPU-second, best of {args.repeat}")
-    print(f"{'workload':8} {'bare user_agents.parse':>24} {'ours':>14} {'ours/bare':>10}"
-          f" {'target':>8}")
+    print(
+        f"cold: {len(cold)} distinct UAs; warm: {len(warm)} requests, top {TOP} UAs = "
+        f"{TOP_SHARE:.0%}, the rest distinct; UAs per CPU-second, best of {args.repeat}"
+    )
+    print(
+        f"{'workload':8} {'bare user_agents.parse':>24} {'ours':>14} {'ours/bare':>10}"
+        f" {'target':>8}"
+    )
     ok = True
     for load, target in (("cold", 1.0), ("warm", 10.0)):
         bare, ours = rates[f"{load} bare"], rates[f"{load} ours"]
         ratio = ours / bare
         ok = ok and ratio >= target
         print(f"{load:8} {bare:18,.0f} UA/s {ours:9,.0f} UA/s {ratio:9.1f}x {target:7.0f}x")
-    print(f"warm with Sec-CH-UA headers, ours: {rates['warm ours+hints']:,.0f} UA/s "
-          f"({rates['warm ours+hints'] / rates['warm bare']:.1f}x bare without them)")
+    print(
+        f"warm with Sec-CH-UA headers, ours: {rates['warm ours+hints']:,.0f} UA/s "
+        f"({rates['warm ours+hints'] / rates['warm bare']:.1f}x bare without them)"
+    )
     print("targets met:", "yes" if ok else "NO")
     return 0
 

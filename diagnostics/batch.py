@@ -45,12 +45,14 @@ def error_json(error: PayloadError, line: int | None = None) -> str:
 
 def _string_map(value: Any, where: str) -> dict[str, str]:
     if not isinstance(value, Mapping):
-        raise PayloadError("expected an object of header names to values", field=where,
-                           code="invalid_input")
+        raise PayloadError(
+            "expected an object of header names to values", field=where, code="invalid_input"
+        )
     for name, item in value.items():
         if not isinstance(item, str):
-            raise PayloadError("a header value must be a string", field=f"{where}.{name}",
-                               code="invalid_input")
+            raise PayloadError(
+                "a header value must be a string", field=f"{where}.{name}", code="invalid_input"
+            )
     return dict(value)
 
 
@@ -75,11 +77,14 @@ def read_input(line: str) -> tuple[str, dict[str, str], dict[str, Any] | None]:
     if ua is None:
         ua = next((v for k, v in headers.items() if k.lower() == "user-agent"), None)
     if not isinstance(ua, str):
-        raise PayloadError("\"ua\" must be a string (or give a User-Agent header)",
-                           field="$.ua", code="invalid_input")
+        raise PayloadError(
+            '"ua" must be a string (or give a User-Agent header)',
+            field="$.ua",
+            code="invalid_input",
+        )
     probe = document.get("probe")
     if probe is not None and not isinstance(probe, dict):
-        raise PayloadError("\"probe\" must be an object", field="$.probe", code="invalid_input")
+        raise PayloadError('"probe" must be an object', field="$.probe", code="invalid_input")
     return ua, headers, probe
 
 
@@ -136,8 +141,9 @@ class BatchDetector:
             stats.lines += 1
             try:
                 if raw is None:
-                    raise PayloadError(f"the line is longer than {MAX_LINE_BYTES} bytes",
-                                       code="line_too_long")
+                    raise PayloadError(
+                        f"the line is longer than {MAX_LINE_BYTES} bytes", code="line_too_long"
+                    )
                 out = self.convert(raw.decode("utf-8", errors="replace"))
             except PayloadError as exc:
                 stats.errors += 1

@@ -14,8 +14,17 @@ _GECKO_RV = re.compile(r"rv:(\d[\d.]*)\)\s*Gecko/")
 #: Safari has reported AppleWebKit/605.1.15 since 2017: the token is frozen, not the real build.
 FROZEN_WEBKIT = "605.1.15"
 _CHROMIUM_FAMILIES = frozenset(
-    {"Chrome", "Chromium", "Edge", "Opera", "Samsung Internet", "Yandex Browser", "Brave",
-     "Vivaldi", "Chrome WebView"}
+    {
+        "Chrome",
+        "Chromium",
+        "Edge",
+        "Opera",
+        "Samsung Internet",
+        "Yandex Browser",
+        "Brave",
+        "Vivaldi",
+        "Chrome WebView",
+    }
 )
 
 

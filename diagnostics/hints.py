@@ -37,12 +37,20 @@ class ClientHints:
 
     def __bool__(self) -> bool:
         return any(
-            (self.brands, self.full_version_list, self.mobile is not None, self.platform,
-             self.platform_version, self.model, self.form_factors)
+            (
+                self.brands,
+                self.full_version_list,
+                self.mobile is not None,
+                self.platform,
+                self.platform_version,
+                self.model,
+                self.form_factors,
+            )
         )
 
 
 # --- request headers --------------------------------------------------------------------------
+
 
 def _sf_list(value: str) -> list[http_sfv.Item]:
     parsed = http_sfv.List()
@@ -113,6 +121,7 @@ def hints_from_headers(headers: Mapping[str, str]) -> dict[str, Any]:
 
 # --- one typed view of either source -----------------------------------------------------------
 
+
 def printable(text: str) -> str:
     """``text`` with lone surrogates (possible in decoded JSON) replaced, so it encodes as UTF-8."""
     return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
@@ -154,7 +163,8 @@ def read_hints(data: Any) -> ClientHints:
         platform_version=_text(data.get("platformVersion")),
         model=_text(data.get("model")),
         form_factors=tuple(f for f in map(_text, factors[:MAX_BRANDS]) if f)
-        if isinstance(factors, list | tuple) else (),
+        if isinstance(factors, list | tuple)
+        else (),
     )
 
 

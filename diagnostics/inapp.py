@@ -21,8 +21,11 @@ IN_APP_TOKENS: tuple[tuple[str, tuple[str, ...], re.Pattern[str] | None], ...] =
         ("Threads", ("Barcelona ",), r"\bBarcelona \d"),
         ("Telegram", ("Telegram",), r"\bTelegram(?:-Android|-iOS)?/\d"),
         ("Viber", ("Viber/",), r"\bViber/\d"),
-        ("TikTok", ("musical_ly", "BytedanceWebview", "TikTok", "trill_", "com.zhiliaoapp"),
-         r"musical_ly|BytedanceWebview|\bTikTok[ /]\d|\btrill_\d|com\.zhiliaoapp"),
+        (
+            "TikTok",
+            ("musical_ly", "BytedanceWebview", "TikTok", "trill_", "com.zhiliaoapp"),
+            r"musical_ly|BytedanceWebview|\bTikTok[ /]\d|\btrill_\d|com\.zhiliaoapp",
+        ),
         ("LinkedIn", ("LinkedInApp",), None),
         ("Snapchat", ("Snapchat/",), None),
         ("X (Twitter)", ("Twitter for iPhone", "Twitter for iPad", "TwitterAndroid"), None),

@@ -125,7 +125,15 @@ OS_FAMILIES = {"Mac OS X": "macOS"}
 #: Windows versions ua-parser names rather than numbers -> the NT-era major they compare as,
 #: so that every Windows major is an integer and old ones sort below 7.
 _WINDOWS_NAMED_MAJORS = {
-    "Vista": 6, "XP": 5, "2000": 5, "NT": 4, "ME": 4, "98": 4, "95": 4, "RT": 8, "CE": None,
+    "Vista": 6,
+    "XP": 5,
+    "2000": 5,
+    "NT": 4,
+    "ME": 4,
+    "98": 4,
+    "95": 4,
+    "RT": 8,
+    "CE": None,
 }
 
 
@@ -170,19 +178,65 @@ _FROZEN_CROS = "14541.0.0"
 _FROZEN_IOS = ("18", "6")
 #: Lower-case tokens of smart TVs and TV sticks (Samsung Tizen, LG webOS, Android TV, Fire TV,
 #: Chromecast, Roku, Apple TV); " aft" is Fire TV's model prefix (AFTMM, AFTKA ...).
-_TV_TOKENS = ("smart-tv", "smarttv", "web0s", "netcast", "bravia", "hbbtv", "android tv",
-              "googletv", "crkey/", "roku/", "appletv", "tvos")
+_TV_TOKENS = (
+    "smart-tv",
+    "smarttv",
+    "web0s",
+    "netcast",
+    "bravia",
+    "hbbtv",
+    "android tv",
+    "googletv",
+    "crkey/",
+    "roku/",
+    "appletv",
+    "tvos",
+)
 _FIRE_TV = re.compile(r"; AFT[A-Z]")
 #: Automated clients ua-parser does not call "Spider": HTTP libraries (the UA starts with their
 #: name), link-preview fetchers and AI crawlers (their token anywhere). Lower-case.
-_BOT_PREFIXES = ("curl/", "wget/", "python-requests", "python-urllib", "python-httpx", "aiohttp",
-                 "go-http-client", "okhttp", "java/", "libwww-perl", "apache-httpclient", "axios/",
-                 "node-fetch", "undici", "postmanruntime", "httpie", "scrapy", "whatsapp/",
-                 "facebookexternalhit", "facebookcatalog", "meta-external")
-_BOT_TOKENS = ("gptbot", "chatgpt-user", "oai-searchbot", "claudebot", "claude-web", "claude-user",
-               "anthropic-ai", "perplexitybot", "bytespider", "amazonbot", "applebot", "yandexbot",
-               "yandexmobilebot", "bingbot", "chrome-lighthouse", "google-inspectiontool",
-               "skypeuripreview")
+_BOT_PREFIXES = (
+    "curl/",
+    "wget/",
+    "python-requests",
+    "python-urllib",
+    "python-httpx",
+    "aiohttp",
+    "go-http-client",
+    "okhttp",
+    "java/",
+    "libwww-perl",
+    "apache-httpclient",
+    "axios/",
+    "node-fetch",
+    "undici",
+    "postmanruntime",
+    "httpie",
+    "scrapy",
+    "whatsapp/",
+    "facebookexternalhit",
+    "facebookcatalog",
+    "meta-external",
+)
+_BOT_TOKENS = (
+    "gptbot",
+    "chatgpt-user",
+    "oai-searchbot",
+    "claudebot",
+    "claude-web",
+    "claude-user",
+    "anthropic-ai",
+    "perplexitybot",
+    "bytespider",
+    "amazonbot",
+    "applebot",
+    "yandexbot",
+    "yandexmobilebot",
+    "bingbot",
+    "chrome-lighthouse",
+    "google-inspectiontool",
+    "skypeuripreview",
+)
 #: "...bot/2.1", "...crawler/1.0", "...spider/3": the generic crawler convention.
 _BOT_GENERIC = re.compile(r"(?:bot|crawler|spider)/\d")
 
@@ -273,7 +327,8 @@ def _environment_from_ua(ua: str) -> Environment:
     raw = result.user_agent
     browser = (
         normalise_browser(raw.family, raw.major, raw.minor, raw.patch, raw.patch_minor)
-        if raw else Browser()
+        if raw
+        else Browser()
     )
     os_ = _os_from_ua(ua, result)
     is_bot = parsed.is_bot or _looks_automated(ua)
@@ -298,8 +353,17 @@ def _environment_from_ua(ua: str) -> Environment:
 
 #: Browsers built on Chromium: their brands in the hints may refine a UA that says "Chrome".
 CHROMIUM_FAMILIES = frozenset(
-    {"Chrome", "Chromium", "Edge", "Opera", "Samsung Internet", "Yandex Browser", "Brave",
-     "Vivaldi", "Chrome WebView"}
+    {
+        "Chrome",
+        "Chromium",
+        "Edge",
+        "Opera",
+        "Samsung Internet",
+        "Yandex Browser",
+        "Brave",
+        "Vivaldi",
+        "Chrome WebView",
+    }
 )
 _GENERIC_CHROMIUM = frozenset({"Chrome", "Chromium"})
 
@@ -319,8 +383,12 @@ class _Merge:
     def conflict(self, field: str, used: str, used_value: Any, ignored_value: Any) -> None:
         ignored = self.sources.get(field, "ua")
         self.conflicts.append(
-            {"field": field, "used": used, "ignored": ignored,
-             "values": {used: used_value, ignored: ignored_value}}
+            {
+                "field": field,
+                "used": used,
+                "ignored": ignored,
+                "values": {used: used_value, ignored: ignored_value},
+            }
         )
 
 
@@ -337,8 +405,9 @@ def _apply_browser(m: _Merge, hints: ClientHints, source: str) -> None:
             pass  # an app's own name and version (Facebook 450): the hints only give its engine
         elif family == current.family:
             if current.major is not None and major != current.major:
-                m.conflict("browser", source, {"family": family, "version": version},
-                           current.to_dict())
+                m.conflict(
+                    "browser", source, {"family": family, "version": version}, current.to_dict()
+                )
                 m.set("browser", Browser(family, version, major), source)
                 replaced = True
             elif full or current.version is None:
@@ -351,8 +420,7 @@ def _apply_browser(m: _Merge, hints: ClientHints, source: str) -> None:
             replaced = True
         else:
             # Only Chromium sends these hints: a UA that says otherwise was overridden.
-            m.conflict("browser", source, {"family": family, "version": version},
-                       current.to_dict())
+            m.conflict("browser", source, {"family": family, "version": version}, current.to_dict())
             m.set("browser", Browser(family, version, major), source)
             replaced = True
     engine_version = chromium_version(hints)
@@ -436,8 +504,16 @@ def _apply_touch(m: _Merge, touch: int | None, hinted_platform: bool) -> None:
     # screen. Safari's version is iPadOS's, so it tells the OS major (approximately).
     browser = env.browser
     safari = browser.family == "Safari" and browser.major is not None
-    m.set("os", OS("iOS", browser.version if safari else None,
-                   browser.major if safari else None, approximate=True), "probe")
+    m.set(
+        "os",
+        OS(
+            "iOS",
+            browser.version if safari else None,
+            browser.major if safari else None,
+            approximate=True,
+        ),
+        "probe",
+    )
     m.set("device", Device("tablet", "Apple", "iPad"), "probe")
     if env.engine.family != "WebKit":
         m.set("engine", Engine("WebKit"), "probe")

@@ -16,11 +16,19 @@ from diagnostics.useragent import EnvironmentDetector
 from tests.conftest import CHROME_WIN
 from webapp.cli import main
 
-WIN11 = json.dumps({"ua": CHROME_WIN, "headers": {
-    "Sec-CH-UA-Platform": '"Windows"', "Sec-CH-UA-Platform-Version": '"15.0.0"'}})
-IPAD = json.dumps({"ua": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
-                         "(KHTML, like Gecko) Version/17.5 Safari/605.1.15",
-                   "probe": {"maxTouchPoints": 5}})
+WIN11 = json.dumps(
+    {
+        "ua": CHROME_WIN,
+        "headers": {"Sec-CH-UA-Platform": '"Windows"', "Sec-CH-UA-Platform-Version": '"15.0.0"'},
+    }
+)
+IPAD = json.dumps(
+    {
+        "ua": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+        "probe": {"maxTouchPoints": 5},
+    }
+)
 
 
 def run_batch(data: bytes) -> list[dict[str, Any]]:
@@ -54,8 +62,18 @@ def test_one_environment_per_line_in_order() -> None:
         ('{"ua": "x", "headers": {"Sec-CH-UA": 1}}', "invalid_input", "$.headers.Sec-CH-UA"),
         ('{"ua": "x", "probe": "yes"}', "invalid_input", "$.probe"),
     ],
-    ids=["empty", "blank", "malformed", "bare-brackets", "too-deep", "ua-number", "no-ua",
-         "headers-list", "header-number", "probe-string"],
+    ids=[
+        "empty",
+        "blank",
+        "malformed",
+        "bare-brackets",
+        "too-deep",
+        "ua-number",
+        "no-ua",
+        "headers-list",
+        "header-number",
+        "probe-string",
+    ],
 )
 def test_bad_line_gives_error_object_and_the_stream_goes_on(
     line: str, code: str | None, field: str | None
@@ -83,8 +101,11 @@ def test_overlong_line_is_skipped_in_chunks_not_read_whole() -> None:
 
 def test_last_line_without_newline_crlf_and_bad_bytes() -> None:
     out = run_batch(b"curl/8.0\r\nMozilla/5.0 \xff\xfe<script>\ncurl/7.0")
-    assert [o["user_agent"] for o in out] == ["curl/8.0", "Mozilla/5.0 \ufffd\ufffd<script>",
-                                              "curl/7.0"]
+    assert [o["user_agent"] for o in out] == [
+        "curl/8.0",
+        "Mozilla/5.0 \ufffd\ufffd<script>",
+        "curl/7.0",
+    ]
 
 
 def test_lone_surrogates_in_json_input_still_give_valid_json_lines() -> None:
@@ -114,8 +135,9 @@ def test_output_is_written_line_by_line_as_input_arrives() -> None:
 
 
 def test_output_cache_stays_bounded() -> None:
-    batch = BatchDetector(EnvironmentDetector(cache_size=16, ua_cache_size=16),
-                          output_cache_size=32)
+    batch = BatchDetector(
+        EnvironmentDetector(cache_size=16, ua_cache_size=16), output_cache_size=32
+    )
     data = "".join(f"{CHROME_WIN} build/{i}\n" for i in range(500)).encode()
     out = io.StringIO()
     assert batch.run(io.BytesIO(data), out).lines == 500
@@ -141,10 +163,12 @@ def test_cli_batch_from_stdin_and_file(tmp_path: Any) -> None:
 
 @pytest.mark.parametrize(
     "args,message",
-    [([], "give a USER_AGENT or --batch"),
-     (["x", "--batch", "-"], "--batch takes"),
-     (["x", "--probe", "[1]"], "expected a JSON object"),
-     (["x", "--probe", "{"], "not valid JSON")],
+    [
+        ([], "give a USER_AGENT or --batch"),
+        (["x", "--batch", "-"], "--batch takes"),
+        (["x", "--probe", "[1]"], "expected a JSON object"),
+        (["x", "--probe", "{"], "not valid JSON"),
+    ],
     ids=["nothing", "ua-and-batch", "probe-not-object", "probe-malformed"],
 )
 def test_cli_parse_usage_errors(args: list[str], message: str) -> None:
@@ -153,19 +177,33 @@ def test_cli_parse_usage_errors(args: list[str], message: str) -> None:
 
 
 def test_cli_single_parse_with_headers_and_probe() -> None:
-    result = CliRunner().invoke(main, [
-        "parse", IPAD and json.loads(IPAD)["ua"], "--probe", '{"maxTouchPoints": 5}',
-        "--header", "Accept-Language: uk"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "parse",
+            IPAD and json.loads(IPAD)["ua"],
+            "--probe",
+            '{"maxTouchPoints": 5}',
+            "--header",
+            "Accept-Language: uk",
+        ],
+    )
     env = json.loads(result.stdout)
     assert (env["os"]["family"], env["device"]["type"], env["sources"]["os"]) == (
-        "iOS", "tablet", "probe")
+        "iOS",
+        "tablet",
+        "probe",
+    )
 
 
 def test_real_process_streams_a_large_batch_through_pipes() -> None:
     lines = [CHROME_WIN, "curl/8.0", "", WIN11] * 5000
     proc = subprocess.run(
         [sys.executable, "-m", "webapp", "parse", "--batch", "-"],
-        input="\n".join(lines) + "\n", capture_output=True, text=True, check=True,
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
     )
     out = proc.stdout.splitlines()
     assert len(out) == len(lines)

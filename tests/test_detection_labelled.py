@@ -44,7 +44,18 @@ def test_labelled_set_covers_what_support_meets() -> None:
         kinds["bot"] += bool(expect.get("is_bot"))
         kinds[expect.get("device", {}).get("type")] += 1
         kinds[expect.get("browser", {}).get("family")] += 1
-    for kind, least in {"with hints": 100, "in-app": 30, "bot": 30, "desktop": 50, "mobile": 50,
-                        "tablet": 10, "Yandex Browser": 10, "Opera": 10, "Samsung Internet": 5,
-                        "Edge": 10, "Firefox": 10, "Safari": 20}.items():
+    for kind, least in {
+        "with hints": 100,
+        "in-app": 30,
+        "bot": 30,
+        "desktop": 50,
+        "mobile": 50,
+        "tablet": 10,
+        "Yandex Browser": 10,
+        "Opera": 10,
+        "Samsung Internet": 5,
+        "Edge": 10,
+        "Firefox": 10,
+        "Safari": 20,
+    }.items():
         assert kinds[kind] >= least, kind

@@ -15,42 +15,64 @@ from diagnostics.models import Environment
 from diagnostics.useragent import EnvironmentDetector
 from tests.conftest import CHROME_WIN
 
-HINT_HEADERS = ["Sec-CH-UA", "Sec-CH-UA-Full-Version-List", "Sec-CH-UA-Mobile",
-                "Sec-CH-UA-Platform", "Sec-CH-UA-Platform-Version", "Sec-CH-UA-Model",
-                "Sec-CH-UA-Form-Factors", "User-Agent", "X-Other"]
+HINT_HEADERS = [
+    "Sec-CH-UA",
+    "Sec-CH-UA-Full-Version-List",
+    "Sec-CH-UA-Mobile",
+    "Sec-CH-UA-Platform",
+    "Sec-CH-UA-Platform-Version",
+    "Sec-CH-UA-Model",
+    "Sec-CH-UA-Form-Factors",
+    "User-Agent",
+    "X-Other",
+]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=20,
 )
-brand = st.fixed_dictionaries({"brand": st.text(max_size=20) | st.sampled_from(
-    ["Google Chrome", "Chromium", "Microsoft Edge", "Opera", "YaBrowser", "Android WebView"]),
-    "version": st.text(max_size=12) | st.integers()})
-user_agent_data = st.fixed_dictionaries({}, optional={
-    "brands": st.lists(brand, max_size=5) | json_values,
-    "fullVersionList": st.lists(brand, max_size=5) | json_values,
-    "mobile": st.booleans() | json_values,
-    "platform": st.sampled_from(["Windows", "macOS", "Android", "Linux", "Chrome OS", ""])
-    | json_values,
-    "platformVersion": st.text(max_size=16) | json_values,
-    "model": st.text(max_size=16) | json_values,
-    "formFactors": st.lists(st.text(max_size=10), max_size=3) | json_values,
-})
-probes = st.none() | st.fixed_dictionaries({}, optional={
-    "userAgentData": user_agent_data | json_values,
-    "maxTouchPoints": st.integers() | json_values,
-})
-user_agents = st.text(max_size=300) | st.sampled_from([
-    CHROME_WIN,
-    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
-    "Version/17.5 Safari/605.1.15",
-    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Mobile Safari/537.36",
-])
+brand = st.fixed_dictionaries(
+    {
+        "brand": st.text(max_size=20)
+        | st.sampled_from(
+            ["Google Chrome", "Chromium", "Microsoft Edge", "Opera", "YaBrowser", "Android WebView"]
+        ),
+        "version": st.text(max_size=12) | st.integers(),
+    }
+)
+user_agent_data = st.fixed_dictionaries(
+    {},
+    optional={
+        "brands": st.lists(brand, max_size=5) | json_values,
+        "fullVersionList": st.lists(brand, max_size=5) | json_values,
+        "mobile": st.booleans() | json_values,
+        "platform": st.sampled_from(["Windows", "macOS", "Android", "Linux", "Chrome OS", ""])
+        | json_values,
+        "platformVersion": st.text(max_size=16) | json_values,
+        "model": st.text(max_size=16) | json_values,
+        "formFactors": st.lists(st.text(max_size=10), max_size=3) | json_values,
+    },
+)
+probes = st.none() | st.fixed_dictionaries(
+    {},
+    optional={
+        "userAgentData": user_agent_data | json_values,
+        "maxTouchPoints": st.integers() | json_values,
+    },
+)
+user_agents = st.text(max_size=300) | st.sampled_from(
+    [
+        CHROME_WIN,
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.5 Safari/605.1.15",
+        "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Mobile Safari/537.36",
+    ]
+)
 sf_like = st.text(alphabet='"?;=,.() 0123456789ABCOGWaceghimnorsuvw\\', max_size=80)
-headers = st.dictionaries(st.sampled_from(HINT_HEADERS), st.text(max_size=80) | sf_like,
-                          max_size=6)
+headers = st.dictionaries(st.sampled_from(HINT_HEADERS), st.text(max_size=80) | sf_like, max_size=6)
 
 DETECTOR = EnvironmentDetector(cache_size=256, ua_cache_size=256)
 
@@ -81,10 +103,19 @@ def test_batch_input_raises_only_payload_errors(line: str) -> None:
     _check(DETECTOR.detect(ua, hdrs, probe))
 
 
-@pytest.mark.parametrize("ua", ["", "\x00\x01", "<script>alert(1)</script>", "x" * 100_000,
-                                "Mozilla/5.0 (" * 1000, "\ud800\udfff", "Ω" * 3000],
-                         ids=["empty", "control", "html", "huge", "nested", "surrogates",
-                              "non-ascii"])
+@pytest.mark.parametrize(
+    "ua",
+    [
+        "",
+        "\x00\x01",
+        "<script>alert(1)</script>",
+        "x" * 100_000,
+        "Mozilla/5.0 (" * 1000,
+        "\ud800\udfff",
+        "Ω" * 3000,
+    ],
+    ids=["empty", "control", "html", "huge", "nested", "surrogates", "non-ascii"],
+)
 def test_hostile_user_agents_are_kept_literally_and_bounded(ua: str) -> None:
     env = DETECTOR.detect(ua, {"Sec-CH-UA": ua[:500], "Sec-CH-UA-Platform-Version": ua[:500]})
     _check(env)
