@@ -23,7 +23,6 @@ import argparse
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,8 +40,6 @@ from diagnostics.useragent import (
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "uap-core"
 if not DEFAULT_FIXTURES.is_dir():  # a worktree under /work/wt/<name>/: shared/ is two levels up
     DEFAULT_FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "uap-core"
-
-Getter = Callable[[Any], Any]
 
 
 #: UA parts we correct on purpose (Chrome's reduced "Android 10; K", Safari 26's frozen
@@ -99,82 +96,63 @@ def score(fixtures: Path) -> list[FieldScore]:
             bare_answers[ua] = bare_parse(ua)
         return bare_answers[ua]
 
-    raw_specs: list[tuple[str, list[dict[str, Any]], Getter, Getter]] = [
-        ("raw browser.family", ua_cases, lambda p: p.browser.family, lambda c: c["family"]),
-        (
-            "raw browser.major",
-            ua_cases,
-            lambda p: _major_text(p.browser.version),
-            lambda c: c["major"],
-        ),
-        ("raw os.family", os_cases, lambda p: p.os.family, lambda c: c["family"]),
-        ("raw os.major", os_cases, lambda p: _major_text(p.os.version), lambda c: c["major"]),
-        ("raw device.family", device_cases, lambda p: p.device.family, lambda c: c["family"]),
-    ]
+    cases_of = {"browser": ua_cases, "os": os_cases, "device": device_cases}
     scores = []
-    for name, cases, get, label in raw_specs:
-        fs = FieldScore(name)
-        for case in cases:
+    # raw: the same getter reads user-agents' object and FastUserAgent (they share the API).
+    raw_fields = [
+        ("browser", "family"),
+        ("browser", "major"),
+        ("os", "family"),
+        ("os", "major"),
+        ("device", "family"),
+    ]
+    for part, attr in raw_fields:
+        fs = FieldScore(f"raw {part}.{attr}")
+        for case in cases_of[part]:
             ua = case["user_agent_string"]
-            fs.add(ua, label(case), get(bare(ua)), get(parse_user_agent(ua)))
+            answers = [getattr(parsed, part) for parsed in (bare(ua), parse_user_agent(ua))]
+            if attr == "major":
+                answers = [_major_text(answer.version) for answer in answers]
+            else:
+                answers = [answer.family for answer in answers]
+            fs.add(ua, case[attr], *answers)
         scores.append(fs)
 
-    def label_browser(c: dict[str, Any]) -> Any:
-        return normalise_browser(c["family"], c["major"], c["minor"], c["patch"])
+    def label_of(part: str, c: dict[str, Any]) -> Any:
+        if part == "device":
+            return c["brand"], c["model"]
+        normalise = normalise_browser if part == "browser" else normalise_os
+        return normalise(c["family"], c["major"], c["minor"], c["patch"], c.get("patch_minor"))
 
-    def label_os(c: dict[str, Any]) -> Any:
-        return normalise_os(c["family"], c["major"], c["minor"], c["patch"], c.get("patch_minor"))
+    def bare_of(part: str, parsed: Any) -> Any:
+        if part == "device":
+            return parsed.device.brand, parsed.device.model
+        raw = getattr(parsed, part)
+        normalise = normalise_browser if part == "browser" else normalise_os
+        return normalise(raw.family, *([str(x) for x in raw.version] + [None] * 3)[:3])
 
-    def bare_browser(p: Any) -> Any:
-        v = [str(x) for x in p.browser.version] + [None] * 3
-        return normalise_browser(p.browser.family, *v[:3])
+    def ours_of(part: str, env: Any) -> Any:
+        return (env.device.brand, env.device.model) if part == "device" else getattr(env, part)
 
-    def bare_os(p: Any) -> Any:
-        v = [str(x) for x in p.os.version] + [None] * 3
-        return normalise_os(p.os.family, *v[:3])
-
-    norm_specs: list[tuple[str, list[dict[str, Any]], Getter, Getter, Getter]] = [
-        (
-            "normalised browser.family",
-            ua_cases,
-            lambda c: label_browser(c).family,
-            lambda p: bare_browser(p).family,
-            lambda e: e.browser.family,
-        ),
-        (
-            "normalised browser.major",
-            ua_cases,
-            lambda c: label_browser(c).major,
-            lambda p: bare_browser(p).major,
-            lambda e: e.browser.major,
-        ),
-        (
-            "normalised os.family",
-            os_cases,
-            lambda c: label_os(c).family,
-            lambda p: bare_os(p).family,
-            lambda e: e.os.family,
-        ),
-        (
-            "normalised os.major",
-            os_cases,
-            lambda c: label_os(c).major,
-            lambda p: bare_os(p).major,
-            lambda e: e.os.major,
-        ),
-        (
-            "normalised device.brand+model",
-            device_cases,
-            lambda c: (c["brand"], c["model"]),
-            lambda p: (p.device.brand, p.device.model),
-            lambda e: (e.device.brand, e.device.model),
-        ),
+    norm_fields = [
+        ("browser", "family"),
+        ("browser", "major"),
+        ("os", "family"),
+        ("os", "major"),
+        ("device", None),
     ]
-    for name, cases, label, bare_get, ours_get in norm_specs:
-        fs = FieldScore(name)
-        for case in cases:
+    for part, attr in norm_fields:
+        fs = FieldScore(f"normalised {part}.{attr or 'brand+model'}")
+        for case in cases_of[part]:
             ua = case["user_agent_string"]
-            fs.add(ua, label(case), bare_get(bare(ua)), ours_get(detector.detect(ua)))
+            answers = [
+                label_of(part, case),
+                bare_of(part, bare(ua)),
+                ours_of(part, detector.detect(ua)),
+            ]
+            if attr:
+                answers = [getattr(answer, attr) for answer in answers]
+            fs.add(ua, *answers)
         scores.append(fs)
     detector.close()
     return scores

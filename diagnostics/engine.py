@@ -13,7 +13,9 @@ _TOKEN = {
 _GECKO_RV = re.compile(r"rv:(\d[\d.]*)\)\s*Gecko/")
 #: Safari has reported AppleWebKit/605.1.15 since 2017: the token is frozen, not the real build.
 FROZEN_WEBKIT = "605.1.15"
-_CHROMIUM_FAMILIES = frozenset(
+#: Browsers built on Chromium: Blink, and their brands in client hints may refine a UA that
+#: says "Chrome".
+CHROMIUM_FAMILIES = frozenset(
     {
         "Chrome",
         "Chromium",
@@ -57,7 +59,7 @@ def engine_from_ua(ua: str, browser_family: str, os_family: str) -> Engine:
     chromium = _token("Chrome", ua) or _token("Chromium", ua) or _token("HeadlessChrome", ua)
     if chromium:
         return Engine("Blink", chromium)
-    if browser_family in _CHROMIUM_FAMILIES:
+    if browser_family in CHROMIUM_FAMILIES:
         return Engine("Blink")
     if webkit:
         return Engine("WebKit", webkit, approximate=webkit == FROZEN_WEBKIT)

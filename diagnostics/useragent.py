@@ -30,7 +30,7 @@ from user_agents.parsers import Browser as UABrowser
 from user_agents.parsers import Device as UADevice
 from user_agents.parsers import OperatingSystem as UAOperatingSystem
 
-from .engine import engine_from_ua
+from .engine import CHROMIUM_FAMILIES, engine_from_ua
 from .hints import (
     PLATFORM_FAMILIES,
     ClientHints,
@@ -351,20 +351,6 @@ def _environment_from_ua(ua: str) -> Environment:
 
 # --- corrections from client hints and the probe ----------------------------------------------
 
-#: Browsers built on Chromium: their brands in the hints may refine a UA that says "Chrome".
-CHROMIUM_FAMILIES = frozenset(
-    {
-        "Chrome",
-        "Chromium",
-        "Edge",
-        "Opera",
-        "Samsung Internet",
-        "Yandex Browser",
-        "Brave",
-        "Vivaldi",
-        "Chrome WebView",
-    }
-)
 _GENERIC_CHROMIUM = frozenset({"Chrome", "Chromium"})
 
 
