@@ -41,3 +41,8 @@ lint: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: bench
+bench: $(VENV)/.installed-test  ## detection accuracy and speed vs bare user-agents (benchmarks/)
+	$(BIN)/python benchmarks/ua_accuracy.py --summary
+	$(BIN)/python benchmarks/ua_speed.py

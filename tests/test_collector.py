@@ -26,7 +26,7 @@ def test_create_report_answers_201_with_code_token_and_verdict(client: FlaskClie
     assert len(match.group(2)) * 6 >= 128  # token of at least 128 bits
     assert match.group(2).upper() != body["code"].replace("-", "")
     assert body["verdict"]["status"] == "supported"
-    assert body["environment"]["browser"] == {"family": "Chrome", "version": "131.0.0", "major": 131}
+    assert body["environment"]["browser"] == {"family": "Chrome", "version": "131.0.0.0", "major": 131}
 
 
 def test_client_hints_headers_are_merged(client: FlaskClient) -> None:
