@@ -468,3 +468,14 @@ def _load_cached(path: str, _mtime: int, _releases_mtime: int, as_of: date) -> P
     if reading.policy is None:
         raise PolicyError(reading.problems[0], list(reading.problems))
     return reading.policy
+
+
+def policy_releases_path(path: str | Path | None = None) -> Path | None:
+    """The release table file the policy at ``path`` names (None when it names none)."""
+    path = Path(path) if path else default_policy_path()
+    reading = read_policy(path)
+    data = reading.located.data if reading.located else None
+    name = data.get("releases") if isinstance(data, dict) else None
+    if not isinstance(name, str):
+        return None
+    return Path(name) if Path(name).is_absolute() else path.parent / name

@@ -269,6 +269,16 @@ def _engine_major(env: Environment) -> int | None:
     return parsed[0] if parsed else None
 
 
+def _shown(version: str | None, fallback: object = "") -> str:
+    """``"108.0.0"`` -> ``"108"``, ``"16.0"`` -> ``"16"``, ``"15.6"`` stays: what users read."""
+    if not version:
+        return str(fallback)
+    parts = version.split(".")
+    while len(parts) > 1 and parts[-1] == "0":
+        parts.pop()
+    return ".".join(parts)
+
+
 def _browser_version(env: Environment) -> Version | None:
     parsed = parse_version(env.browser.version)
     if parsed:
@@ -378,7 +388,7 @@ def _version_check(
                 )
                 return Check(rid, "unsupported", why, _reason(
                     policy, "browser_outdated", browser=family,
-                    version=env.browser.version or own_major, min=own_min,
+                    version=_shown(env.browser.version, own_major), min=own_min,
                 ), _update_browser(policy, rule), rule.line)
     bound = policy.browser_min(rule)
     if bound is not None:
@@ -392,7 +402,7 @@ def _version_check(
                        f"{family} {own_major} < {bound} ({how[1]}).")
             return Check(rid, "unsupported", why, _reason(
                 policy, "browser_outdated", browser=family,
-                version=env.browser.version or own_major, min=bound,
+                version=_shown(env.browser.version, own_major), min=bound,
             ), _update_browser(policy, rule), rule.line)
     shown = (f"Chromium {engine_major} ≥ {rule.engine_min}" if checks_engine
              else f"{family} {own_major} ≥ {bound}" if bound is not None else family)
