@@ -130,9 +130,10 @@ def browser_row(policy: Policy, rule: BrowserRule) -> Row:
     if rule.limited:
         notes.append(Text(f"Версії {rule.limited.describe()}: {rule.limited.reason.uk}",
                           f"Versions {rule.limited.describe()}: {rule.limited.reason.en}"))
-    devices = rule.devices if rule.devices is not None else policy.devices.allowed
-    notes.append(Text("Пристрої: " + ", ".join(DEVICE_NAMES[d].uk for d in devices),
-                      "Devices: " + ", ".join(DEVICE_NAMES[d].en for d in devices)))
+    if rule.devices is not None:  # the policy-wide device classes are shown once, below
+        devices = rule.devices
+        notes.append(Text("Пристрої: " + ", ".join(DEVICE_NAMES[d].uk for d in devices),
+                          "Devices: " + ", ".join(DEVICE_NAMES[d].en for d in devices)))
     return Row(rule.family, "supported", requirement, tuple(notes), rule.download)
 
 
