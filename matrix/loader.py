@@ -47,6 +47,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "reasons.os_outdated": frozenset({"os", "version", "min"}),
     "reasons.device_not_allowed": frozenset({"browser", "device"}),
     "reasons.unlisted_browser": frozenset({"browser"}),
+    "reasons.unrecognised": frozenset(),
     "reasons.bot": frozenset(),
     "reasons.app_outdated": frozenset({"version", "min"}),
     "reasons.app_os_outdated": frozenset({"os", "version", "min"}),

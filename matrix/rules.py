@@ -474,13 +474,19 @@ def _os_version(rule: SystemRule | None, env: Environment) -> Version | None:
     return (env.os.major,) if env.os.major is not None else None
 
 
+def _is_frozen(rule: SystemRule, env: Environment, version: Version) -> bool:
+    """True when the OS version is the User-Agent's frozen value (client hints tell the truth:
+    macOS 10.15.7 from ``Sec-CH-UA-Platform-Version`` is a real Catalina)."""
+    from_ua = env.sources.get("os", "ua") == "ua"
+    return from_ua and rule.frozen is not None and compare_to_bound(version, rule.frozen) == 0
+
+
 def _follows_os(policy: Policy, env: Environment) -> bool:
     rule = policy.system(env.os.family)
-    return bool(
-        rule and rule.engine_follows_os and not env.os.approximate
-        and _os_version(rule, env) is not None
-        and not (rule.frozen and compare_to_bound(_os_version(rule, env) or (), rule.frozen) == 0)
-    )
+    if rule is None or not rule.engine_follows_os or env.os.approximate:
+        return False
+    version = _os_version(rule, env)
+    return version is not None and not _is_frozen(rule, env, version)
 
 
 def _browser_checks(policy: Policy, env: Environment) -> list[Check]:
@@ -506,11 +512,10 @@ def _browser_checks(policy: Policy, env: Environment) -> list[Check]:
     elif in_app is None:
         why = Text(f"Немає правила для «{env.browser.family}» чи його рушія «{env.engine.family}».",
                    f"No rule for \"{env.browser.family}\" or its engine \"{env.engine.family}\".")
-        checks.append(Check(
-            "browser:unlisted", "unknown", why,
-            _reason(policy, "unlisted_browser", browser=env.browser.family),
-            _install_browser(policy),
-        ))
+        unrecognised = env.browser.family in ("Other", "")
+        reason = (_reason(policy, "unrecognised") if unrecognised
+                  else _reason(policy, "unlisted_browser", browser=env.browser.family))
+        checks.append(Check("browser:unlisted", "unknown", why, reason, _install_browser(policy)))
     return checks
 
 
@@ -539,8 +544,7 @@ def _system_check(policy: Policy, env: Environment) -> Check:
         return Check(rid, "supported", Text(f"Версія {family} невідома.",
                                             f"The {family} version is not known."), line=line)
     shown = env.os.version or format_version(version)
-    frozen = rule.frozen is not None and compare_to_bound(version, rule.frozen) == 0
-    if env.os.approximate or frozen:
+    if env.os.approximate or _is_frozen(rule, env, version):
         # A frozen or approximate version is a lower bound only: never condemn on it.
         why = Text(
             f"{family} {shown} — застигле значення User-Agent: означає «{shown} або новіша».",
