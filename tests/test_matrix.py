@@ -27,7 +27,8 @@ def windows(nt: str, major: int = 131) -> str:
 
 
 def firefox(major: int) -> str:
-    return f"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:{major}.0) Gecko/20100101 Firefox/{major}.0"
+    return (f"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:{major}.0) Gecko/20100101 "
+            f"Firefox/{major}.0")
 
 
 def iphone(ios: str, tail: str = "Version/{v} Mobile/15E148 Safari/604.1") -> str:
@@ -81,10 +82,12 @@ CASES = [
      "supported", "browser:Opera"),
     ("opera-android-73-chromium-108", android("13", 108, tail=" OPR/73.0.3856.65000"), {},
      "unsupported", "browser:Opera"),
-    ("opera-12-presto-by-release-table", "Opera/9.80 (Windows NT 10.0) Presto/2.12.388 Version/12.18",
-     {}, "unsupported", "browser:Opera"),
+    ("opera-12-presto-by-release-table",
+     "Opera/9.80 (Windows NT 10.0) Presto/2.12.388 Version/12.18", {}, "unsupported",
+     "browser:Opera"),
     # Samsung Internet: 20 runs Chromium 106, 21 Chromium 110
-    ("samsung-20-chromium-106", samsung("20.0", 106), {}, "unsupported", "browser:Samsung Internet"),
+    ("samsung-20-chromium-106", samsung("20.0", 106), {}, "unsupported",
+     "browser:Samsung Internet"),
     ("samsung-chromium-108", samsung("20.0", 108), {}, "unsupported", "browser:Samsung Internet"),
     ("samsung-chromium-109", samsung("21.0", 109), {}, "supported", "browser:Samsung Internet"),
     ("samsung-21-chromium-110", samsung("21.0", 110), {}, "supported", "browser:Samsung Internet"),
