@@ -201,8 +201,8 @@ def _schema_message(error: ValidationError) -> tuple[list[Any], str]:
         hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
         return path, f"unknown key '{name}'{hint}"
     if error.validator == "required":
-        return path, f"missing '{error.validator_value[0]}'" if len(error.validator_value) == 1 \
-            else error.message.replace("is a required property", "is missing")
+        missing = [k for k in error.validator_value if k not in (value or {})]
+        return path, "missing " + ", ".join(f"'{k}'" for k in missing)
     if isinstance(value, float) and error.validator == "type":
         return path, (f"{value!r} is read as a decimal number; write versions in quotes, "
                       f"e.g. \"{value}\" (and \"10.10\" rather than 10.10)")
