@@ -52,7 +52,7 @@ def _may_be_detected(family: str, literal: frozenset[str], patterns: str) -> boo
         return True
     # A "$1" family comes from the text the pattern captured: look for the name in the patterns.
     loose = r"[\s_-]?".join(re.escape(word) for word in family.split())
-    return re.search(loose, patterns, re.IGNORECASE) is not None
+    return re.search(rf"(?<![a-z]){loose}(?![a-z])", patterns, re.IGNORECASE) is not None
 
 
 def policy_findings(policy: Policy) -> list[CheckFinding]:
