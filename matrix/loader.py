@@ -114,7 +114,7 @@ class Located:
     data: Any
     lines: dict[PathKey, int]
 
-    def line(self, path: tuple[Any, ...]) -> int | None:
+    def line(self, path: tuple[Any, ...] | list[Any]) -> int | None:
         """Line of ``path``, or of its nearest ancestor the file has."""
         key = tuple(str(p) for p in path)
         while key not in self.lines and key:
@@ -168,7 +168,7 @@ def _compose(text: str, source: str) -> tuple[Located, list[PolicyProblem]]:
     return Located(data, lines), problems
 
 
-def _where(path: tuple[Any, ...], data: Any) -> str:
+def _where(path: tuple[Any, ...] | list[Any], data: Any) -> str:
     """``browsers[3] (Opera).engine_min`` for the path ``("browsers", 3, "engine_min")``."""
     out, cursor = "", data
     for part in path:

@@ -96,4 +96,5 @@ def api() -> Response:
     response.set_etag(etag)
     response.headers["Cache-Control"] = "public, max-age=300"
     response.headers["Access-Control-Allow-Origin"] = "*"
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
