@@ -49,11 +49,11 @@ def test_the_compact_json_judges_this_browser_as_supported(
 ) -> None:
     """What the in-page banner does: fetch /api/v1/matrix and compare the real browser."""
     page.goto(f"{live_server.url}/matrix?lang=en")
-    decided = page.evaluate("""async () => {
+    decided = page.evaluate(r"""async () => {
         const policy = await (await fetch('/api/v1/matrix')).json();
         const ua = navigator.userAgent;
-        const chromium = /Chrom(?:e|ium)\\/(\\d+)/.exec(ua);
-        const firefox = /Firefox\\/(\\d+)/.exec(ua);
+        const chromium = /Chrom(?:e|ium)\/(\d+)/.exec(ua);
+        const firefox = /Firefox\/(\d+)/.exec(ua);
         if (chromium) return {major: +chromium[1], min: policy.browsers.Chromium.min};
         if (firefox) return {major: +firefox[1], min: policy.browsers.Firefox.min};
         const safari = /Version\/(\d+)[.\d]* Safari\//.exec(ua);
