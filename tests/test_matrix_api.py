@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from matrix import default_policy_path
+from matrix import PolicyError, default_policy_path
 from webapp import create_app
 
 APP_UA = "PortalApp/2.3.1 (iPhone; iOS 17.1) okhttp/4.12"
@@ -154,3 +154,13 @@ def test_page_and_json_follow_the_configured_policy_and_escape_it(custom_app: Fl
     assert "120 or newer" in html
     assert "<script>alert(1)" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Microsoft" in html
+
+
+def test_the_app_refuses_to_start_with_a_broken_policy(tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("version: 1\nbrowsers:\n  - family: Chrome\n    min: new\n")
+    with pytest.raises(PolicyError) as info:
+        create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "POLICY_FILE": str(policy)})
+    assert str(info.value).startswith(f"{policy}:1: missing 'messages', 'reasons', 'remedies'")
+    assert any(p.line == 4 and "'new' should be a whole number" in p.message
+               for p in info.value.problems)

@@ -7,14 +7,24 @@ import hashlib
 import json
 
 from flask import Blueprint, Response, g, render_template, request
+from flask.blueprints import BlueprintSetupState
 
 from diagnostics.models import Text
+from matrix.check import KNOWN_SYSTEMS
+from matrix.loader import load_policy
 from matrix.summary import browser_row, engine_rows, policy_summary, system_row
 from matrix.versions import format_version
 
 from .services import policy
 
 bp = Blueprint("matrix", __name__)
+
+
+@bp.record_once
+def _check_policy(state: BlueprintSetupState) -> None:
+    """Refuse to start with a broken policy: the PolicyError names its file and line."""
+    load_policy(state.app.config.get("POLICY_FILE"))
+
 
 #: Words of the page, in Ukrainian and English.
 PAGE: dict[str, Text] = {
@@ -40,8 +50,8 @@ PAGE: dict[str, Text] = {
     "not_supported": Text("Не підтримуються", "Not supported"),
     "systems": Text("Операційні системи", "Operating systems"),
     "system": Text("Система", "System"),
-    "any_other_system": Text("Інші системи (Linux, ChromeOS …): будь-яка версія.",
-                             "Other systems (Linux, ChromeOS …): any version."),
+    "any_other_system": Text("Інші системи ({systems}): будь-яка версія.",
+                             "Other systems ({systems}): any version."),
     "devices": Text("Пристрої", "Devices"),
     "in_app": Text("Вбудовані браузери застосунків", "In-app browsers"),
     "apps": Text("Мобільні застосунки порталу", "The portal's mobile apps"),
@@ -77,6 +87,7 @@ def page() -> str:
             for a in current.apps
         ],
         device_names=[_device(d) for d in current.devices.allowed],
+        other_systems=", ".join(f for f in KNOWN_SYSTEMS if current.system(f) is None),
         p=_page,
     )
 
