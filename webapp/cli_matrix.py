@@ -10,6 +10,7 @@ import click
 
 from diagnostics.models import Environment
 from diagnostics.useragent import detect_environment
+from matrix.browserslist import BrowserslistError, compare_query, resolve_query, suggested_yaml
 from matrix.check import policy_findings
 from matrix.loader import (
     PolicyError,
@@ -165,3 +166,46 @@ def releases_import(csv_file: Path, into: Path | None, replace: bool) -> None:
         latest = table.latest(browser)
         if latest:
             click.echo(f"  {browser}: newest {latest.version} of {latest.released}")
+
+
+#: The Node.js helper that runs the browserslist package (in a source checkout, after npm ci).
+BROWSERSLIST_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "browserslist-query.js"
+
+
+@matrix.command("browserslist")
+@click.argument("query")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Policy file to compare with (default: the one in use).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def browserslist_command(query: str, policy_file: Path | None, as_json: bool) -> None:
+    """Compare a browserslist QUERY with the policy and suggest policy minimums.
+
+    Runs the real browserslist package with Node.js (build time: npm ci installs it); the
+    policy itself is never changed: review the suggested YAML and edit the policy by hand.
+    """
+    try:
+        policy = load_policy(policy_file or configured_policy_path())
+        result = resolve_query(query, BROWSERSLIST_SCRIPT)
+    except (PolicyError, BrowserslistError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    comparisons, unmapped = compare_query(result, policy)
+    if as_json:
+        click.echo(json.dumps({
+            "query": query, "browserslist": result.browserslist,
+            "caniuse_lite": result.caniuse_lite, "browsers": list(result.browsers),
+            "families": [{"kind": c.kind, "family": c.family, "query_min": c.query_min,
+                          "policy": c.policy, "verdict": c.verdict, "engine_min": c.engine_min}
+                         for c in comparisons],
+            "not_mapped": unmapped, "yaml": suggested_yaml(comparisons),
+        }, ensure_ascii=False))
+        return
+    click.echo(f"browserslist {result.browserslist} (caniuse-lite {result.caniuse_lite}): "
+               f"{query!r} -> {len(result.browsers)} versions")
+    click.echo(f"  {'family':<18} {'query needs':<20} {'policy says':<40} comparison")
+    for c in comparisons:
+        needs = c.query_min + (f" (Chromium {c.engine_min})" if c.engine_min else "")
+        click.echo(f"  {c.family:<18} {needs:<20} {c.policy:<40} {c.verdict}")
+    if unmapped:
+        click.echo(f"Not mapped to a policy family: {', '.join(unmapped)}")
+    click.echo("Suggested policy YAML (review before pasting):")
+    click.echo(suggested_yaml(comparisons), nl=False)
