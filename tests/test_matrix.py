@@ -197,6 +197,9 @@ def _env(**changes: object) -> Environment:
 
 
 ENV_CASES = [
+    ("frozen-by-policy-not-by-detection", _env(os=OS("macOS", "10.15", 10)), "supported"),
+    ("frozen-macos-from-hints-is-real", _env(os=OS("macOS", "10.15", 10),
+                                             sources={"os": "hints-js"}), "unsupported"),
     ("approximate-os-never-condemned",
      _env(os=OS("Android", "5", 5, approximate=True)), "supported"),
     ("approximate-ios-ipad-safari-15", Environment(
