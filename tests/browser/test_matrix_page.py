@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from matrix.engines import BrowserSession
 from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser
@@ -62,3 +63,15 @@ def test_the_compact_json_judges_this_browser_as_supported(
     }""")
     assert decided["min"] in (109, 115, 16)
     assert decided["major"] >= decided["min"]
+
+
+def test_matrix_page_in_every_engine(session: BrowserSession, live_server: LiveServer) -> None:
+    """Chromium, Firefox and WebKit all show the same table from the policy."""
+    session.goto(f"{live_server.url}/matrix?lang=en")
+    session.wait_visible("[data-testid=browsers]")
+    assert session.text("h1") == "Supported browsers and systems"
+    assert session.text('[data-testid=browsers] tr[data-family="Opera"] td') == (
+        "95 or newer (built on Chromium 109+)")
+    assert "7, 8, 8.1: Your operating system no longer gets security updates." in session.text(
+        '[data-testid=systems] tr[data-family="Windows"]')
+    assert session.errors() == []
