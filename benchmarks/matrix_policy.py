@@ -55,13 +55,17 @@ def main() -> None:
     parser = ua_parser.Parser(ua_parser.BestAvailableResolver(ua_parser.load_builtins()))
     evaluate = per_call(lambda: [explain_policy(policy, env) for env in envs], 300)
     parse = per_call(lambda: [parser.parse(ua) for ua in UAS], 30)
-    print(f"evaluation of {len(UAS)} environments: {evaluate / parse:.3f}x the time of parsing "
-          f"their User-Agents with ua-parser (baseline 1.0)")
+    print(
+        f"evaluation of {len(UAS)} environments: {evaluate / parse:.3f}x the time of parsing "
+        f"their User-Agents with ua-parser (baseline 1.0)"
+    )
     text = default_policy_path().read_text(encoding="utf-8")
     load = per_call(lambda: read_policy(), 10)
     plain = per_call(lambda: yaml.safe_load(text), 10)
-    print(f"checked policy load (schema, lines, release table): {load / plain:.1f}x a plain "
-          f"yaml.safe_load of the same file (baseline 1.0); cached per file, mtime and day")
+    print(
+        f"checked policy load (schema, lines, release table): {load / plain:.1f}x a plain "
+        f"yaml.safe_load of the same file (baseline 1.0); cached per file, mtime and day"
+    )
 
 
 if __name__ == "__main__":

@@ -24,11 +24,17 @@ def app_fields(data: Mapping[str, Any]) -> Mapping[str, Any]:
     or does not say its platform (the schema keeps both optional for browser reports)."""
     app = data.get("app")
     if not isinstance(app, Mapping) or not app:
-        raise PayloadError('an app report ("source": "app") needs the "app" object',
-                           field="$.app", code="app_missing")
+        raise PayloadError(
+            'an app report ("source": "app") needs the "app" object',
+            field="$.app",
+            code="app_missing",
+        )
     if app.get("platform") not in PLATFORM_OS:
-        raise PayloadError('the app must say its "platform": "ios" or "android"',
-                           field="$.app.platform", code="app_platform_missing")
+        raise PayloadError(
+            'the app must say its "platform": "ios" or "android"',
+            field="$.app.platform",
+            code="app_platform_missing",
+        )
     return app
 
 
@@ -58,9 +64,7 @@ def environment_from_app(app: Mapping[str, Any], user_agent: str = "") -> Enviro
         browser=Browser(APP_FAMILY, version, _major(version)),
         engine=Engine(),
         os=OS(PLATFORM_OS.get(platform, platform), os_version, _major(os_version)),
-        device=Device(
-            _device_type(platform, model), "Apple" if platform == "ios" else None, model
-        ),
+        device=Device(_device_type(platform, model), "Apple" if platform == "ios" else None, model),
         sources={"browser": "app", "engine": "app", "os": "app", "device": "app"},
         user_agent=user_agent,
     )

@@ -61,8 +61,12 @@ def resolve_query(query: str, script: Path, timeout: float = 60) -> QueryResult:
         raise BrowserslistError(f"{script} is missing: run this from a source checkout")
     try:
         done = subprocess.run(  # noqa: S603 - fixed program, the query is one argument
-            [node, str(script), query], capture_output=True, text=True, timeout=timeout,
-            cwd=script.parent, check=False,
+            [node, str(script), query],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            cwd=script.parent,
+            check=False,
         )
     except subprocess.TimeoutExpired as exc:
         raise BrowserslistError(f"browserslist took over {timeout:.0f} s") from exc
@@ -72,8 +76,9 @@ def resolve_query(query: str, script: Path, timeout: float = 60) -> QueryResult:
             message = "the browserslist package is not installed: run npm ci"
         raise BrowserslistError(message)
     data = json.loads(done.stdout)
-    return QueryResult(query, tuple(data["browsers"]), data.get("browserslist", ""),
-                       data.get("caniuse_lite"))
+    return QueryResult(
+        query, tuple(data["browsers"]), data.get("browserslist", ""), data.get("caniuse_lite")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,17 +129,21 @@ def _compare_family(kind: str, family: str, lowest: str, policy: Policy) -> Comp
         query_version = parse_version(lowest) or (0,)
         if srule is None or srule.min is None:
             return Comparison(kind, family, lowest, "no rule", "policy is wider")
-        return Comparison(kind, family, lowest, f"min {format_version(srule.min)}",
-                          _compare(query_version[: len(srule.min)], srule.min))
+        return Comparison(
+            kind,
+            family,
+            lowest,
+            f"min {format_version(srule.min)}",
+            _compare(query_version[: len(srule.min)], srule.min),
+        )
     rule = policy.browser(family)
     if rule is None:
         blink = policy.engine("Blink")
         covered = f"engine rule Chromium {blink.min}" if blink else "no rule"
         return Comparison(kind, family, lowest, covered, "not covered")
     if rule.status:
-        conflict = (rule.status == "unsupported")
-        return Comparison(kind, family, lowest, rule.status,
-                          "conflict" if conflict else "same")
+        conflict = rule.status == "unsupported"
+        return Comparison(kind, family, lowest, rule.status, "conflict" if conflict else "same")
     if lowest == "all":
         return Comparison(kind, family, lowest, "versioned", "policy is narrower")
     own = parse_version(lowest) or (0,)
@@ -144,10 +153,12 @@ def _compare_family(kind: str, family: str, lowest: str, policy: Policy) -> Comp
         shown = policy.own_min_for_engine(rule)
         policy_text = f"engine_min {rule.engine_min}" + (f" ({family} {shown})" if shown else "")
         if engine is None:
-            return Comparison(kind, family, lowest, policy_text,
-                              "unknown (not in the release table)")
-        return Comparison(kind, family, lowest, policy_text,
-                          _compare((engine,), (rule.engine_min,)), engine)
+            return Comparison(
+                kind, family, lowest, policy_text, "unknown (not in the release table)"
+            )
+        return Comparison(
+            kind, family, lowest, policy_text, _compare((engine,), (rule.engine_min,)), engine
+        )
     minimum = policy.browser_min(rule)
     if minimum is None:
         return Comparison(kind, family, lowest, "any version", "policy is wider")
@@ -163,8 +174,10 @@ def suggested_yaml(comparisons: Iterable[Comparison]) -> str:
         if c.kind == "system":
             systems.append(f'  - family: {c.family}\n    min: "{c.query_min}"')
         elif c.engine_min is not None:
-            browsers.append(f"  - family: {c.family}\n    engine_min: {c.engine_min}"
-                            f"   # {c.family} {c.query_min}")
+            browsers.append(
+                f"  - family: {c.family}\n    engine_min: {c.engine_min}"
+                f"   # {c.family} {c.query_min}"
+            )
         elif c.family not in OWN_NUMBERS:
             browsers.append(f"  - family: {c.family}\n    min: {c.query_min.split('.')[0]}")
     parts = []

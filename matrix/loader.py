@@ -122,8 +122,12 @@ class Located:
         return self.lines.get(key)
 
 
-def _walk(node: yaml.Node, path: PathKey, lines: dict[PathKey, int],
-          duplicates: list[tuple[PathKey, int, int]]) -> None:
+def _walk(
+    node: yaml.Node,
+    path: PathKey,
+    lines: dict[PathKey, int],
+    duplicates: list[tuple[PathKey, int, int]],
+) -> None:
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
@@ -148,8 +152,9 @@ def _compose(text: str, source: str) -> tuple[Located, list[PolicyProblem]]:
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        problem = PolicyProblem(source, mark.line + 1 if mark else None, "",
-                                f"not valid YAML: {exc.problem or exc}")
+        problem = PolicyProblem(
+            source, mark.line + 1 if mark else None, "", f"not valid YAML: {exc.problem or exc}"
+        )
         raise PolicyError(problem) from exc
     except yaml.YAMLError as exc:
         raise PolicyError(PolicyProblem(source, None, "", f"not valid YAML: {exc}")) from exc
@@ -160,9 +165,13 @@ def _compose(text: str, source: str) -> tuple[Located, list[PolicyProblem]]:
     if node is not None:
         _walk(node, (), lines, duplicates)
     problems = [
-        PolicyProblem(source, line, _where(path, data),
-                      f"'{path[-1]}' is given twice (first on line {first}); "
-                      "YAML would silently keep only the last")
+        PolicyProblem(
+            source,
+            line,
+            _where(path, data),
+            f"'{path[-1]}' is given twice (first on line {first}); "
+            "YAML would silently keep only the last",
+        )
         for path, line, first in duplicates
     ]
     return Located(data, lines), problems
@@ -204,8 +213,10 @@ def _schema_message(error: ValidationError) -> tuple[list[Any], str]:
         missing = [k for k in error.validator_value if k not in (value or {})]
         return path, "missing " + ", ".join(f"'{k}'" for k in missing)
     if isinstance(value, float) and error.validator == "type":
-        return path, (f"{value!r} is read as a decimal number; write versions in quotes, "
-                      f"e.g. \"{value}\" (and \"10.10\" rather than 10.10)")
+        return path, (
+            f"{value!r} is read as a decimal number; write versions in quotes, "
+            f'e.g. "{value}" (and "10.10" rather than 10.10)'
+        )
     if error.validator == "enum":
         allowed = ", ".join(str(v) for v in error.validator_value)
         return path, f"{value!r} is not one of: {allowed}"
@@ -214,7 +225,7 @@ def _schema_message(error: ValidationError) -> tuple[list[Any], str]:
     if error.validator == "pattern":
         if "https" in error.validator_value:
             return path, f"{value!r} is not an https:// link"
-        return path, f"{value!r} is not a version like \"10\" or \"10.15\""
+        return path, f'{value!r} is not a version like "10" or "10.15"'
     if error.validator == "type":
         expected = error.validator_value
         expected = " or ".join(expected) if isinstance(expected, list) else expected
@@ -225,8 +236,13 @@ def _schema_message(error: ValidationError) -> tuple[list[Any], str]:
 
 def expected_words(expected: str) -> str:
     """JSON Schema type names in words a support manager reads."""
-    words = {"object": "a mapping (key: value lines)", "array": "a list", "string": "text",
-             "integer": "a whole number", "boolean": "true or false"}
+    words = {
+        "object": "a mapping (key: value lines)",
+        "array": "a list",
+        "string": "text",
+        "integer": "a whole number",
+        "boolean": "true or false",
+    }
     return " or ".join(words.get(e, e) for e in expected.split(" or "))
 
 
@@ -250,9 +266,9 @@ class _Builder:
         self.problems: list[PolicyProblem] = []
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
-        self.problems.append(PolicyProblem(
-            self.source, self.located.line(path), _where(path, self.data), message
-        ))
+        self.problems.append(
+            PolicyProblem(self.source, self.located.line(path), _where(path, self.data), message)
+        )
 
     def limited(self, value: Any, path: tuple[Any, ...], major: bool) -> Limited | None:
         if value is None:
@@ -272,34 +288,49 @@ class _Builder:
             versioned = [k for k in ("min", "engine_min", "evergreen", "limited") if k in item]
             status = item.get("status")
             if status and versioned:
-                self.problem(path + (versioned[0],),
-                             f"'status: {status}' fixes the verdict for every version, so "
-                             f"'{versioned[0]}' is never used; remove one of them")
+                self.problem(
+                    path + (versioned[0],),
+                    f"'status: {status}' fixes the verdict for every version, so "
+                    f"'{versioned[0]}' is never used; remove one of them",
+                )
             if status and status != "supported" and "reason" not in item:
                 self.problem(path + ("status",), f"'status: {status}' needs a 'reason' for users")
             if versioned and "download" not in item:
-                self.problem(path, "needs 'download': the \"update your browser\" advice links "
-                                   "to it")
+                self.problem(
+                    path, "needs 'download': the \"update your browser\" advice links to it"
+                )
             if "evergreen" in item and not self.releases.majors(item["family"], self.as_of):
-                self.problem(path + ("evergreen",),
-                             f"evergreen counts {item['family']}'s releases, but the release "
-                             f"table has none (add them with: browsercheck matrix releases "
-                             f"import)")
-            rules.append(BrowserRule(
-                family=item["family"], min=item.get("min"), engine_min=item.get("engine_min"),
-                status=status, reason=_text(item.get("reason")), download=item.get("download"),
-                evergreen=item.get("evergreen"),
-                limited=self.limited(item.get("limited"), path + ("limited",), major=True),
-                devices=tuple(item["devices"]) if "devices" in item else None,
-                line=self.located.line(path),
-            ))
+                self.problem(
+                    path + ("evergreen",),
+                    f"evergreen counts {item['family']}'s releases, but the release "
+                    f"table has none (add them with: browsercheck matrix releases "
+                    f"import)",
+                )
+            rules.append(
+                BrowserRule(
+                    family=item["family"],
+                    min=item.get("min"),
+                    engine_min=item.get("engine_min"),
+                    status=status,
+                    reason=_text(item.get("reason")),
+                    download=item.get("download"),
+                    evergreen=item.get("evergreen"),
+                    limited=self.limited(item.get("limited"), path + ("limited",), major=True),
+                    devices=tuple(item["devices"]) if "devices" in item else None,
+                    line=self.located.line(path),
+                )
+            )
         return tuple(rules)
 
     def engines(self) -> tuple[EngineRule, ...]:
         return tuple(
-            EngineRule(item["engine"], Text(**item["name"]), item["min"],
-                       self.limited(item.get("limited"), ("engines", i, "limited"), major=True),
-                       self.located.line(("engines", i)))
+            EngineRule(
+                item["engine"],
+                Text(**item["name"]),
+                item["min"],
+                self.limited(item.get("limited"), ("engines", i, "limited"), major=True),
+                self.located.line(("engines", i)),
+            )
             for i, item in enumerate(self.data.get("engines") or ())
         )
 
@@ -308,18 +339,27 @@ class _Builder:
         for index, item in enumerate(self.data.get("systems") or ()):
             path = ("systems", index)
             if ("min" in item or "limited" in item) and "download" not in item:
-                self.problem(path, "needs 'download': the \"upgrade your system\" advice links "
-                                   "to it")
-            rules.append(SystemRule(
-                family=item["family"], min=_version(item.get("min")),
-                limited=self.limited(item.get("limited"), path + ("limited",), major=False),
-                frozen=_version(item.get("frozen")),
-                version_names={str(k): v for k, v in (
-                    (k, _version(v)) for k, v in (item.get("version_names") or {}).items()
-                ) if v},
-                engine_follows_os=bool(item.get("engine_follows_os", False)),
-                download=item.get("download"), line=self.located.line(path),
-            ))
+                self.problem(
+                    path, "needs 'download': the \"upgrade your system\" advice links to it"
+                )
+            rules.append(
+                SystemRule(
+                    family=item["family"],
+                    min=_version(item.get("min")),
+                    limited=self.limited(item.get("limited"), path + ("limited",), major=False),
+                    frozen=_version(item.get("frozen")),
+                    version_names={
+                        str(k): v
+                        for k, v in (
+                            (k, _version(v)) for k, v in (item.get("version_names") or {}).items()
+                        )
+                        if v
+                    },
+                    engine_follows_os=bool(item.get("engine_follows_os", False)),
+                    download=item.get("download"),
+                    line=self.located.line(path),
+                )
+            )
         return tuple(rules)
 
     def texts(self, section: str) -> dict[str, Text]:
@@ -330,13 +370,17 @@ class _Builder:
                 try:
                     names = {f for _, f, _, _ in string.Formatter().parse(value[lang]) if f}
                 except ValueError as exc:
-                    self.problem((section, key, lang), f"broken {{placeholder}}: {exc} "
-                                                       "(write {{ and }} for literal braces)")
+                    self.problem(
+                        (section, key, lang),
+                        f"broken {{placeholder}}: {exc} (write {{{{ and }}}} for literal braces)",
+                    )
                     continue
                 for name in sorted(names - allowed):
                     known = ", ".join(f"{{{n}}}" for n in sorted(allowed)) or "none"
-                    self.problem((section, key, lang),
-                                 f"unknown placeholder {{{name}}}; this text may use: {known}")
+                    self.problem(
+                        (section, key, lang),
+                        f"unknown placeholder {{{name}}}; this text may use: {known}",
+                    )
             out[key] = Text(value["uk"], value["en"])
         return out
 
@@ -357,9 +401,10 @@ class _Builder:
         for index, family in enumerate(self.data.get("recommended") or ()):
             rule = next((b for b in browsers if b.family == family), None)
             if rule is None or not rule.download:
-                self.problem(("recommended", index),
-                             f"'{family}' is recommended but has no browser rule with a "
-                             "'download' link")
+                self.problem(
+                    ("recommended", index),
+                    f"'{family}' is recommended but has no browser rule with a 'download' link",
+                )
         devices = self.data.get("devices")
         in_app = self.data.get("in_app")
         messages = {k: Text(**v) for k, v in self.data["messages"].items() if k in STATUSES}
@@ -368,15 +413,29 @@ class _Builder:
             systems=self.systems(),
             messages=messages,
             engines=self.engines(),
-            devices=DevicePolicy(tuple(devices["allowed"]), devices["otherwise"],
-                                 Text(**devices["reason"])) if devices else DevicePolicy(),
-            in_app=InAppRule(in_app["status"], Text(**in_app["reason"]), Text(**in_app["remedy"]),
-                             tuple(in_app.get("apps", ())), tuple(in_app.get("web_views", ())),
-                             self.located.line(("in_app",))) if in_app else None,
+            devices=DevicePolicy(
+                tuple(devices["allowed"]), devices["otherwise"], Text(**devices["reason"])
+            )
+            if devices
+            else DevicePolicy(),
+            in_app=InAppRule(
+                in_app["status"],
+                Text(**in_app["reason"]),
+                Text(**in_app["remedy"]),
+                tuple(in_app.get("apps", ())),
+                tuple(in_app.get("web_views", ())),
+                self.located.line(("in_app",)),
+            )
+            if in_app
+            else None,
             apps=tuple(
-                AppRule(a["platform"], parse_version(a["min_version"]) or (0,),
-                        parse_version(a["os_min"]) or (0,), a["store"],
-                        self.located.line(("apps", i)))
+                AppRule(
+                    a["platform"],
+                    parse_version(a["min_version"]) or (0,),
+                    parse_version(a["os_min"]) or (0,),
+                    a["store"],
+                    self.located.line(("apps", i)),
+                )
                 for i, a in enumerate(self.data.get("apps") or ())
             ),
             recommended=tuple(self.data.get("recommended") or ()),
@@ -398,8 +457,9 @@ class PolicyReading:
     problems: tuple[PolicyProblem, ...]
 
 
-def read_policy_text(text: str, source: str = "<policy>", base: Path | None = None,
-                     as_of: date | None = None) -> PolicyReading:
+def read_policy_text(
+    text: str, source: str = "<policy>", base: Path | None = None, as_of: date | None = None
+) -> PolicyReading:
     """Check and build a policy from YAML ``text``; never raises on a bad file.
 
     ``source`` names the file in problems, ``base`` is the folder the release table is read
@@ -410,13 +470,18 @@ def read_policy_text(text: str, source: str = "<policy>", base: Path | None = No
     except PolicyError as exc:
         return PolicyReading(None, None, tuple(exc.problems))
     if not isinstance(located.data, dict):
-        problem = PolicyProblem(source, 1, "", "the policy must be a mapping of keys "
-                                               "(version:, browsers:, systems:, ...)")
+        problem = PolicyProblem(
+            source,
+            1,
+            "",
+            "the policy must be a mapping of keys (version:, browsers:, systems:, ...)",
+        )
         return PolicyReading(None, located, (problem,))
     for error in _validator().iter_errors(located.data):
         path, message = _schema_message(error)
-        problems.append(PolicyProblem(source, located.line(path), _where(path, located.data),
-                                      message))
+        problems.append(
+            PolicyProblem(source, located.line(path), _where(path, located.data), message)
+        )
     if problems:
         return PolicyReading(None, located, tuple(sorted(problems, key=_line_key)))
     builder = _Builder(located, source, base, as_of or date.today())

@@ -73,7 +73,8 @@ class ReleaseTable:
     def of(self, browser: str, as_of: date | None = None) -> tuple[Release, ...]:
         """Releases of ``browser`` out by ``as_of`` (all when None), oldest first."""
         return tuple(
-            r for r in self.releases
+            r
+            for r in self.releases
             if r.browser == browser and (as_of is None or r.released <= as_of)
         )
 
@@ -131,8 +132,9 @@ def parse_releases(text: str, source: str = "<releases>") -> ReleaseTable:
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise ReleaseTableError(f"{source}:1: missing column(s) {', '.join(missing)}; "
-                                f"expected {', '.join(COLUMNS)}")
+        raise ReleaseTableError(
+            f"{source}:1: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}"
+        )
     rows: dict[tuple[str, str], Release] = {}
     for row in reader:
         line = reader.line_num

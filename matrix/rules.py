@@ -326,7 +326,7 @@ def _in_app_check(policy: Policy, env: Environment) -> Check | None:
         return None
     why = Text(
         f"Сторінку відкрито в «{name}» (вбудований браузер або web view).",
-        f"The page is open in \"{name}\" (an in-app browser or web view).",
+        f'The page is open in "{name}" (an in-app browser or web view).',
     )
     return Check(f"in_app:{name}", rule.status, why, rule.reason, rule.remedy, rule.line)
 
@@ -336,21 +336,29 @@ def _device_check(policy: Policy, rule: BrowserRule, env: Environment) -> Check 
     device = env.device.type
     if device == "unknown" or device in allowed:
         return None
-    reason = _reason(policy, "device_not_allowed", browser=rule.family,
-                     device=DEVICE_NAMES.get(device, Text(device, device)))
+    reason = _reason(
+        policy,
+        "device_not_allowed",
+        browser=rule.family,
+        device=DEVICE_NAMES.get(device, Text(device, device)),
+    )
     why = Text(
         f"Тип пристрою «{device}» не входить до дозволених для {rule.family}: "
         f"{', '.join(allowed)}.",
-        f"Device class \"{device}\" is not among those allowed for {rule.family}: "
+        f'Device class "{device}" is not among those allowed for {rule.family}: '
         f"{', '.join(allowed)}.",
     )
-    return Check(f"device:{rule.family}", policy.devices.otherwise, why,
-                 reason or policy.devices.reason, None, rule.line)
+    return Check(
+        f"device:{rule.family}",
+        policy.devices.otherwise,
+        why,
+        reason or policy.devices.reason,
+        None,
+        rule.line,
+    )
 
 
-def _version_check(
-    policy: Policy, rule: BrowserRule, env: Environment, rid: str
-) -> Check:
+def _version_check(policy: Policy, rule: BrowserRule, env: Environment, rid: str) -> Check:
     family = rule.family
     engine_major = _engine_major(env) if env.engine.family == "Blink" else None
     own = _browser_version(env)
@@ -359,26 +367,44 @@ def _version_check(
     measured = engine_major if checks_engine else own_major
     if rule.limited and measured is not None and rule.limited.contains((measured,)):
         unit = "Chromium " if checks_engine else f"{family} "
-        why = Text(f"{unit}{measured} входить до обмежених версій ({rule.limited.describe()}).",
-                   f"{unit}{measured} is within the limited versions ({rule.limited.describe()}).")
-        return Check(rid, "limited", why, rule.limited.reason, _update_browser(policy, rule),
-                     rule.line)
+        why = Text(
+            f"{unit}{measured} входить до обмежених версій ({rule.limited.describe()}).",
+            f"{unit}{measured} is within the limited versions ({rule.limited.describe()}).",
+        )
+        return Check(
+            rid, "limited", why, rule.limited.reason, _update_browser(policy, rule), rule.line
+        )
     if rule.engine_min is not None:
         if engine_major is not None:
             if engine_major < rule.engine_min:
-                why = Text(f"{family} на Chromium {engine_major} < {rule.engine_min}.",
-                           f"{family} on Chromium {engine_major} < {rule.engine_min}.")
-                return Check(rid, "unsupported", why, _reason(
-                    policy, "engine_outdated", browser=family, engine="Chromium",
-                    engine_version=engine_major, min=rule.engine_min,
-                ), _update_browser(policy, rule), rule.line)
+                why = Text(
+                    f"{family} на Chromium {engine_major} < {rule.engine_min}.",
+                    f"{family} on Chromium {engine_major} < {rule.engine_min}.",
+                )
+                return Check(
+                    rid,
+                    "unsupported",
+                    why,
+                    _reason(
+                        policy,
+                        "engine_outdated",
+                        browser=family,
+                        engine="Chromium",
+                        engine_version=engine_major,
+                        min=rule.engine_min,
+                    ),
+                    _update_browser(policy, rule),
+                    rule.line,
+                )
         else:
             # No Chromium version in the signals (an old Presto Opera): the release table's
             # own-version equivalent stands in.
             own_min = policy.own_min_for_engine(rule)
             if own_min is None or own_major is None:
-                why = Text(f"Невідомо, на якій версії Chromium працює {family}.",
-                           f"Which Chromium version {family} runs on is not known.")
+                why = Text(
+                    f"Невідомо, на якій версії Chromium працює {family}.",
+                    f"Which Chromium version {family} runs on is not known.",
+                )
                 return Check(rid, "unknown", why, None, _update_browser(policy, rule), rule.line)
             if own_major < own_min:
                 why = Text(
@@ -386,26 +412,55 @@ def _version_check(
                     f"(перша версія на Chromium {rule.engine_min}).",
                     f"{family} {own_major} < {own_min} (its first on Chromium {rule.engine_min}).",
                 )
-                return Check(rid, "unsupported", why, _reason(
-                    policy, "browser_outdated", browser=family,
-                    version=_shown(env.browser.version, own_major), min=own_min,
-                ), _update_browser(policy, rule), rule.line)
+                return Check(
+                    rid,
+                    "unsupported",
+                    why,
+                    _reason(
+                        policy,
+                        "browser_outdated",
+                        browser=family,
+                        version=_shown(env.browser.version, own_major),
+                        min=own_min,
+                    ),
+                    _update_browser(policy, rule),
+                    rule.line,
+                )
     bound = policy.browser_min(rule)
     if bound is not None:
         if own_major is None:
             why = Text(f"Версія {family} невідома.", f"The {family} version is not known.")
             return Check(rid, "unknown", why, None, _update_browser(policy, rule), rule.line)
         if own_major < bound:
-            how = (f"останні {rule.evergreen} версій" if rule.evergreen else "мінімум",
-                   f"the last {rule.evergreen} majors" if rule.evergreen else "minimum")
-            why = Text(f"{family} {own_major} < {bound} ({how[0]}).",
-                       f"{family} {own_major} < {bound} ({how[1]}).")
-            return Check(rid, "unsupported", why, _reason(
-                policy, "browser_outdated", browser=family,
-                version=_shown(env.browser.version, own_major), min=bound,
-            ), _update_browser(policy, rule), rule.line)
-    shown = (f"Chromium {engine_major} ≥ {rule.engine_min}" if checks_engine
-             else f"{family} {own_major} ≥ {bound}" if bound is not None else family)
+            how = (
+                f"останні {rule.evergreen} версій" if rule.evergreen else "мінімум",
+                f"the last {rule.evergreen} majors" if rule.evergreen else "minimum",
+            )
+            why = Text(
+                f"{family} {own_major} < {bound} ({how[0]}).",
+                f"{family} {own_major} < {bound} ({how[1]}).",
+            )
+            return Check(
+                rid,
+                "unsupported",
+                why,
+                _reason(
+                    policy,
+                    "browser_outdated",
+                    browser=family,
+                    version=_shown(env.browser.version, own_major),
+                    min=bound,
+                ),
+                _update_browser(policy, rule),
+                rule.line,
+            )
+    shown = (
+        f"Chromium {engine_major} ≥ {rule.engine_min}"
+        if checks_engine
+        else f"{family} {own_major} ≥ {bound}"
+        if bound is not None
+        else family
+    )
     return Check(rid, "supported", Text(f"{shown}.", f"{shown}."), line=rule.line)
 
 
@@ -414,8 +469,10 @@ def _browser_rule_checks(
 ) -> list[Check]:
     rid = f"browser:{rule.family}"
     if rule.status:
-        why = Text(f"Політика дає {rule.family} статус «{rule.status}» для будь-якої версії.",
-                   f"The policy gives every {rule.family} version the status \"{rule.status}\".")
+        why = Text(
+            f"Політика дає {rule.family} статус «{rule.status}» для будь-якої версії.",
+            f'The policy gives every {rule.family} version the status "{rule.status}".',
+        )
         remedy = _install_browser(policy) if rule.status != "supported" else None
         return [Check(rid, rule.status, why, rule.reason, remedy, rule.line)]
     checks = []
@@ -440,21 +497,44 @@ def _engine_check(policy: Policy, rule: EngineRule, env: Environment) -> Check:
     rid = f"engine:{rule.engine}"
     major = _engine_major(env)
     if major is None:
-        why = Text(f"{family} відсутній у переліку, а версія рушія невідома.",
-                   f"{family} is not listed and its engine version is not known.")
-        return Check(rid, "unknown", why, _reason(policy, "unlisted_browser", browser=family),
-                     _install_browser(policy), rule.line)
+        why = Text(
+            f"{family} відсутній у переліку, а версія рушія невідома.",
+            f"{family} is not listed and its engine version is not known.",
+        )
+        return Check(
+            rid,
+            "unknown",
+            why,
+            _reason(policy, "unlisted_browser", browser=family),
+            _install_browser(policy),
+            rule.line,
+        )
     if rule.limited and rule.limited.contains((major,)):
-        why = Text(f"{family}: {engine} {major} входить до обмежених версій.",
-                   f"{family}: {engine} {major} is within the limited versions.")
+        why = Text(
+            f"{family}: {engine} {major} входить до обмежених версій.",
+            f"{family}: {engine} {major} is within the limited versions.",
+        )
         return Check(rid, "limited", why, rule.limited.reason, _install_browser(policy), rule.line)
     if major < rule.min:
-        why = Text(f"{family} відсутній у переліку; його рушій {engine} {major} < {rule.min}.",
-                   f"{family} is not listed; its engine {engine} {major} < {rule.min}.")
-        return Check(rid, "unsupported", why, _reason(
-            policy, "engine_outdated", browser=family, engine=engine, engine_version=major,
-            min=rule.min,
-        ), _install_browser(policy), rule.line)
+        why = Text(
+            f"{family} відсутній у переліку; його рушій {engine} {major} < {rule.min}.",
+            f"{family} is not listed; its engine {engine} {major} < {rule.min}.",
+        )
+        return Check(
+            rid,
+            "unsupported",
+            why,
+            _reason(
+                policy,
+                "engine_outdated",
+                browser=family,
+                engine=engine,
+                engine_version=major,
+                min=rule.min,
+            ),
+            _install_browser(policy),
+            rule.line,
+        )
     why = Text(
         f"{family} відсутній у переліку; його оцінено за рушієм: {engine} {major} ≥ {rule.min} "
         f"({rule.name.uk}).",
@@ -510,11 +590,16 @@ def _browser_checks(policy: Policy, env: Environment) -> list[Check]:
     elif engine_rule is not None and (in_app is None or _engine_major(env) is not None):
         checks.append(_engine_check(policy, engine_rule, env))
     elif in_app is None:
-        why = Text(f"Немає правила для «{env.browser.family}» чи його рушія «{env.engine.family}».",
-                   f"No rule for \"{env.browser.family}\" or its engine \"{env.engine.family}\".")
+        why = Text(
+            f"Немає правила для «{env.browser.family}» чи його рушія «{env.engine.family}».",
+            f'No rule for "{env.browser.family}" or its engine "{env.engine.family}".',
+        )
         unrecognised = env.browser.family in ("Other", "")
-        reason = (_reason(policy, "unrecognised") if unrecognised
-                  else _reason(policy, "unlisted_browser", browser=env.browser.family))
+        reason = (
+            _reason(policy, "unrecognised")
+            if unrecognised
+            else _reason(policy, "unlisted_browser", browser=env.browser.family)
+        )
         checks.append(Check("browser:unlisted", "unknown", why, reason, _install_browser(policy)))
     return checks
 
@@ -522,90 +607,186 @@ def _browser_checks(policy: Policy, env: Environment) -> list[Check]:
 # --- system and app checks ----------------------------------------------------------------------
 
 
-def _upgrade_os(policy: Policy, family: str, rule: SystemRule | None, minimum: Version | None
-                ) -> Text | None:
+def _upgrade_os(
+    policy: Policy, family: str, rule: SystemRule | None, minimum: Version | None
+) -> Text | None:
     if "upgrade_os" not in policy.remedies:
         return None
-    return policy.fill("remedies", "upgrade_os", os=family,
-                       min=format_version(minimum) if minimum else "",
-                       download=rule.download if rule else None)
+    return policy.fill(
+        "remedies",
+        "upgrade_os",
+        os=family,
+        min=format_version(minimum) if minimum else "",
+        download=rule.download if rule else None,
+    )
 
 
 def _system_check(policy: Policy, env: Environment) -> Check:
     family = env.os.family
     rule = policy.system(family)
     if rule is None:
-        return Check("os:unlisted", "supported",
-                     Text(f"Для {family} немає правила: підходить будь-яка версія.",
-                          f"No rule for {family}: any version is accepted."))
+        return Check(
+            "os:unlisted",
+            "supported",
+            Text(
+                f"Для {family} немає правила: підходить будь-яка версія.",
+                f"No rule for {family}: any version is accepted.",
+            ),
+        )
     rid, line = f"os:{family}", rule.line
     version = _os_version(rule, env)
     if version is None:
-        return Check(rid, "supported", Text(f"Версія {family} невідома.",
-                                            f"The {family} version is not known."), line=line)
+        return Check(
+            rid,
+            "supported",
+            Text(f"Версія {family} невідома.", f"The {family} version is not known."),
+            line=line,
+        )
     shown = env.os.version or format_version(version)
     if env.os.approximate or _is_frozen(rule, env, version):
         # A frozen or approximate version is a lower bound only: never condemn on it.
         why = Text(
             f"{family} {shown} — застигле значення User-Agent: означає «{shown} або новіша».",
-            f"{family} {shown} is a frozen User-Agent value: it means \"{shown} or newer\".",
+            f'{family} {shown} is a frozen User-Agent value: it means "{shown} or newer".',
         )
         return Check(rid, "supported", why, line=line)
     if rule.limited and rule.limited.contains(version):
-        why = Text(f"{family} {shown} входить до обмежених версій ({rule.limited.describe()}).",
-                   f"{family} {shown} is within the limited versions ({rule.limited.describe()}).")
-        return Check(rid, "limited", why, rule.limited.reason,
-                     _upgrade_os(policy, family, rule, rule.min), line)
+        why = Text(
+            f"{family} {shown} входить до обмежених версій ({rule.limited.describe()}).",
+            f"{family} {shown} is within the limited versions ({rule.limited.describe()}).",
+        )
+        return Check(
+            rid,
+            "limited",
+            why,
+            rule.limited.reason,
+            _upgrade_os(policy, family, rule, rule.min),
+            line,
+        )
     if rule.min is not None and compare_to_bound(version, rule.min) < 0:
         minimum = format_version(rule.min)
         why = Text(f"{family} {shown} < {minimum}.", f"{family} {shown} < {minimum}.")
-        return Check(rid, "unsupported", why, _reason(
-            policy, "os_outdated", os=family, version=shown, min=minimum,
-        ), _upgrade_os(policy, family, rule, rule.min), line)
+        return Check(
+            rid,
+            "unsupported",
+            why,
+            _reason(
+                policy,
+                "os_outdated",
+                os=family,
+                version=shown,
+                min=minimum,
+            ),
+            _upgrade_os(policy, family, rule, rule.min),
+            line,
+        )
     minimum = format_version(rule.min) if rule.min else "—"
-    return Check(rid, "supported", Text(f"{family} {shown} ≥ {minimum}.",
-                                        f"{family} {shown} ≥ {minimum}."), line=line)
+    return Check(
+        rid,
+        "supported",
+        Text(f"{family} {shown} ≥ {minimum}.", f"{family} {shown} ≥ {minimum}."),
+        line=line,
+    )
 
 
 def _app_checks(policy: Policy, env: Environment) -> list[Check]:
     platform = APP_PLATFORMS.get(env.os.family, env.os.family.lower())
     rule = policy.app(platform)
     if rule is None:
-        why = Text(f"Немає правила для застосунку на «{platform}».",
-                   f"No rule for the app on \"{platform}\".")
-        return [Check(f"app:{platform}", "unknown", why,
-                      _reason(policy, "app_unlisted", platform=platform))]
+        why = Text(
+            f"Немає правила для застосунку на «{platform}».",
+            f'No rule for the app on "{platform}".',
+        )
+        return [
+            Check(
+                f"app:{platform}",
+                "unknown",
+                why,
+                _reason(policy, "app_unlisted", platform=platform),
+            )
+        ]
     rid, checks = f"app:{platform}", []
     version = parse_version(env.browser.version)
     update = policy.fill("remedies", "update_app", store=rule.store)
     minimum = format_version(rule.min_version)
     if version is None:
-        checks.append(Check(rid, "unknown", Text("Версію застосунку не вказано.",
-                                                 "The app version was not given."),
-                            None, update, rule.line))
+        checks.append(
+            Check(
+                rid,
+                "unknown",
+                Text("Версію застосунку не вказано.", "The app version was not given."),
+                None,
+                update,
+                rule.line,
+            )
+        )
     elif compare_to_bound(version, rule.min_version) < 0:
-        why = Text(f"Застосунок {env.browser.version} < {minimum}.",
-                   f"App {env.browser.version} < {minimum}.")
-        checks.append(Check(rid, "unsupported", why, _reason(
-            policy, "app_outdated", version=env.browser.version, min=minimum,
-        ), update, rule.line))
+        why = Text(
+            f"Застосунок {env.browser.version} < {minimum}.",
+            f"App {env.browser.version} < {minimum}.",
+        )
+        checks.append(
+            Check(
+                rid,
+                "unsupported",
+                why,
+                _reason(
+                    policy,
+                    "app_outdated",
+                    version=env.browser.version,
+                    min=minimum,
+                ),
+                update,
+                rule.line,
+            )
+        )
     else:
-        checks.append(Check(rid, "supported", Text(f"Застосунок {env.browser.version} ≥ {minimum}.",
-                                                   f"App {env.browser.version} ≥ {minimum}."),
-                            line=rule.line))
+        checks.append(
+            Check(
+                rid,
+                "supported",
+                Text(
+                    f"Застосунок {env.browser.version} ≥ {minimum}.",
+                    f"App {env.browser.version} ≥ {minimum}.",
+                ),
+                line=rule.line,
+            )
+        )
     os_version = parse_version(env.os.version)
     os_min = format_version(rule.os_min)
     if os_version is not None and compare_to_bound(os_version, rule.os_min) < 0:
-        why = Text(f"{env.os.family} {env.os.version} < {os_min} (для застосунку).",
-                   f"{env.os.family} {env.os.version} < {os_min} (for the app).")
-        checks.append(Check(f"{rid}:os", "unsupported", why, _reason(
-            policy, "app_os_outdated", os=env.os.family, version=env.os.version, min=os_min,
-        ), _upgrade_os(policy, env.os.family, policy.system(env.os.family), rule.os_min),
-            rule.line))
+        why = Text(
+            f"{env.os.family} {env.os.version} < {os_min} (для застосунку).",
+            f"{env.os.family} {env.os.version} < {os_min} (for the app).",
+        )
+        checks.append(
+            Check(
+                f"{rid}:os",
+                "unsupported",
+                why,
+                _reason(
+                    policy,
+                    "app_os_outdated",
+                    os=env.os.family,
+                    version=env.os.version,
+                    min=os_min,
+                ),
+                _upgrade_os(policy, env.os.family, policy.system(env.os.family), rule.os_min),
+                rule.line,
+            )
+        )
     elif os_version is not None:
-        checks.append(Check(f"{rid}:os", "supported",
-                            Text(f"{env.os.family} {env.os.version} ≥ {os_min}.",
-                                 f"{env.os.family} {env.os.version} ≥ {os_min}."), line=rule.line))
+        checks.append(
+            Check(
+                f"{rid}:os",
+                "supported",
+                Text(
+                    f"{env.os.family} {env.os.version} ≥ {os_min}.",
+                    f"{env.os.family} {env.os.version} ≥ {os_min}.",
+                ),
+                line=rule.line,
+            )
+        )
     return checks
 
 

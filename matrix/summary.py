@@ -81,9 +81,14 @@ def policy_summary(policy: Policy) -> dict[str, Any]:
         "systems": systems,
         "devices": list(policy.devices.allowed),
         "in_app": policy.in_app.status if policy.in_app else None,
-        "apps": {a.platform: {"min_version": format_version(a.min_version),
-                              "os_min": format_version(a.os_min), "store": a.store}
-                 for a in policy.apps},
+        "apps": {
+            a.platform: {
+                "min_version": format_version(a.min_version),
+                "os_min": format_version(a.os_min),
+                "store": a.store,
+            }
+            for a in policy.apps
+        },
         "messages": {status: text.to_dict() for status, text in policy.messages.items()},
     }
 
@@ -117,58 +122,87 @@ def browser_row(policy: Policy, rule: BrowserRule) -> Row:
         engine = f"Chromium {rule.engine_min}"
         requirement = (
             Text(f"{own} або новіша (на основі {engine}+)", f"{own} or newer (built on {engine}+)")
-            if own is not None else Text(f"на основі {engine} або новішого",
-                                         f"built on {engine} or newer")
+            if own is not None
+            else Text(f"на основі {engine} або новішого", f"built on {engine} or newer")
         )
     elif minimum is not None:
         requirement = _or_newer(str(minimum))
     else:
         requirement = Text("будь-яка версія", "any version")
     if rule.evergreen:
-        notes.append(Text(f"Останні {rule.evergreen} основні версії.",
-                          f"The last {rule.evergreen} major versions."))
+        notes.append(
+            Text(
+                f"Останні {rule.evergreen} основні версії.",
+                f"The last {rule.evergreen} major versions.",
+            )
+        )
     if rule.limited:
-        notes.append(Text(f"Версії {rule.limited.describe()}: {rule.limited.reason.uk}",
-                          f"Versions {rule.limited.describe()}: {rule.limited.reason.en}"))
+        notes.append(
+            Text(
+                f"Версії {rule.limited.describe()}: {rule.limited.reason.uk}",
+                f"Versions {rule.limited.describe()}: {rule.limited.reason.en}",
+            )
+        )
     if rule.devices is not None:  # the policy-wide device classes are shown once, below
         devices = rule.devices
-        notes.append(Text("Пристрої: " + ", ".join(DEVICE_NAMES[d].uk for d in devices),
-                          "Devices: " + ", ".join(DEVICE_NAMES[d].en for d in devices)))
+        notes.append(
+            Text(
+                "Пристрої: " + ", ".join(DEVICE_NAMES[d].uk for d in devices),
+                "Devices: " + ", ".join(DEVICE_NAMES[d].en for d in devices),
+            )
+        )
     return Row(rule.family, "supported", requirement, tuple(notes), rule.download)
 
 
 def system_row(rule: SystemRule) -> Row:
     """The public page's row for one operating-system rule."""
-    requirement = (_or_newer(format_version(rule.min)) if rule.min
-                   else Text("будь-яка версія", "any version"))
+    requirement = (
+        _or_newer(format_version(rule.min)) if rule.min else Text("будь-яка версія", "any version")
+    )
     notes: list[Text] = []
     if rule.limited:
-        notes.append(Text(f"{rule.limited.describe()}: {rule.limited.reason.uk}",
-                          f"{rule.limited.describe()}: {rule.limited.reason.en}"))
+        notes.append(
+            Text(
+                f"{rule.limited.describe()}: {rule.limited.reason.uk}",
+                f"{rule.limited.describe()}: {rule.limited.reason.en}",
+            )
+        )
     if rule.engine_follows_os:
-        notes.append(Text(
-            f"Усі браузери на {rule.family} працюють на системному рушії: важлива версія "
-            f"{rule.family}.",
-            f"Every browser on {rule.family} runs the system's engine: the {rule.family} "
-            "version is what counts.",
-        ))
+        notes.append(
+            Text(
+                f"Усі браузери на {rule.family} працюють на системному рушії: важлива версія "
+                f"{rule.family}.",
+                f"Every browser on {rule.family} runs the system's engine: the {rule.family} "
+                "version is what counts.",
+            )
+        )
     if rule.frozen:
         frozen = format_version(rule.frozen)
-        notes.append(Text(
-            f"Браузери можуть показувати {rule.family} {frozen} навіть на новішій системі; "
-            "таку версію ми не вважаємо застарілою.",
-            f"Browsers may report {rule.family} {frozen} even on a newer system; we never "
-            "treat that value as outdated.",
-        ))
+        notes.append(
+            Text(
+                f"Браузери можуть показувати {rule.family} {frozen} навіть на новішій системі; "
+                "таку версію ми не вважаємо застарілою.",
+                f"Browsers may report {rule.family} {frozen} even on a newer system; we never "
+                "treat that value as outdated.",
+            )
+        )
     return Row(rule.family, "supported", requirement, tuple(notes), rule.download)
+
+
+def _engine(engine: str) -> str:
+    return ENGINE_NAMES.get(engine, engine)
 
 
 def engine_rows(policy: Policy) -> tuple[Row, ...]:
     """Rows for the engine rules ("other Chromium-based browsers")."""
     return tuple(
-        Row(rule.engine, "supported", Text(
-            f"{rule.name.uk}: {ENGINE_NAMES.get(rule.engine, rule.engine)} {rule.min} або новіший",
-            f"{rule.name.en}: {ENGINE_NAMES.get(rule.engine, rule.engine)} {rule.min} or newer",
-        ))
+        Row(
+            rule.engine,
+            "supported",
+            Text(
+                f"{rule.name.uk}: {_engine(rule.engine)} {rule.min} або новіший",
+                f"{rule.name.en}: {_engine(rule.engine)} {rule.min} or newer",
+            ),
+        )
         for rule in policy.engines
     )

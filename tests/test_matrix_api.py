@@ -23,8 +23,12 @@ def post_app(client: FlaskClient, fields: dict[str, str] | None, **extra: object
 
 
 def test_app_report_gets_a_verdict_and_the_same_report(client: FlaskClient) -> None:
-    app = {"platform": "ios", "version": "2.3.1", "os_version": "17.1",
-           "device_model": "iPhone15,2"}
+    app = {
+        "platform": "ios",
+        "version": "2.3.1",
+        "os_version": "17.1",
+        "device_model": "iPhone15,2",
+    }
     response = post_app(client, app, context={"page": "Показання", "account": "1234567"})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
@@ -45,22 +49,53 @@ def test_app_report_gets_a_verdict_and_the_same_report(client: FlaskClient) -> N
     assert stored["environment"] == env
 
 
-@pytest.mark.parametrize("fields,status,rule,reason,remedy", [
-    ({"platform": "ios", "version": "0.9", "os_version": "17.1"}, "unsupported", "app:ios",
-     "App version 0.9 is outdated: 1.0 or newer is needed.",
-     "Update the app: https://apps.apple.com/"),
-    ({"platform": "ios", "version": "1.0", "os_version": "15.8", "device_model": "iPad13,1"},
-     "unsupported", "app:ios:os", "The app needs iOS 16 or newer; the device has iOS 15.8.",
-     "Upgrade iOS to version 16 or newer (https://support.apple.com/ios), or use another device."),
-    ({"platform": "android", "version": "1.0.0", "os_version": "8.0"}, "supported", "app:android",
-     None, None),
-    ({"platform": "android", "version": "3.0", "os_version": "7.1.1"}, "unsupported",
-     "app:android:os", "The app needs Android 8 or newer; the device has Android 7.1.1.", None),
-    ({"platform": "android", "os_version": "14"}, "unknown", "app:android", None,
-     "Update the app: https://play.google.com/store/apps"),
-], ids=["old-app", "old-ios", "android-at-minimums", "old-android", "no-version"])
+@pytest.mark.parametrize(
+    "fields,status,rule,reason,remedy",
+    [
+        (
+            {"platform": "ios", "version": "0.9", "os_version": "17.1"},
+            "unsupported",
+            "app:ios",
+            "App version 0.9 is outdated: 1.0 or newer is needed.",
+            "Update the app: https://apps.apple.com/",
+        ),
+        (
+            {"platform": "ios", "version": "1.0", "os_version": "15.8", "device_model": "iPad13,1"},
+            "unsupported",
+            "app:ios:os",
+            "The app needs iOS 16 or newer; the device has iOS 15.8.",
+            "Upgrade iOS to version 16 or newer (https://support.apple.com/ios), or use another device.",
+        ),
+        (
+            {"platform": "android", "version": "1.0.0", "os_version": "8.0"},
+            "supported",
+            "app:android",
+            None,
+            None,
+        ),
+        (
+            {"platform": "android", "version": "3.0", "os_version": "7.1.1"},
+            "unsupported",
+            "app:android:os",
+            "The app needs Android 8 or newer; the device has Android 7.1.1.",
+            None,
+        ),
+        (
+            {"platform": "android", "os_version": "14"},
+            "unknown",
+            "app:android",
+            None,
+            "Update the app: https://play.google.com/store/apps",
+        ),
+    ],
+    ids=["old-app", "old-ios", "android-at-minimums", "old-android", "no-version"],
+)
 def test_app_verdicts_at_the_edges(
-    client: FlaskClient, fields: dict[str, str], status: str, rule: str, reason: str | None,
+    client: FlaskClient,
+    fields: dict[str, str],
+    status: str,
+    rule: str,
+    reason: str | None,
     remedy: str | None,
 ) -> None:
     verdict = post_app(client, fields).get_json()["verdict"]
@@ -71,13 +106,17 @@ def test_app_verdicts_at_the_edges(
         assert remedy in [r["en"] for r in verdict["remedies"]]
 
 
-@pytest.mark.parametrize("fields,code,field", [
-    (None, "app_missing", "$.app"),
-    ({}, "app_missing", "$.app"),
-    ({"version": "2.0"}, "app_platform_missing", "$.app.platform"),
-    ({"platform": "windows"}, "schema_enum", "$.app.platform"),
-    ({"platform": "ios", "version": "x" * 300}, "schema_maxLength", "$.app.version"),
-], ids=["no-app", "empty-app", "no-platform", "unknown-platform", "too-long"])
+@pytest.mark.parametrize(
+    "fields,code,field",
+    [
+        (None, "app_missing", "$.app"),
+        ({}, "app_missing", "$.app"),
+        ({"version": "2.0"}, "app_platform_missing", "$.app.platform"),
+        ({"platform": "windows"}, "schema_enum", "$.app.platform"),
+        ({"platform": "ios", "version": "x" * 300}, "schema_maxLength", "$.app.version"),
+    ],
+    ids=["no-app", "empty-app", "no-platform", "unknown-platform", "too-long"],
+)
 def test_bad_app_reports_get_a_json_error(
     client: FlaskClient, fields: dict[str, str] | None, code: str, field: str
 ) -> None:
@@ -110,14 +149,33 @@ def test_matrix_json_is_compact_and_cacheable(client: FlaskClient) -> None:
     assert again.status_code == 304
 
 
-@pytest.mark.parametrize("url,headers,lang,title,row", [
-    ("/matrix", {}, "uk", "Підтримувані браузери та системи",
-     "95 або новіша (на основі Chromium 109+)"),
-    ("/matrix?lang=en", {}, "en", "Supported browsers and systems",
-     "95 or newer (built on Chromium 109+)"),
-    ("/matrix", {"Accept-Language": "en"}, "en", "Supported browsers and systems",
-     "115 or newer"),
-], ids=["uk-default", "en-by-query", "en-by-header"])
+@pytest.mark.parametrize(
+    "url,headers,lang,title,row",
+    [
+        (
+            "/matrix",
+            {},
+            "uk",
+            "Підтримувані браузери та системи",
+            "95 або новіша (на основі Chromium 109+)",
+        ),
+        (
+            "/matrix?lang=en",
+            {},
+            "en",
+            "Supported browsers and systems",
+            "95 or newer (built on Chromium 109+)",
+        ),
+        (
+            "/matrix",
+            {"Accept-Language": "en"},
+            "en",
+            "Supported browsers and systems",
+            "115 or newer",
+        ),
+    ],
+    ids=["uk-default", "en-by-query", "en-by-header"],
+)
 def test_matrix_page_in_both_languages(
     client: FlaskClient, url: str, headers: dict[str, str], lang: str, title: str, row: str
 ) -> None:
@@ -125,8 +183,21 @@ def test_matrix_page_in_both_languages(
     assert f'<html lang="{lang}">' in html
     assert f"<h1>{title}</h1>" in html
     assert row in html
-    for family in ("Chrome", "Chromium", "Edge", "Opera", "Samsung Internet", "Firefox", "Safari",
-                   "IE", "Opera Mini", "Windows", "macOS", "iOS", "Android"):
+    for family in (
+        "Chrome",
+        "Chromium",
+        "Edge",
+        "Opera",
+        "Samsung Internet",
+        "Firefox",
+        "Safari",
+        "IE",
+        "Opera Mini",
+        "Windows",
+        "macOS",
+        "iOS",
+        "Android",
+    ):
         assert f'data-family="{family}"' in html
     assert 'href="https://www.mozilla.org/firefox/new/"' in html
 
@@ -135,14 +206,18 @@ def test_matrix_page_in_both_languages(
 def custom_app(tmp_path: Path) -> Iterator[Flask]:
     text = default_policy_path().read_text(encoding="utf-8")
     text = text.replace("    min: 109          # the last Chrome", "    min: 120          # ")
-    text = text.replace("en: Microsoft no longer supports Internet Explorer",
-                        "en: <script>alert(1)</script> Microsoft no longer supports IE")
+    text = text.replace(
+        "en: Microsoft no longer supports Internet Explorer",
+        "en: <script>alert(1)</script> Microsoft no longer supports IE",
+    )
     policy = tmp_path / "policy.yaml"
     policy.write_text(text, encoding="utf-8")
     (tmp_path / "releases.csv").write_bytes(
-        (default_policy_path().parent / "releases.csv").read_bytes())
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
-                      "POLICY_FILE": str(policy)})
+        (default_policy_path().parent / "releases.csv").read_bytes()
+    )
+    app = create_app(
+        {"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "POLICY_FILE": str(policy)}
+    )
     yield app
     app.extensions["browsercheck.store"].close()
 
@@ -162,5 +237,6 @@ def test_the_app_refuses_to_start_with_a_broken_policy(tmp_path: Path) -> None:
     with pytest.raises(PolicyError) as info:
         create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "POLICY_FILE": str(policy)})
     assert str(info.value).startswith(f"{policy}:1: missing 'messages', 'reasons', 'remedies'")
-    assert any(p.line == 4 and "'new' should be a whole number" in p.message
-               for p in info.value.problems)
+    assert any(
+        p.line == 4 and "'new' should be a whole number" in p.message for p in info.value.problems
+    )

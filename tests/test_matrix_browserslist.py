@@ -49,8 +49,9 @@ def test_text_output_and_a_rejected_query(runner: CliRunner) -> None:
 
 
 def test_compare_query_maps_agents_and_reports_the_rest() -> None:
-    result = QueryResult("q", ("and_chr 100", "chrome 120", "ie 11", "kaios 2.5",
-                               "ios_saf 15.2-15.3", "and_uc 15.5"))
+    result = QueryResult(
+        "q", ("and_chr 100", "chrome 120", "ie 11", "kaios 2.5", "ios_saf 15.2-15.3", "and_uc 15.5")
+    )
     comparisons, unmapped = compare_query(result, load_policy())
     got = {c.family: (c.query_min, c.policy, c.verdict) for c in comparisons}
     assert got["Chrome"] == ("100", "min 109", "policy is narrower")
@@ -59,5 +60,5 @@ def test_compare_query_maps_agents_and_reports_the_rest() -> None:
     assert got["UC Browser"] == ("15.5", "engine rule Chromium 109", "not covered")
     assert unmapped == ["kaios 2.5"]
     assert suggested_yaml(comparisons) == (
-        'browsers:\n  - family: Chrome\n    min: 100\n'
-        'systems:\n  - family: iOS\n    min: "15.2"\n')
+        'browsers:\n  - family: Chrome\n    min: 100\nsystems:\n  - family: iOS\n    min: "15.2"\n'
+    )

@@ -22,13 +22,16 @@ BASE = default_policy_path().parent
 
 
 def chrome(major: int) -> str:
-    return ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-            f"Chrome/{major}.0.0.0 Safari/537.36")
+    return (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/{major}.0.0.0 Safari/537.36"
+    )
 
 
 def firefox(major: int) -> str:
-    return (f"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:{major}.0) Gecko/20100101 "
-            f"Firefox/{major}.0")
+    return (
+        f"Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:{major}.0) Gecko/20100101 Firefox/{major}.0"
+    )
 
 
 def edited(old: str, new: str) -> str:
@@ -43,56 +46,146 @@ def line_of(text: str, needle: str) -> int:
 CHROME_MIN = "    min: 109          # the last Chrome for Windows 7 and 8.1\n"
 # (id, old text, new text, text on the expected line, what the message says)
 BROKEN = [
-    ("unknown-key-with-suggestion", CHROME_MIN, "    mn: 109\n", "mn: 109",
-     "unknown key 'mn'; did you mean 'min'?"),
-    ("text-where-a-number-goes", "    min: 115 ", "    min: latest ", "min: latest",
-     "'latest' should be a whole number"),
-    ("decimal-version-needs-quotes", '    min: "11"\n', "    min: 10.10\n", "min: 10.10",
-     "is read as a decimal number; write versions in quotes"),
-    ("version-not-dotted", '    min: "16"\n', '    min: "16.x"\n', 'min: "16.x"',
-     "is not a version like"),
-    ("bad-status", "    status: unsupported\n    reason:\n      uk: Internet",
-     "    status: broken\n    reason:\n      uk: Internet", "status: broken",
-     "'broken' is not one of: supported, limited, unsupported, unknown"),
-    ("misspelt-required-key", "  - family: Edge\n", "  - famly: Edge\n", "famly: Edge",
-     "missing 'family'"),
-    ("duplicate-key", CHROME_MIN, CHROME_MIN + "    min: 110\n", "min: 110",
-     "'min' is given twice (first on line"),
-    ("tab-is-not-yaml", "  otherwise: limited\n", "\totherwise: limited\n", "\totherwise",
-     "not valid YAML"),
-    ("status-with-min", "    status: unsupported\n    reason:\n      uk: Internet",
-     "    status: unsupported\n    min: 11\n    reason:\n      uk: Internet", "    min: 11\n",
-     "fixes the verdict for every version, so 'min' is never used"),
-    ("unknown-placeholder", 'en: "{browser} {version} is outdated',
-     'en: "{brower} {version} is outdated', "{brower}",
-     "unknown placeholder {brower}; this text may use: {browser}, {min}, {version}"),
-    ("broken-placeholder", 'en: "Update the app: {store}"', 'en: "Update the app: {store"',
-     "{store\"", "broken {placeholder}"),
-    ("missing-download", "    engine_min: 109\n    download: https://www.opera.com/download\n",
-     "    engine_min: 109\n", "  - family: Opera\n", "needs 'download'"),
-    ("http-link", "https://www.mozilla.org/firefox/new/", "http://www.mozilla.org/firefox/new/",
-     "http://www.mozilla.org", "is not an https:// link"),
-    ("unknown-device-class", "allowed: [desktop, mobile, tablet]",
-     "allowed: [desktop, phone, tablet]", "allowed: [desktop, phone", "'phone' is not one of"),
-    ("evergreen-without-releases",
-     "    min: 109\n    download: https://www.chromium.org",
-     "    evergreen: 3\n    download: https://www.chromium.org", "evergreen: 3",
-     "the release table has none"),
-    ("missing-release-table", "releases: releases.csv", "releases: nowhere.csv",
-     "releases: nowhere.csv", "cannot read"),
-    ("recommended-without-rule", "recommended: [Chrome, Firefox, Edge, Safari]",
-     "recommended: [Chrome, Netscape]", "recommended:", "'Netscape' is recommended"),
-    ("limited-range-upside-down", '      versions: ["7", "8", "8.1"]\n',
-     '      from: "8.1"\n      to: "7"\n', 'to: "7"', "'to' (7) is below 'from' (8.1)"),
-    ("text-without-ukrainian",
-     "  supported:\n    uk: Ваш браузер підтримується. Особистий кабінет має працювати повністю.\n",
-     "  supported:\n", "  supported:\n", "missing 'uk'"),
+    (
+        "unknown-key-with-suggestion",
+        CHROME_MIN,
+        "    mn: 109\n",
+        "mn: 109",
+        "unknown key 'mn'; did you mean 'min'?",
+    ),
+    (
+        "text-where-a-number-goes",
+        "    min: 115 ",
+        "    min: latest ",
+        "min: latest",
+        "'latest' should be a whole number",
+    ),
+    (
+        "decimal-version-needs-quotes",
+        '    min: "11"\n',
+        "    min: 10.10\n",
+        "min: 10.10",
+        "is read as a decimal number; write versions in quotes",
+    ),
+    (
+        "version-not-dotted",
+        '    min: "16"\n',
+        '    min: "16.x"\n',
+        'min: "16.x"',
+        "is not a version like",
+    ),
+    (
+        "bad-status",
+        "    status: unsupported\n    reason:\n      uk: Internet",
+        "    status: broken\n    reason:\n      uk: Internet",
+        "status: broken",
+        "'broken' is not one of: supported, limited, unsupported, unknown",
+    ),
+    (
+        "misspelt-required-key",
+        "  - family: Edge\n",
+        "  - famly: Edge\n",
+        "famly: Edge",
+        "missing 'family'",
+    ),
+    (
+        "duplicate-key",
+        CHROME_MIN,
+        CHROME_MIN + "    min: 110\n",
+        "min: 110",
+        "'min' is given twice (first on line",
+    ),
+    (
+        "tab-is-not-yaml",
+        "  otherwise: limited\n",
+        "\totherwise: limited\n",
+        "\totherwise",
+        "not valid YAML",
+    ),
+    (
+        "status-with-min",
+        "    status: unsupported\n    reason:\n      uk: Internet",
+        "    status: unsupported\n    min: 11\n    reason:\n      uk: Internet",
+        "    min: 11\n",
+        "fixes the verdict for every version, so 'min' is never used",
+    ),
+    (
+        "unknown-placeholder",
+        'en: "{browser} {version} is outdated',
+        'en: "{brower} {version} is outdated',
+        "{brower}",
+        "unknown placeholder {brower}; this text may use: {browser}, {min}, {version}",
+    ),
+    (
+        "broken-placeholder",
+        'en: "Update the app: {store}"',
+        'en: "Update the app: {store"',
+        '{store"',
+        "broken {placeholder}",
+    ),
+    (
+        "missing-download",
+        "    engine_min: 109\n    download: https://www.opera.com/download\n",
+        "    engine_min: 109\n",
+        "  - family: Opera\n",
+        "needs 'download'",
+    ),
+    (
+        "http-link",
+        "https://www.mozilla.org/firefox/new/",
+        "http://www.mozilla.org/firefox/new/",
+        "http://www.mozilla.org",
+        "is not an https:// link",
+    ),
+    (
+        "unknown-device-class",
+        "allowed: [desktop, mobile, tablet]",
+        "allowed: [desktop, phone, tablet]",
+        "allowed: [desktop, phone",
+        "'phone' is not one of",
+    ),
+    (
+        "evergreen-without-releases",
+        "    min: 109\n    download: https://www.chromium.org",
+        "    evergreen: 3\n    download: https://www.chromium.org",
+        "evergreen: 3",
+        "the release table has none",
+    ),
+    (
+        "missing-release-table",
+        "releases: releases.csv",
+        "releases: nowhere.csv",
+        "releases: nowhere.csv",
+        "cannot read",
+    ),
+    (
+        "recommended-without-rule",
+        "recommended: [Chrome, Firefox, Edge, Safari]",
+        "recommended: [Chrome, Netscape]",
+        "recommended:",
+        "'Netscape' is recommended",
+    ),
+    (
+        "limited-range-upside-down",
+        '      versions: ["7", "8", "8.1"]\n',
+        '      from: "8.1"\n      to: "7"\n',
+        'to: "7"',
+        "'to' (7) is below 'from' (8.1)",
+    ),
+    (
+        "text-without-ukrainian",
+        "  supported:\n    uk: Ваш браузер підтримується. Особистий кабінет має працювати повністю.\n",
+        "  supported:\n",
+        "  supported:\n",
+        "missing 'uk'",
+    ),
     ("format-version", "\nversion: 1\n", "\nversion: 2\n", "version: 2", "must be 1, not 2"),
 ]
 
 
-@pytest.mark.parametrize("old,new,needle,message", [c[1:] for c in BROKEN],
-                         ids=[c[0] for c in BROKEN])
+@pytest.mark.parametrize(
+    "old,new,needle,message", [c[1:] for c in BROKEN], ids=[c[0] for c in BROKEN]
+)
 def test_broken_policy_names_file_line_and_problem(
     old: str, new: str, needle: str, message: str
 ) -> None:
@@ -108,7 +201,8 @@ def test_broken_policy_names_file_line_and_problem(
 def test_a_list_is_not_a_policy() -> None:
     reading = read_policy_text("- just\n- a list\n", "p.yaml")
     assert [str(p) for p in reading.problems] == [
-        "p.yaml:1: the policy must be a mapping of keys (version:, browsers:, systems:, ...)"]
+        "p.yaml:1: the policy must be a mapping of keys (version:, browsers:, systems:, ...)"
+    ]
 
 
 def test_load_policy_raises_with_file_and_line(tmp_path: Path) -> None:
@@ -136,14 +230,18 @@ def test_the_default_policy_is_valid() -> None:
 EVERGREEN = edited(CHROME_MIN, "    evergreen: 3\n")
 
 
-@pytest.mark.parametrize("as_of,major,status", [
-    ("2023-03-01", 107, "unsupported"),  # the last 3 then: 108, 109, 110
-    ("2023-03-01", 108, "supported"),
-    ("2023-03-01", 110, "supported"),
-    ("2023-06-01", 111, "unsupported"),  # 112, 113, 114
-    ("2023-06-01", 112, "supported"),
-    ("2023-06-01", 113, "supported"),
-], ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "as_of,major,status",
+    [
+        ("2023-03-01", 107, "unsupported"),  # the last 3 then: 108, 109, 110
+        ("2023-03-01", 108, "supported"),
+        ("2023-03-01", 110, "supported"),
+        ("2023-06-01", 111, "unsupported"),  # 112, 113, 114
+        ("2023-06-01", 112, "supported"),
+        ("2023-06-01", 113, "supported"),
+    ],
+    ids=lambda v: str(v),
+)
 def test_evergreen_counts_the_last_majors_from_the_release_table(
     as_of: str, major: int, status: str
 ) -> None:
@@ -171,9 +269,16 @@ LIMITED_FIREFOX = edited(
 )
 
 
-@pytest.mark.parametrize("major,status", [
-    (101, "unsupported"), (102, "limited"), (114, "limited"), (115, "supported"),
-], ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "major,status",
+    [
+        (101, "unsupported"),
+        (102, "limited"),
+        (114, "limited"),
+        (115, "supported"),
+    ],
+    ids=lambda v: str(v),
+)
 def test_browser_limited_range(major: int, status: str) -> None:
     policy = read_policy_text(LIMITED_FIREFOX, "p.yaml", BASE).policy
     assert policy is not None
@@ -184,14 +289,16 @@ def test_browser_limited_range(major: int, status: str) -> None:
 
 
 def test_browser_device_classes() -> None:
-    text = edited("    engine_min: 109\n    download: https://play.google.com",
-                  "    engine_min: 109\n    devices: [mobile, tablet]\n"
-                  "    download: https://play.google.com")
+    text = edited(
+        "    engine_min: 109\n    download: https://play.google.com",
+        "    engine_min: 109\n    devices: [mobile, tablet]\n    download: https://play.google.com",
+    )
     policy = read_policy_text(text, "p.yaml", BASE).policy
     assert policy is not None
     phone = detect_environment(
         "Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) "
-        "SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36")
+        "SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36"
+    )
     assert evaluate_policy(policy, phone).status == "supported"
     dex = replace(phone, device=Device("desktop"))
     verdict = evaluate_policy(policy, dex)
@@ -202,10 +309,20 @@ def test_browser_device_classes() -> None:
 # --- versions and the release table --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("version,bound,expected", [
-    ("8.1.7600", "8", 0), ("8.1", "8.1", 0), ("7.9", "8", -1), ("10", "8.1", 1),
-    ("10.15.7", "11", -1), ("16", "16.0", 0), ("16.0.1", "16", 0), ("15.8", "16", -1),
-], ids=lambda v: str(v))
+@pytest.mark.parametrize(
+    "version,bound,expected",
+    [
+        ("8.1.7600", "8", 0),
+        ("8.1", "8.1", 0),
+        ("7.9", "8", -1),
+        ("10", "8.1", 1),
+        ("10.15.7", "11", -1),
+        ("16", "16.0", 0),
+        ("16.0.1", "16", 0),
+        ("15.8", "16", -1),
+    ],
+    ids=lambda v: str(v),
+)
 def test_versions_compare_as_prefixes(version: str, bound: str, expected: int) -> None:
     parsed, limit = parse_version(version), parse_version(bound)
     assert parsed and limit
@@ -219,16 +336,26 @@ def test_parse_version_reads_leading_numbers() -> None:
     assert parse_version("XP") is None and parse_version(None) is None
 
 
-@pytest.mark.parametrize("text,message", [
-    ("browser,version\nChrome,1\n", "releases.csv:1: missing column(s) release_date"),
-    ("browser,version,release_date\nChrome,109,2023-13-01\n",
-     "releases.csv:2: release_date '2023-13-01' is not YYYY-MM-DD"),
-    ("browser,version,release_date\nChrome,109,2023-01-10\nChrome,v110,2023-02-07\n",
-     "releases.csv:3: version 'v110' is not like 109 or 16.4"),
-    ("browser,version,release_date\nChrome,109,2023-01-10\nChrome,109,2023-01-11\n",
-     "releases.csv:3: Chrome 109 is listed twice"),
-    ("browser,version,release_date\n,109,2023-01-10\n", "releases.csv:2: empty browser"),
-], ids=["missing-column", "bad-date", "bad-version", "duplicate", "empty-browser"])
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("browser,version\nChrome,1\n", "releases.csv:1: missing column(s) release_date"),
+        (
+            "browser,version,release_date\nChrome,109,2023-13-01\n",
+            "releases.csv:2: release_date '2023-13-01' is not YYYY-MM-DD",
+        ),
+        (
+            "browser,version,release_date\nChrome,109,2023-01-10\nChrome,v110,2023-02-07\n",
+            "releases.csv:3: version 'v110' is not like 109 or 16.4",
+        ),
+        (
+            "browser,version,release_date\nChrome,109,2023-01-10\nChrome,109,2023-01-11\n",
+            "releases.csv:3: Chrome 109 is listed twice",
+        ),
+        ("browser,version,release_date\n,109,2023-01-10\n", "releases.csv:2: empty browser"),
+    ],
+    ids=["missing-column", "bad-date", "bad-version", "duplicate", "empty-browser"],
+)
 def test_release_table_errors_name_the_line(text: str, message: str) -> None:
     with pytest.raises(ReleaseTableError) as info:
         parse_releases(text, "releases.csv")
@@ -244,10 +371,12 @@ def test_shipped_release_table() -> None:
 
 
 def test_merging_release_tables_counts_added_and_changed() -> None:
-    old = parse_releases("browser,version,release_date\nChrome,109,2023-01-10\n"
-                         "Chrome,110,2023-02-07\n")
-    new = parse_releases("browser,version,release_date\nChrome,110,2023-02-08\n"
-                         "Chrome,111,2023-03-07\n")
+    old = parse_releases(
+        "browser,version,release_date\nChrome,109,2023-01-10\nChrome,110,2023-02-07\n"
+    )
+    new = parse_releases(
+        "browser,version,release_date\nChrome,110,2023-02-08\nChrome,111,2023-03-07\n"
+    )
     table, added, changed = old.merged(new)
     assert (added, changed) == (1, 1)
     assert [r.version for r in table.releases] == ["109", "110", "111"]

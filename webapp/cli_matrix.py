@@ -44,8 +44,10 @@ def _describe(env: Environment) -> str:
     b, e, o, d = env.browser, env.engine, env.os, env.device
     os_version = f"{'≥' if o.approximate else ''}{o.version}" if o.version else "?"
     in_app = f", in {env.in_app}" if env.in_app else ""
-    return (f"{b.family} {b.version or '?'} ({e.family} {e.version or '?'}) on {o.family} "
-            f"{os_version}, {d.type}{in_app}")
+    return (
+        f"{b.family} {b.version or '?'} ({e.family} {e.version or '?'}) on {o.family} "
+        f"{os_version}, {d.type}{in_app}"
+    )
 
 
 @click.group("matrix")
@@ -57,11 +59,16 @@ def matrix() -> None:
 @click.argument("user_agent")
 @click.option("--header", "headers", multiple=True, help="A request header, 'Name: value'.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Policy file (default: the one in use).")
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Policy file (default: the one in use).",
+)
 @click.option("--lang", type=LANGS, default="en", show_default=True)
-def explain(user_agent: str, headers: tuple[str, ...], as_json: bool, policy_file: Path | None,
-            lang: str) -> None:
+def explain(
+    user_agent: str, headers: tuple[str, ...], as_json: bool, policy_file: Path | None, lang: str
+) -> None:
     """Which rule decides the verdict for USER_AGENT, and why."""
     from .cli import parse_header_options
 
@@ -108,12 +115,20 @@ def check(file: Path | None, strict: bool, as_json: bool) -> None:
     findings = policy_findings(reading.policy) if reading.policy else []
     failing = bool(reading.problems) or (strict and any(f.kind != "note" for f in findings))
     if as_json:
-        click.echo(json.dumps({
-            "file": str(path), "valid": reading.policy is not None,
-            "problems": [{"line": p.line, "where": p.where, "message": p.message}
-                         for p in reading.problems],
-            "findings": [f.to_dict() for f in findings],
-        }, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "file": str(path),
+                    "valid": reading.policy is not None,
+                    "problems": [
+                        {"line": p.line, "where": p.where, "message": p.message}
+                        for p in reading.problems
+                    ],
+                    "findings": [f.to_dict() for f in findings],
+                },
+                ensure_ascii=False,
+            )
+        )
         sys.exit(1 if failing else 0)
     shown = _rel(str(path))
     if reading.problems:
@@ -123,9 +138,11 @@ def check(file: Path | None, strict: bool, as_json: bool) -> None:
         sys.exit(1)
     policy = reading.policy
     assert policy is not None
-    click.echo(f"{shown}: valid ({len(policy.browsers)} browser, {len(policy.engines)} engine, "
-               f"{len(policy.systems)} system and {len(policy.apps)} app rules; "
-               f"{len(policy.releases.releases)} releases)")
+    click.echo(
+        f"{shown}: valid ({len(policy.browsers)} browser, {len(policy.engines)} engine, "
+        f"{len(policy.systems)} system and {len(policy.apps)} app rules; "
+        f"{len(policy.releases.releases)} releases)"
+    )
     for kind, title in (("gap", "Gaps"), ("dead", "Dead rules"), ("note", "Notes")):
         of_kind = [f for f in findings if f.kind == kind]
         click.echo(f"{title}: {len(of_kind) or 'none'}")
@@ -142,8 +159,11 @@ def releases() -> None:
 
 @releases.command("import")
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--into", type=click.Path(dir_okay=False, path_type=Path),
-              help="Release table to update (default: the one the policy in use names).")
+@click.option(
+    "--into",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Release table to update (default: the one the policy in use names).",
+)
 @click.option("--replace", is_flag=True, help="Replace the table instead of merging.")
 def releases_import(csv_file: Path, into: Path | None, replace: bool) -> None:
     """Merge CSV_FILE (browser,version,release_date[,engine,engine_version]) into the table."""
@@ -160,8 +180,9 @@ def releases_import(csv_file: Path, into: Path | None, replace: bool) -> None:
     else:
         table, added, changed = old.merged(new)
     write_releases(table, target)
-    click.echo(f"{_rel(str(target))}: {added} added, {changed} changed, "
-               f"{len(table.releases)} releases")
+    click.echo(
+        f"{_rel(str(target))}: {added} added, {changed} changed, {len(table.releases)} releases"
+    )
     for browser in table.browsers():
         latest = table.latest(browser)
         if latest:
@@ -174,8 +195,12 @@ BROWSERSLIST_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "brow
 
 @matrix.command("browserslist")
 @click.argument("query")
-@click.option("--policy", "policy_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Policy file to compare with (default: the one in use).")
+@click.option(
+    "--policy",
+    "policy_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Policy file to compare with (default: the one in use).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def browserslist_command(query: str, policy_file: Path | None, as_json: bool) -> None:
     """Compare a browserslist QUERY with the policy and suggest policy minimums.
@@ -190,17 +215,35 @@ def browserslist_command(query: str, policy_file: Path | None, as_json: bool) ->
         raise click.ClickException(str(exc)) from exc
     comparisons, unmapped = compare_query(result, policy)
     if as_json:
-        click.echo(json.dumps({
-            "query": query, "browserslist": result.browserslist,
-            "caniuse_lite": result.caniuse_lite, "browsers": list(result.browsers),
-            "families": [{"kind": c.kind, "family": c.family, "query_min": c.query_min,
-                          "policy": c.policy, "verdict": c.verdict, "engine_min": c.engine_min}
-                         for c in comparisons],
-            "not_mapped": unmapped, "yaml": suggested_yaml(comparisons),
-        }, ensure_ascii=False))
+        click.echo(
+            json.dumps(
+                {
+                    "query": query,
+                    "browserslist": result.browserslist,
+                    "caniuse_lite": result.caniuse_lite,
+                    "browsers": list(result.browsers),
+                    "families": [
+                        {
+                            "kind": c.kind,
+                            "family": c.family,
+                            "query_min": c.query_min,
+                            "policy": c.policy,
+                            "verdict": c.verdict,
+                            "engine_min": c.engine_min,
+                        }
+                        for c in comparisons
+                    ],
+                    "not_mapped": unmapped,
+                    "yaml": suggested_yaml(comparisons),
+                },
+                ensure_ascii=False,
+            )
+        )
         return
-    click.echo(f"browserslist {result.browserslist} (caniuse-lite {result.caniuse_lite}): "
-               f"{query!r} -> {len(result.browsers)} versions")
+    click.echo(
+        f"browserslist {result.browserslist} (caniuse-lite {result.caniuse_lite}): "
+        f"{query!r} -> {len(result.browsers)} versions"
+    )
     click.echo(f"  {'family':<18} {'query needs':<20} {'policy says':<40} comparison")
     for c in comparisons:
         needs = c.query_min + (f" (Chromium {c.engine_min})" if c.engine_min else "")

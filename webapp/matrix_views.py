@@ -50,13 +50,16 @@ PAGE: dict[str, Text] = {
     "not_supported": Text("Не підтримуються", "Not supported"),
     "systems": Text("Операційні системи", "Operating systems"),
     "system": Text("Система", "System"),
-    "any_other_system": Text("Інші системи ({systems}): будь-яка версія.",
-                             "Other systems ({systems}): any version."),
+    "any_other_system": Text(
+        "Інші системи ({systems}): будь-яка версія.", "Other systems ({systems}): any version."
+    ),
     "devices": Text("Пристрої", "Devices"),
     "in_app": Text("Вбудовані браузери застосунків", "In-app browsers"),
     "apps": Text("Мобільні застосунки порталу", "The portal's mobile apps"),
-    "app_requirement": Text("версія {app} або новіша, {os} {os_min} або новіша",
-                            "version {app} or newer, on {os} {os_min} or newer"),
+    "app_requirement": Text(
+        "версія {app} або новіша, {os} {os_min} або новіша",
+        "version {app} or newer, on {os} {os_min} or newer",
+    ),
     "store": Text("Магазин застосунків", "App store"),
     "as_of": Text("Станом на", "As of"),
     "json": Text("Те саме у форматі JSON", "The same as JSON"),
@@ -81,9 +84,17 @@ def page() -> str:
         engines=engine_rows(current),
         systems=[system_row(rule) for rule in current.systems],
         apps=[
-            (APP_OS[a.platform], PAGE["app_requirement"].get(g.lang).format(
-                app=format_version(a.min_version), os=APP_OS[a.platform],
-                os_min=format_version(a.os_min)), a.store)
+            (
+                APP_OS[a.platform],
+                PAGE["app_requirement"]
+                .get(g.lang)
+                .format(
+                    app=format_version(a.min_version),
+                    os=APP_OS[a.platform],
+                    os_min=format_version(a.os_min),
+                ),
+                a.store,
+            )
             for a in current.apps
         ],
         device_names=[_device(d) for d in current.devices.allowed],

@@ -27,16 +27,19 @@ def test_matrix_page_renders_the_policy_in_both_languages(
     shown = [rows.nth(i).get_attribute("data-family") for i in range(len(listed))]
     assert sorted(f or "" for f in shown) == sorted(listed)
     expect(page.locator('[data-testid="browsers"] tr[data-family="Opera"] td').first).to_have_text(
-        "95 або новіша (на основі Chromium 109+)")
+        "95 або новіша (на основі Chromium 109+)"
+    )
     expect(page.get_by_test_id("unsupported")).to_contain_text("Opera Mini")
     expect(page.locator('[data-testid="systems"] tr[data-family="Windows"]')).to_contain_text(
-        "7, 8, 8.1: Ваша операційна система більше не отримує оновлень безпеки.")
+        "7, 8, 8.1: Ваша операційна система більше не отримує оновлень безпеки."
+    )
 
     page.get_by_role("link", name="English").click()
     expect(page.locator("h1")).to_have_text("Supported browsers and systems")
     assert page.locator("html").get_attribute("lang") == "en"
     expect(page.locator('[data-testid="systems"] tr[data-family="macOS"]')).to_contain_text(
-        "Browsers may report macOS 10.15 even on a newer system")
+        "Browsers may report macOS 10.15 even on a newer system"
+    )
     download = page.locator('[data-testid="browsers"] tr[data-family="Firefox"] a')
     expect(download).to_have_attribute("href", "https://www.mozilla.org/firefox/new/")
 
@@ -71,7 +74,9 @@ def test_matrix_page_in_every_engine(session: BrowserSession, live_server: LiveS
     session.wait_visible("[data-testid=browsers]")
     assert session.text("h1") == "Supported browsers and systems"
     assert session.text('[data-testid=browsers] tr[data-family="Opera"] td') == (
-        "95 or newer (built on Chromium 109+)")
+        "95 or newer (built on Chromium 109+)"
+    )
     assert "7, 8, 8.1: Your operating system no longer gets security updates." in session.text(
-        '[data-testid=systems] tr[data-family="Windows"]')
+        '[data-testid=systems] tr[data-family="Windows"]'
+    )
     assert session.errors() == []
