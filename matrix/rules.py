@@ -358,6 +358,27 @@ def _device_check(policy: Policy, rule: BrowserRule, env: Environment) -> Check 
     )
 
 
+def _outdated(
+    policy: Policy, rule: BrowserRule, env: Environment, why: Text, major: int, minimum: int
+) -> Check:
+    """The check of a browser below its own-version minimum."""
+    reason = _reason(
+        policy,
+        "browser_outdated",
+        browser=rule.family,
+        version=_shown(env.browser.version, major),
+        min=minimum,
+    )
+    return Check(
+        f"browser:{rule.family}",
+        "unsupported",
+        why,
+        reason,
+        _update_browser(policy, rule),
+        rule.line,
+    )
+
+
 def _version_check(policy: Policy, rule: BrowserRule, env: Environment, rid: str) -> Check:
     family = rule.family
     engine_major = _engine_major(env) if env.engine.family == "Blink" else None
@@ -412,20 +433,7 @@ def _version_check(policy: Policy, rule: BrowserRule, env: Environment, rid: str
                     f"(перша версія на Chromium {rule.engine_min}).",
                     f"{family} {own_major} < {own_min} (its first on Chromium {rule.engine_min}).",
                 )
-                return Check(
-                    rid,
-                    "unsupported",
-                    why,
-                    _reason(
-                        policy,
-                        "browser_outdated",
-                        browser=family,
-                        version=_shown(env.browser.version, own_major),
-                        min=own_min,
-                    ),
-                    _update_browser(policy, rule),
-                    rule.line,
-                )
+                return _outdated(policy, rule, env, why, own_major, own_min)
     bound = policy.browser_min(rule)
     if bound is not None:
         if own_major is None:
@@ -440,20 +448,7 @@ def _version_check(policy: Policy, rule: BrowserRule, env: Environment, rid: str
                 f"{family} {own_major} < {bound} ({how[0]}).",
                 f"{family} {own_major} < {bound} ({how[1]}).",
             )
-            return Check(
-                rid,
-                "unsupported",
-                why,
-                _reason(
-                    policy,
-                    "browser_outdated",
-                    browser=family,
-                    version=_shown(env.browser.version, own_major),
-                    min=bound,
-                ),
-                _update_browser(policy, rule),
-                rule.line,
-            )
+            return _outdated(policy, rule, env, why, own_major, bound)
     shown = (
         f"Chromium {engine_major} ≥ {rule.engine_min}"
         if checks_engine
