@@ -510,8 +510,8 @@ def read_policy(path: str | Path | None = None, as_of: date | None = None) -> Po
 def load_policy(path: str | Path | None = None, as_of: date | None = None) -> Policy:
     """Load and validate the policy at ``path`` (default: the shipped one).
 
-    Cached per file, modification time and day. Raises :class:`PolicyError` naming file and
-    line of the first problem (all of them in ``.problems``).
+    Cached per file, the modification times of it and its release table, and day. Raises
+    :class:`PolicyError` naming file and line of the first problem (all in ``.problems``).
     """
     path = Path(path) if path else default_policy_path()
     try:
@@ -519,13 +519,16 @@ def load_policy(path: str | Path | None = None, as_of: date | None = None) -> Po
     except OSError as exc:
         problem = PolicyProblem(str(path), None, "", f"cannot read: {exc.strerror}")
         raise PolicyError(problem) from exc
-    releases_mtime = _releases_mtime(path)
-    return _load_cached(str(path.resolve()), mtime, releases_mtime, as_of or date.today())
+    resolved = str(path.resolve())
+    releases = _releases_file(resolved, mtime)
+    releases_mtime = releases.stat().st_mtime_ns if releases and releases.exists() else 0
+    return _load_cached(resolved, mtime, releases_mtime, as_of or date.today())
 
 
-def _releases_mtime(path: Path) -> int:
-    sibling = path.parent / "releases.csv"
-    return sibling.stat().st_mtime_ns if sibling.exists() else 0
+@cache
+def _releases_file(path: str, _mtime: int) -> Path | None:
+    """The release table the policy names, so that refreshing it reloads the policy."""
+    return policy_releases_path(path)
 
 
 @cache

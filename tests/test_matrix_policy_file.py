@@ -3,6 +3,7 @@ evergreen, limited-range and device rules; the release table."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -381,3 +382,17 @@ def test_merging_release_tables_counts_added_and_changed() -> None:
     assert (added, changed) == (1, 1)
     assert [r.version for r in table.releases] == ["109", "110", "111"]
     assert ReleaseTable().merged(new)[1:] == (2, 0)
+
+
+def test_refreshing_the_release_table_reloads_the_policy(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(EVERGREEN.replace("releases: releases.csv", "releases: data/table.csv"))
+    (tmp_path / "data").mkdir()
+    table = tmp_path / "data" / "table.csv"
+    table.write_text("browser,version,release_date\nChrome,120,2024-01-01\nChrome,121,2024-02-01\n")
+    as_of = date(2025, 1, 1)
+    assert load_policy(path, as_of).browser_min(load_policy(path, as_of).browsers[0]) == 120
+    table.write_text(table.read_text() + "Chrome,122,2024-03-01\nChrome,123,2024-04-01\n")
+    os.utime(table, ns=(10**18, 10**18))  # a different modification time, whatever the clock
+    policy = load_policy(path, as_of)
+    assert policy.browser_min(policy.browsers[0]) == 121  # the last 3: 121, 122, 123
