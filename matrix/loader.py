@@ -398,11 +398,14 @@ class _Builder:
     def build(self) -> Policy:
         self.releases = self.load_releases()
         browsers = self.browsers()
-        for index, family in enumerate(self.data.get("recommended") or ()):
-            rule = next((b for b in browsers if b.family == family), None)
-            if rule is None or not rule.download:
+        recommended = self.data.get("recommended") or {}
+        for system, families in recommended.items():
+            for index, family in enumerate(families):
+                rule = next((b for b in browsers if b.family == family), None)
+                if rule is not None and rule.download:
+                    continue
                 self.problem(
-                    ("recommended", index),
+                    ("recommended", system, index),
                     f"'{family}' is recommended but has no browser rule with a 'download' link",
                 )
         devices = self.data.get("devices")
@@ -438,7 +441,7 @@ class _Builder:
                 )
                 for i, a in enumerate(self.data.get("apps") or ())
             ),
-            recommended=tuple(self.data.get("recommended") or ()),
+            recommended={str(k): tuple(v) for k, v in recommended.items()},
             reasons=self.texts("reasons"),
             remedies=self.texts("remedies"),
             releases=self.releases,

@@ -137,7 +137,8 @@ class Policy:
     devices: DevicePolicy = field(default_factory=DevicePolicy)
     in_app: InAppRule | None = None
     apps: tuple[AppRule, ...] = ()
-    recommended: tuple[str, ...] = ()
+    #: system family (or "default") -> browsers suggested to its users
+    recommended: dict[str, tuple[str, ...]] = field(default_factory=dict)
     reasons: dict[str, Text] = field(default_factory=dict)
     remedies: dict[str, Text] = field(default_factory=dict)
     releases: ReleaseTable = field(default_factory=ReleaseTable)
@@ -286,19 +287,21 @@ def _browser_version(env: Environment) -> Version | None:
     return (env.browser.major,) if env.browser.major is not None else None
 
 
-def recommended_links(policy: Policy) -> str:
+def recommended_links(policy: Policy, os_family: str = "default") -> str:
     """``"Chrome https://..., Firefox https://..."`` for the install_browser remedy."""
     links = []
-    for family in policy.recommended:
+    families = policy.recommended.get(os_family) or policy.recommended.get("default", ())
+    for family in families:
         rule = policy.browser(family)
         links.append(f"{family} {rule.download}" if rule and rule.download else family)
     return ", ".join(links)
 
 
-def _install_browser(policy: Policy) -> Text | None:
+def _install_browser(policy: Policy, env: Environment) -> Text | None:
     if "install_browser" not in policy.remedies:
         return None
-    return policy.fill("remedies", "install_browser", browsers=recommended_links(policy))
+    links = recommended_links(policy, env.os.family)
+    return policy.fill("remedies", "install_browser", browsers=links)
 
 
 def _update_browser(policy: Policy, rule: BrowserRule) -> Text | None:
@@ -468,7 +471,7 @@ def _browser_rule_checks(
             f"Політика дає {rule.family} статус «{rule.status}» для будь-якої версії.",
             f'The policy gives every {rule.family} version the status "{rule.status}".',
         )
-        remedy = _install_browser(policy) if rule.status != "supported" else None
+        remedy = _install_browser(policy, env) if rule.status != "supported" else None
         return [Check(rid, rule.status, why, rule.reason, remedy, rule.line)]
     checks = []
     device = _device_check(policy, rule, env)
@@ -501,7 +504,7 @@ def _engine_check(policy: Policy, rule: EngineRule, env: Environment) -> Check:
             "unknown",
             why,
             _reason(policy, "unlisted_browser", browser=family),
-            _install_browser(policy),
+            _install_browser(policy, env),
             rule.line,
         )
     if rule.limited and rule.limited.contains((major,)):
@@ -509,7 +512,9 @@ def _engine_check(policy: Policy, rule: EngineRule, env: Environment) -> Check:
             f"{family}: {engine} {major} входить до обмежених версій.",
             f"{family}: {engine} {major} is within the limited versions.",
         )
-        return Check(rid, "limited", why, rule.limited.reason, _install_browser(policy), rule.line)
+        return Check(
+            rid, "limited", why, rule.limited.reason, _install_browser(policy, env), rule.line
+        )
     if major < rule.min:
         why = Text(
             f"{family} відсутній у переліку; його рушій {engine} {major} < {rule.min}.",
@@ -527,7 +532,7 @@ def _engine_check(policy: Policy, rule: EngineRule, env: Environment) -> Check:
                 engine_version=major,
                 min=rule.min,
             ),
-            _install_browser(policy),
+            _install_browser(policy, env),
             rule.line,
         )
     why = Text(
@@ -595,7 +600,9 @@ def _browser_checks(policy: Policy, env: Environment) -> list[Check]:
             if unrecognised
             else _reason(policy, "unlisted_browser", browser=env.browser.family)
         )
-        checks.append(Check("browser:unlisted", "unknown", why, reason, _install_browser(policy)))
+        checks.append(
+            Check("browser:unlisted", "unknown", why, reason, _install_browser(policy, env))
+        )
     return checks
 
 

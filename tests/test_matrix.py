@@ -450,6 +450,33 @@ def test_outdated_browser_remedy_links_its_official_download(ua: str, link: str)
     assert any(r.en.endswith(link) and r.uk.endswith(link) for r in verdict.remedies)
 
 
+@pytest.mark.parametrize(
+    "ua,suggested",
+    [
+        ("SomethingElse/1.0", "Chrome https://www.google.com/chrome/, Firefox"),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko",
+            "Chrome https://www.google.com/chrome/, Firefox https://www.mozilla.org/firefox/new/, "
+            "Edge https://www.microsoft.com/edge/download",
+        ),
+        (
+            mac_safari("17.1").replace("Version/17.1 Safari/605.1.15", "Waterbrowser/1.0"),
+            "Safari https://support.apple.com/safari, Chrome",
+        ),
+        (
+            android("13", tail=" Waterbrowser/1.0").replace("Chrome/131.0.0.0 ", ""),
+            "Chrome https://www.google.com/chrome/, Firefox https://www.mozilla.org/firefox/new/, "
+            "Samsung Internet https://play.google.com/",
+        ),
+    ],
+    ids=["unknown-system", "windows", "macos", "android"],
+)
+def test_recommended_browsers_suit_the_system(ua: str, suggested: str) -> None:
+    verdict = evaluate_policy(load_policy(), detect_environment(ua))
+    assert verdict.status in ("unknown", "unsupported")
+    assert any(suggested in r.en for r in verdict.remedies), verdict.remedies
+
+
 def test_unknown_browser_gets_a_polite_explanation_and_recommended_browsers() -> None:
     verdict = evaluate_policy(load_policy(), detect_environment("SomethingElse/1.0"))
     assert "could not tell which browser" in verdict.reasons[0].en

@@ -161,9 +161,9 @@ BROKEN = [
     ),
     (
         "recommended-without-rule",
-        "recommended: [Chrome, Firefox, Edge, Safari]",
-        "recommended: [Chrome, Netscape]",
-        "recommended:",
+        "  default: [Chrome, Firefox, Edge]",
+        "  default: [Chrome, Netscape]",
+        "default: [Chrome, Netscape]",
         "'Netscape' is recommended",
     ),
     (
