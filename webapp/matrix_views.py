@@ -12,7 +12,8 @@ from flask.blueprints import BlueprintSetupState
 from diagnostics.models import Text
 from matrix.check import KNOWN_SYSTEMS
 from matrix.loader import load_policy
-from matrix.summary import browser_row, engine_rows, policy_summary, system_row
+from matrix.rules import Policy
+from matrix.summary import STATUS_NAMES, browser_row, engine_rows, policy_summary, system_row
 from matrix.versions import format_version
 
 from .services import policy
@@ -55,6 +56,10 @@ PAGE: dict[str, Text] = {
     ),
     "devices": Text("Пристрої", "Devices"),
     "in_app": Text("Вбудовані браузери застосунків", "In-app browsers"),
+    "in_app_intro": Text(
+        "Сторінки, відкриті всередині інших застосунків ({apps}): {status}.",
+        "Pages opened inside other apps ({apps}): {status}.",
+    ),
     "apps": Text("Мобільні застосунки порталу", "The portal's mobile apps"),
     "app_requirement": Text(
         "версія {app} або новіша, {os} {os_min} або новіша",
@@ -98,9 +103,19 @@ def page() -> str:
             for a in current.apps
         ],
         device_names=[_device(d) for d in current.devices.allowed],
+        in_app_intro=_in_app_intro(current),
         other_systems=", ".join(f for f in KNOWN_SYSTEMS if current.system(f) is None),
         p=_page,
     )
+
+
+def _in_app_intro(current: Policy) -> str:
+    rule = current.in_app
+    if rule is None:
+        return ""
+    apps = ", ".join(rule.apps[:5]) + (" …" if len(rule.apps) > 5 else "")
+    status = STATUS_NAMES[rule.status].get(g.lang)
+    return PAGE["in_app_intro"].get(g.lang).format(apps=apps, status=status)
 
 
 def _device(device: str) -> str:
