@@ -76,8 +76,4 @@ def report_show(code: str, lang: str | None) -> None:
         click.echo(f"no report with code {code}", err=True)
         sys.exit(1)
     click.echo(render_text(found, lang), nl=False)
-
-
-from .cli_matrix import matrix as _matrix  # noqa: E402 - the group lives in its own module
-
-main.add_command(_matrix)
+from . import cli_matrix  # noqa: E402, F401 - attaches `browsercheck matrix` to main

@@ -22,6 +22,7 @@ from matrix.loader import (
 from matrix.releases import ReleaseTableError, read_releases, write_releases
 from matrix.rules import explain_policy
 
+from .cli import main, parse_header_options
 from .config import settings_from_env
 
 LANGS = click.Choice(["uk", "en"])
@@ -70,8 +71,6 @@ def explain(
     user_agent: str, headers: tuple[str, ...], as_json: bool, policy_file: Path | None, lang: str
 ) -> None:
     """Which rule decides the verdict for USER_AGENT, and why."""
-    from .cli import parse_header_options
-
     env = detect_environment(user_agent, parse_header_options(headers))
     path = policy_file or configured_policy_path()
     try:
@@ -252,3 +251,6 @@ def browserslist_command(query: str, policy_file: Path | None, as_json: bool) ->
         click.echo(f"Not mapped to a policy family: {', '.join(unmapped)}")
     click.echo("Suggested policy YAML (review before pasting):")
     click.echo(suggested_yaml(comparisons), nl=False)
+
+
+main.add_command(matrix)
