@@ -31,7 +31,12 @@ run: $(VENV)/.installed
 browsers: $(VENV)/.installed-test
 	bash scripts/install-browsers.sh $(BIN)/python
 
-test: $(VENV)/.installed-test browsers
+# Build-time Node tools (browserslist for `browsercheck matrix browserslist`), never served.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: $(VENV)/.installed-test browsers node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from diagnostics.app import app_fields, environment_from_app
 from diagnostics.findings import collect_findings
 from diagnostics.useragent import detect_environment
 from diagnostics.validate import ProbePayload
@@ -42,7 +43,10 @@ def build_report(
     """
     kept = diagnostic_headers(headers)
     ua = kept.get("user-agent") or str(payload.data.get("userAgent") or "")
-    env = detect_environment(ua, kept, payload.data)
+    if payload.source == "app":  # the portal's own app: its fields, not the UA, say what it is
+        env = environment_from_app(app_fields(payload.data), ua)
+    else:
+        env = detect_environment(ua, kept, payload.data)
     findings = collect_findings(env, payload.data)
     verdict = evaluate_policy(policy, env)
     probe = {k: v for k, v in payload.data.items() if k != "context"}

@@ -66,4 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(public.bp)
     app.register_blueprint(collector.bp)
+    from . import matrix_views
+
+    app.register_blueprint(matrix_views.bp)
     return app

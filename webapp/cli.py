@@ -107,3 +107,6 @@ def report_show(code: str, lang: str | None) -> None:
         click.echo(f"no report with code {code}", err=True)
         sys.exit(1)
     click.echo(render_text(found, lang), nl=False)
+
+
+from . import cli_matrix  # noqa: E402, F401 - attaches `browsercheck matrix` to main
