@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +14,7 @@ from diagnostics.models import Environment, Finding
 from matrix.rules import Verdict
 from reports.model import Report, new_code
 
-from .db import Base, ReportRow, make_engine
+from .db import ReportRow, make_engine
 
 
 def hash_token(token: str) -> str:
@@ -39,12 +39,20 @@ def _to_report(row: ReportRow) -> Report:
 class ReportStore:
     """Stores reports in any SQLAlchemy database; ``close()`` is idempotent."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
+        """Create or upgrade the schema to the newest migration (webapp/migrations/)."""
+        from .migrate import upgrade_database
+
+        upgrade_database(self.engine)
+
+    def ping(self) -> None:
+        """Run a trivial query; raises SQLAlchemy's error when the database is unreachable."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -118,6 +126,12 @@ def _with_code(report: Report, code: str) -> Report:
 
 
 def store_from_app_config(config: dict[str, Any]) -> ReportStore:
-    store = ReportStore(config["DATABASE_URL"])
-    store.create_schema()
+    """The app's store; the schema is upgraded on start-up unless MIGRATE_ON_START is off."""
+    store = ReportStore(
+        config["DATABASE_URL"],
+        sqlite_synchronous=config.get("SQLITE_SYNCHRONOUS", "FULL"),
+        pool_size=config.get("DB_POOL_SIZE", 10),
+    )
+    if config.get("MIGRATE_ON_START", True):
+        store.create_schema()
     return store
