@@ -28,6 +28,17 @@ def main() -> None:
     """browsercheck: browser compatibility checks and client diagnostics."""
 
 
+def _create_app(test_config: dict[str, Any] | None = None) -> Any:
+    """The app, or a clean exit naming the bad setting."""
+    from . import create_app
+    from .config import ConfigError
+
+    try:
+        return create_app(test_config)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -39,12 +50,11 @@ def main() -> None:
               show_default=True, help="auto: gunicorn where it runs (POSIX), else waitress.")
 def serve(host: str, port: int, workers: int | None, threads: int | None, server: str) -> None:
     """Serve the web app (check page, collector API, report views)."""
-    from . import create_app
     from .serving import run_server
 
     # Once in this process before the workers start: the settings are checked, the schema is
     # upgraded and the secret key file exists, so the workers find everything ready.
-    app = create_app()
+    app = _create_app()
     app.extensions["browsercheck.store"].close()
     click.echo(f"browsercheck is running on http://{host}:{port}/check", err=True)
     run_server("webapp:create_app", host=host, port=port, server=server,
@@ -57,9 +67,7 @@ def db() -> None:
 
 
 def _store_for_cli() -> Any:
-    from . import create_app
-
-    app = create_app({"MIGRATE_ON_START": False})
+    app = _create_app({"MIGRATE_ON_START": False})
     return app.extensions["browsercheck.store"]
 
 

@@ -54,6 +54,8 @@ def current_revision(engine: Engine) -> str | None:
 def _locked_transaction(engine: Engine) -> Iterator[Connection]:
     """A connection inside one transaction that holds the migration lock."""
     if engine.dialect.name == "sqlite":
+        with engine.connect():
+            pass  # the app's engine makes the file and puts it in WAL mode first
         # pysqlite would only BEGIN before DML and let DDL autocommit: take the transaction
         # into our own hands (SQLAlchemy's documented recipe) and take the write lock at once.
         lock_engine = create_engine(
@@ -69,6 +71,8 @@ def _locked_transaction(engine: Engine) -> Iterator[Connection]:
                 yield conn
         finally:
             lock_engine.dispose()
+            # pooled connections keep the old schema for PRAGMAs (inspection): open anew
+            engine.dispose()
         return
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":

@@ -73,6 +73,9 @@ def run_server(
         "accesslog": None,
         "errorlog": "-",
         "proc_name": "browsercheck",
+        # gunicorn 25+ opens a control socket at one fixed path per user: two servers on one
+        # machine (tests, benchmarks, blue/green) would fight over it, and we do not use it
+        "control_socket_disable": True,
     }).run()
 
 
@@ -84,7 +87,8 @@ def _gunicorn_application(factory: str, options: dict[str, Any]) -> Any:
 
         def load_config(self) -> None:
             for key, value in options.items():
-                self.cfg.set(key, value)
+                if key in self.cfg.settings:  # older gunicorn lacks the newer settings
+                    self.cfg.set(key, value)
 
         def load(self) -> Any:
             return load_factory(factory)()
