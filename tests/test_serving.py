@@ -1,4 +1,4 @@
-"""``browsercheck serve``: gunicorn with N workers, waitress as the fallback, a TOML settings file."""
+"""`browsercheck serve`: gunicorn with N workers, waitress as the fallback, a TOML file."""
 
 from __future__ import annotations
 

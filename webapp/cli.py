@@ -48,17 +48,25 @@ def _create_app(test_config: dict[str, Any] | None = None) -> Any:
               help="Threads per worker [default: BROWSERCHECK_THREADS, 8].")
 @click.option("--server", type=click.Choice(["auto", "gunicorn", "waitress"]), default="auto",
               show_default=True, help="auto: gunicorn where it runs (POSIX), else waitress.")
-def serve(host: str, port: int, workers: int | None, threads: int | None, server: str) -> None:
+@click.option("--app", "factory", default="webapp:create_app", hidden=True,
+              help="Another WSGI app factory, module:function (the benchmarks' baseline).")
+def serve(host: str, port: int, workers: int | None, threads: int | None, server: str,
+          factory: str) -> None:
     """Serve the web app (check page, collector API, report views)."""
+    from .config import settings_from_env
     from .serving import run_server
 
-    # Once in this process before the workers start: the settings are checked, the schema is
-    # upgraded and the secret key file exists, so the workers find everything ready.
-    app = _create_app()
-    app.extensions["browsercheck.store"].close()
+    if factory == "webapp:create_app":
+        # Once in this process before the workers start: the settings are checked, the schema
+        # is upgraded and the secret key file exists, so the workers find everything ready.
+        app = _create_app()
+        app.extensions["browsercheck.store"].close()
+        settings = app.config
+    else:
+        settings = settings_from_env()
     click.echo(f"browsercheck is running on http://{host}:{port}/check", err=True)
-    run_server("webapp:create_app", host=host, port=port, server=server,
-               workers=workers or app.config["WORKERS"], threads=threads or app.config["THREADS"])
+    run_server(factory, host=host, port=port, server=server,
+               workers=workers or settings["WORKERS"], threads=threads or settings["THREADS"])
 
 
 @main.group()

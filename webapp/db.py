@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import JSON, DateTime, Index, MetaData, String, Text, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -61,6 +62,14 @@ class ReportRow(Base):
 SQLITE_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
 
+def _json_dumps(value: Any) -> str:
+    """JSON columns are written with orjson: the report's six columns in a fraction of the time."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+
+
+JSON_OPTIONS: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+
+
 class MissingDriver(RuntimeError):
     """The database URL names a driver that is not installed."""
 
@@ -80,7 +89,7 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         pool = {} if in_memory else {"pool_size": pool_size, "max_overflow": pool_size}
         engine = create_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, **pool
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **pool, **JSON_OPTIONS
         )
 
         @event.listens_for(engine, "connect")
@@ -97,7 +106,7 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
         return engine
     try:
         return create_engine(url, pool_pre_ping=True, pool_size=pool_size,
-                             max_overflow=pool_size)
+                             max_overflow=pool_size, **JSON_OPTIONS)
     except ModuleNotFoundError as exc:
         raise MissingDriver(
             f"the database URL needs the {exc.name!r} module: "
