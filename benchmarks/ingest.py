@@ -25,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ class Round:
     p50_ms: float
     p99_ms: float
     not_created: int
+    refused: int
     socket_errors: int
     cpu_seconds: float = 0.0  # CPU the server's processes used during the round
 
@@ -104,7 +106,8 @@ def run_wrk(url: str, files: tuple[Path, Path], seconds: float, connections: int
     line = next(ln for ln in done.stdout.splitlines() if ln.startswith("RESULT "))
     data: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
     return Round(data["requests"], data["duration_us"] / 1e6, data["p50_us"] / 1e3,
-                 data["p99_us"] / 1e3, data["not_created"], data["socket_errors"])
+                 data["p99_us"] / 1e3, data["not_created"], data["refused"],
+                 data["socket_errors"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -114,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=3, help="seconds per server first")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--threads", type=int, default=32, help="per worker (serve's default)")
+    parser.add_argument("--overload-connections", type=int, default=256,
+                        help="then load the SQLite server this hard once (0: skip)")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -151,6 +156,14 @@ def main(argv: list[str] | None = None) -> int:
                           f"p50 {result.p50_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms  "
                           f"CPU {result.cpu_ms_per_request:5.2f} ms/req  "
                           f"non-201 {result.not_created}", file=sys.stderr)
+            overload = None
+            if args.overload_connections:
+                overload = run_round(servers["sqlite"], files, args.seconds,
+                                     args.overload_connections)
+                sent["sqlite"] += overload.requests - overload.not_created
+                time.sleep(2)  # what Retry-After (1 s) asks of a client
+                recovered = run_round(servers["sqlite"], files, 2, args.connections)
+                sent["sqlite"] += recovered.requests - recovered.not_created
         finally:
             for server in servers.values():
                 server.stop()
@@ -162,9 +175,29 @@ def main(argv: list[str] | None = None) -> int:
         cluster.close()
 
     figures = summarize(rounds, sent, stored, args)
+    if overload is not None:
+        figures["overload"] = report_overload(overload, recovered, args)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0 if figures["sqlite_meets_targets"] and figures["nothing_lost"] else 1
+
+
+def report_overload(overload: Round, recovered: Round, args: argparse.Namespace) -> dict[str, Any]:
+    """Past capacity: how many were refused (503), how fast every answer came, and that the
+    server answered normally right after."""
+    row = {"connections": args.overload_connections, "answers_per_s": round(overload.rate, 1),
+           "refused_503_share": round(overload.refused / max(1, overload.requests), 3),
+           "other_non_201": overload.not_created - overload.refused,
+           "p50_ms": overload.p50_ms, "p99_ms": overload.p99_ms,
+           "socket_errors_or_timeouts": overload.socket_errors,
+           "after_non_201": recovered.not_created, "after_p99_ms": recovered.p99_ms}
+    print(f"\noverload, SQLite, {args.overload_connections} connections: "
+          f"{overload.rate:.0f} answers/s, {row['refused_503_share']:.0%} refused with 503, "
+          f"{row['other_non_201']} other non-201, "
+          f"p50 {overload.p50_ms:.1f} ms, p99 {overload.p99_ms:.1f} ms, "
+          f"{overload.socket_errors} socket errors/timeouts; then at {args.connections} "
+          f"connections: {recovered.not_created} non-201, p99 {recovered.p99_ms:.1f} ms")
+    return row
 
 
 def summarize(rounds: dict[str, list[Round]], sent: dict[str, int], stored: dict[str, int],

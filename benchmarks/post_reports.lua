@@ -1,6 +1,7 @@
 -- wrk script of benchmarks/ingest.py: POST /api/v1/reports with real probe payloads.
 -- Arguments (after --): the User-Agent file and the body file, one per line, same order.
--- Each connection cycles through them from its own offset; every answer but 201 is counted.
+-- Each connection cycles through them from its own offset; every answer but 201 is counted,
+-- and 503s (shed under overload) apart.
 local threads = {}
 local next_id = 0
 
@@ -16,6 +17,7 @@ function init(args)
   for line in io.lines(args[2]) do bodies[#bodies + 1] = line end
   counter = id * 7919
   not_created = 0
+  refused = 0
 end
 
 function request()
@@ -27,16 +29,20 @@ end
 
 function response(status, headers, body)
   if status ~= 201 then not_created = not_created + 1 end
+  if status == 503 then refused = refused + 1 end
 end
 
 function done(summary, latency, requests)
-  local not_created_total = 0
-  for _, thread in ipairs(threads) do not_created_total = not_created_total + thread:get("not_created") end
+  local not_created_total, refused_total = 0, 0
+  for _, thread in ipairs(threads) do
+    not_created_total = not_created_total + thread:get("not_created")
+    refused_total = refused_total + thread:get("refused")
+  end
   local errors = summary.errors
   io.write(string.format(
     'RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, ' ..
-    '"max_us": %d, "not_created": %d, "socket_errors": %d}\n',
+    '"max_us": %d, "not_created": %d, "refused": %d, "socket_errors": %d}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, not_created_total,
+    latency:percentile(99), latency.max, not_created_total, refused_total,
     errors.connect + errors.read + errors.write + errors.timeout))
 end

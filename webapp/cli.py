@@ -45,7 +45,7 @@ def _create_app(test_config: dict[str, Any] | None = None) -> Any:
 @click.option("--workers", default=None, type=int,
               help="Worker processes [default: BROWSERCHECK_WORKERS, 2].")
 @click.option("--threads", default=None, type=int,
-              help="Threads per worker [default: BROWSERCHECK_THREADS, 8].")
+              help="Threads per worker [default: BROWSERCHECK_THREADS, 32].")
 @click.option("--server", type=click.Choice(["auto", "gunicorn", "waitress"]), default="auto",
               show_default=True, help="auto: gunicorn where it runs (POSIX), else waitress.")
 @click.option("--app", "factory", default="webapp:create_app", hidden=True,
@@ -64,9 +64,13 @@ def serve(host: str, port: int, workers: int | None, threads: int | None, server
         settings = app.config
     else:
         settings = settings_from_env()
+    threads = threads or settings["THREADS"]
+    if factory == "webapp:create_app" and 0 < settings["MAX_IN_FLIGHT"] >= threads:
+        click.echo(f"warning: MAX_IN_FLIGHT ({settings['MAX_IN_FLIGHT']}) is not below the "
+                   f"threads ({threads}): overload will queue instead of answering 503", err=True)
     click.echo(f"browsercheck is running on http://{host}:{port}/check", err=True)
     run_server(factory, host=host, port=port, server=server,
-               workers=workers or settings["WORKERS"], threads=threads or settings["THREADS"])
+               workers=workers or settings["WORKERS"], threads=threads)
 
 
 @main.group()

@@ -72,10 +72,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Optional TOML file with settings (keys: setting names, e.g. workers = 4); "
             "environment variables override it."),
     Setting("WORKERS", 2, "Worker processes of `browsercheck serve` (gunicorn).", _int),
-    Setting("THREADS", 8, "Threads per worker process.", _int),
+    Setting("THREADS", 32,
+            "Threads per worker process; those beyond MAX_IN_FLIGHT answer 503 quickly.", _int),
     Setting("MAX_IN_FLIGHT", 16,
             "Requests one worker process works on at once; past it the server answers 503 "
-            "with Retry-After at once instead of queueing (0: no limit).", _int),
+            "with Retry-After at once instead of queueing (0: no limit; keep it below "
+            "THREADS, or requests queue before they are counted).", _int),
     Setting("RETRY_AFTER", 1, "Seconds in the Retry-After header of a 503 under overload.",
             _int),
     Setting("DB_POOL_SIZE", 10, "Database connections kept open per worker process.", _int),
