@@ -29,7 +29,7 @@ def test_file_sets_values_and_environment_overrides_it(tmp_path: Path) -> None:
     assert settings["MAX_IN_FLIGHT"] == 7  # the environment wins over the file
     assert settings["MIGRATE_ON_START"] is False
     assert settings["SQLITE_SYNCHRONOUS"] == "NORMAL"
-    assert settings["THREADS"] == 8  # untouched: the default
+    assert settings["THREADS"] == 32  # untouched: the default
 
 
 @pytest.mark.parametrize(
