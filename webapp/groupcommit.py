@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.engine import Engine
@@ -54,6 +54,7 @@ class GroupCommitter:
         self.engine = engine
         self.table = table
         self._lock_path = _sqlite_lock_path(engine)
+        self._lock_file: IO[str] | None = None
         self._guard = threading.Lock()
         self._queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -87,6 +88,7 @@ class GroupCommitter:
                 raise RuntimeError("the report store is closed")
             if self._thread is None or self._pid != os.getpid():  # first use, or after a fork
                 self._queue = queue.SimpleQueue()
+                self._lock_file = None  # a parent's descriptor would share the parent's flock
                 self._pid = os.getpid()
                 self._thread = threading.Thread(
                     target=self._run, name="browsercheck-writer", daemon=True
@@ -107,6 +109,9 @@ class GroupCommitter:
             if batch:
                 self._commit(batch)
             if stop:
+                if self._lock_file is not None:
+                    self._lock_file.close()
+                    self._lock_file = None
                 return
 
     def _commit(self, batch: list[_Pending]) -> None:
@@ -138,12 +143,13 @@ class GroupCommitter:
         if self._lock_path is None or fcntl is None:
             yield
             return
-        with open(self._lock_path, "a") as lock_file:
-            fcntl.flock(lock_file, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock_file, fcntl.LOCK_UN)
+        if self._lock_file is None:  # only the writer thread gets here; it closes it at the end
+            self._lock_file = open(self._lock_path, "a")  # noqa: SIM115
+        fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
 
 
 def _sqlite_lock_path(engine: Engine) -> Path | None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -43,7 +43,7 @@ class ReportStore:
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = GroupCommitter(self.engine, ReportRow.__table__)
+        self._writer = GroupCommitter(self.engine, cast(Table, ReportRow.__table__))
 
     def create_schema(self) -> None:
         """Create or upgrade the schema to the newest migration (webapp/migrations/)."""
