@@ -110,6 +110,57 @@ def run_wrk(url: str, files: tuple[Path, Path], seconds: float, connections: int
                  data["socket_errors"])
 
 
+def measure(folder: Path, files: tuple[Path, Path], cluster: PostgresCluster,
+            args: argparse.Namespace) -> tuple[Any, ...]:
+    """Serve the three targets, load them round by round, count what each database stored."""
+    serve_args = ("--workers", str(args.workers), "--threads", str(args.threads))
+    env = {"BROWSERCHECK_RATELIMIT": "off"}
+    recovered = None
+    servers: dict[str, LiveServer] = {}
+    urls = {"sqlite": f"sqlite:///{folder / 'sqlite' / 'browsercheck.db'}",
+            "postgresql": cluster.create_database("bench")}
+    try:
+        servers["bare"] = LiveServer(
+            folder / "bare", env={**env, "PYTHONPATH": str(ROOT)},
+            args=(*serve_args, "--app", "benchmarks.bare_app:create_app"))
+        servers["sqlite"] = LiveServer(folder / "sqlite", env=env, args=serve_args)
+        servers["postgresql"] = LiveServer(
+            folder / "postgresql", env={**env, "BROWSERCHECK_DATABASE_URL": urls["postgresql"]},
+            args=serve_args)
+        sent = {name: 0 for name in servers}
+        for name, server in servers.items():
+            warm = run_round(server, files, args.warmup, args.connections)
+            sent[name] += warm.requests - warm.not_created
+        rounds: dict[str, list[Round]] = {name: [] for name in servers}
+        for number in range(args.rounds):
+            for name, server in servers.items():
+                result = run_round(server, files, args.seconds, args.connections)
+                rounds[name].append(result)
+                sent[name] += result.requests - result.not_created
+                print(f"round {number + 1} {name:<10} {result.rate:8.0f} req/s  "
+                      f"p50 {result.p50_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms  "
+                      f"CPU {result.cpu_ms_per_request:5.2f} ms/req  "
+                      f"non-201 {result.not_created}", file=sys.stderr)
+        overload = None
+        if args.overload_connections:
+            overload = run_round(servers["sqlite"], files, args.seconds,
+                                 args.overload_connections)
+            sent["sqlite"] += overload.requests - overload.not_created
+            time.sleep(2)  # what Retry-After (1 s) asks of a client
+            recovered = run_round(servers["sqlite"], files, 2, args.connections)
+            sent["sqlite"] += recovered.requests - recovered.not_created
+    finally:
+        for server in servers.values():
+            server.stop()
+    stored = {}
+    for name in ("sqlite", "postgresql"):
+        store = ReportStore(urls[name])
+        stored[name] = store.count()
+        store.close()
+
+    return rounds, sent, overload, recovered, stored
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10, help="length of one round")
@@ -125,57 +176,17 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: bash scripts/install-test-deps.sh --bench (or make bench)")
 
-    serve_args = ("--workers", str(args.workers), "--threads", str(args.threads))
-    env = {"BROWSERCHECK_RATELIMIT": "off"}
     with tempfile.TemporaryDirectory(prefix="browsercheck-bench-") as tmp:
         folder = Path(tmp)
         files = write_load(folder)
         cluster = PostgresCluster(durable=True)
-        servers: dict[str, LiveServer] = {}
-        urls = {"sqlite": f"sqlite:///{folder / 'sqlite' / 'browsercheck.db'}",
-                "postgresql": cluster.create_database("bench")}
         try:
-            servers["bare"] = LiveServer(
-                folder / "bare", env={**env, "PYTHONPATH": str(ROOT)},
-                args=(*serve_args, "--app", "benchmarks.bare_app:create_app"))
-            servers["sqlite"] = LiveServer(folder / "sqlite", env=env, args=serve_args)
-            servers["postgresql"] = LiveServer(
-                folder / "postgresql", env={**env, "BROWSERCHECK_DATABASE_URL": urls["postgresql"]},
-                args=serve_args)
-            sent = {name: 0 for name in servers}
-            for name, server in servers.items():
-                warm = run_round(server, files, args.warmup, args.connections)
-                sent[name] += warm.requests - warm.not_created
-            rounds: dict[str, list[Round]] = {name: [] for name in servers}
-            for number in range(args.rounds):
-                for name, server in servers.items():
-                    result = run_round(server, files, args.seconds, args.connections)
-                    rounds[name].append(result)
-                    sent[name] += result.requests - result.not_created
-                    print(f"round {number + 1} {name:<10} {result.rate:8.0f} req/s  "
-                          f"p50 {result.p50_ms:6.1f} ms  p99 {result.p99_ms:6.1f} ms  "
-                          f"CPU {result.cpu_ms_per_request:5.2f} ms/req  "
-                          f"non-201 {result.not_created}", file=sys.stderr)
-            overload = None
-            if args.overload_connections:
-                overload = run_round(servers["sqlite"], files, args.seconds,
-                                     args.overload_connections)
-                sent["sqlite"] += overload.requests - overload.not_created
-                time.sleep(2)  # what Retry-After (1 s) asks of a client
-                recovered = run_round(servers["sqlite"], files, 2, args.connections)
-                sent["sqlite"] += recovered.requests - recovered.not_created
+            rounds, sent, overload, recovered, stored = measure(folder, files, cluster, args)
         finally:
-            for server in servers.values():
-                server.stop()
-        stored = {}
-        for name in ("sqlite", "postgresql"):
-            store = ReportStore(urls[name])
-            stored[name] = store.count()
-            store.close()
-        cluster.close()
+            cluster.close()  # also when a round fails: no server is left running
 
     figures = summarize(rounds, sent, stored, args)
-    if overload is not None:
+    if overload is not None and recovered is not None:
         figures["overload"] = report_overload(overload, recovered, args)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
