@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint browsers install install-test clean
+.PHONY: run test lint browsers install install-test clean test-deps bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +36,15 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $@
 
-test: $(VENV)/.installed-test browsers node_modules/.installed
+test-deps:
+	bash scripts/install-test-deps.sh
+
+test: $(VENV)/.installed-test browsers test-deps node_modules/.installed
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	bash scripts/install-test-deps.sh --bench
+	$(BIN)/python benchmarks/ingest.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
@@ -30,6 +31,13 @@ class ProbePayload:
 @cache
 def _validator() -> Draft202012Validator:
     return Draft202012Validator(payload_schema())
+
+
+@cache
+def _fast_validator() -> jsonschema_rs.Draft202012Validator:
+    # jsonschema-rs (Rust) only answers valid or not, ~50x faster; a valid payload, nearly
+    # every one, needs no more. The Python validator still explains the invalid ones.
+    return jsonschema_rs.Draft202012Validator(payload_schema())
 
 
 def _depth(value: Any, limit: int, path: str = "$") -> None:
@@ -63,7 +71,8 @@ def validate_payload(document: Any) -> ProbePayload:
     if not isinstance(document, dict):
         raise PayloadError("the payload must be a JSON object", code="not_an_object")
     _depth(document, MAX_DEPTH)
-    error = best_match(_validator().iter_errors(document))
+    valid = _fast_validator().is_valid(document)
+    error = None if valid else best_match(_validator().iter_errors(document))
     if error is not None:
         where = list(error.absolute_path)
         if error.validator == "additionalProperties":

@@ -69,4 +69,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import matrix_views
 
     app.register_blueprint(matrix_views.bp)
+
+    from . import health
+    from .overload import InFlightLimit
+
+    app.register_blueprint(health.bp)
+    app.wsgi_app = InFlightLimit(  # type: ignore[method-assign]
+        app.wsgi_app, app.config["MAX_IN_FLIGHT"], app.config["RETRY_AFTER"]
+    )
     return app

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +14,8 @@ from diagnostics.models import Environment, Finding
 from matrix.rules import Verdict
 from reports.model import Report, new_code
 
-from .db import Base, ReportRow, make_engine
+from .db import ReportRow, make_engine
+from .groupcommit import GroupCommitter
 
 
 def hash_token(token: str) -> str:
@@ -39,14 +40,24 @@ def _to_report(row: ReportRow) -> Report:
 class ReportStore:
     """Stores reports in any SQLAlchemy database; ``close()`` is idempotent."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = GroupCommitter(self.engine, cast(Table, ReportRow.__table__))
 
     def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
+        """Create or upgrade the schema to the newest migration (webapp/migrations/)."""
+        from .migrate import upgrade_database
+
+        upgrade_database(self.engine)
+
+    def ping(self) -> None:
+        """Run a trivial query; raises SQLAlchemy's error when the database is unreachable."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
 
     def close(self) -> None:
+        self._writer.close()
         self.engine.dispose()
 
     def session(self) -> Session:
@@ -54,7 +65,8 @@ class ReportStore:
 
     def add(self, report: Report, token: str, attempts: int = 5) -> Report:
         """Insert ``report``; on a code collision retry with a fresh code. Returns the report
-        as stored (its code may differ). Returns only after the transaction committed."""
+        as stored (its code may differ). Returns only after the transaction committed (with
+        the other reports of its group commit, webapp/groupcommit.py)."""
         for attempt in range(attempts):
             if attempt:
                 report = _with_code(report, new_code())
@@ -76,13 +88,10 @@ class ReportStore:
                 context=report.context,
                 headers=report.headers,
             )
-            with self.session() as session:
-                session.add(row)
-                try:
-                    session.commit()
-                except IntegrityError:
-                    session.rollback()
-                    continue
+            try:
+                self._writer.insert(_column_values(row))
+            except IntegrityError:
+                continue
             return report
         raise RuntimeError("could not allocate a unique report code")
 
@@ -111,6 +120,11 @@ class ReportStore:
             return int(session.scalar(select(func.count(ReportRow.id))) or 0)
 
 
+def _column_values(row: ReportRow) -> dict[str, Any]:
+    """The columns set on ``row``, for a Core insert (unset ones keep their defaults)."""
+    return {key: value for key, value in vars(row).items() if not key.startswith("_")}
+
+
 def _with_code(report: Report, code: str) -> Report:
     from dataclasses import replace
 
@@ -118,6 +132,12 @@ def _with_code(report: Report, code: str) -> Report:
 
 
 def store_from_app_config(config: dict[str, Any]) -> ReportStore:
-    store = ReportStore(config["DATABASE_URL"])
-    store.create_schema()
+    """The app's store; the schema is upgraded on start-up unless MIGRATE_ON_START is off."""
+    store = ReportStore(
+        config["DATABASE_URL"],
+        sqlite_synchronous=config.get("SQLITE_SYNCHRONOUS", "FULL"),
+        pool_size=config.get("DB_POOL_SIZE", 10),
+    )
+    if config.get("MIGRATE_ON_START", True):
+        store.create_schema()
     return store

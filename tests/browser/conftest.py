@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -26,7 +27,9 @@ def free_port() -> int:
 class LiveServer:
     """``browsercheck serve`` in a subprocess; its stderr is printed when a test fails."""
 
-    def __init__(self, instance: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, instance: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = instance / "server.log"
@@ -34,8 +37,9 @@ class LiveServer:
         environ = {**os.environ, "BROWSERCHECK_INSTANCE_PATH": str(instance), **(env or {})}
         self._log_file = open(self.log, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "webapp", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "webapp", "serve", "--port", str(self.port), *args],
             env=environ, stdout=self._log_file, stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: kill() reaches gunicorn's workers
         )
         deadline = time.monotonic() + 30
         while True:
@@ -47,6 +51,12 @@ class LiveServer:
                     self.stop()
                     raise RuntimeError("server did not start:\n" + self.log.read_text()) from None
                 time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL the server and all its worker processes at once, as a crash would."""
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
 
     def stop(self) -> None:
         if self.process.poll() is None:
