@@ -334,7 +334,7 @@ CASES = [
         android("13", 120, "Pixel 7 Build/TQ3A.230805.001; wv"),
         {},
         "limited",
-        "in_app:Chrome WebView",
+        "in_app:Android WebView",
     ),
     (
         "ios-in-app-on-ios-15",
@@ -345,7 +345,7 @@ CASES = [
     ),
     # anything unrecognised
     ("unknown", "SomethingElse/1.0", {}, "unknown", "browser:unlisted"),
-    ("curl", "curl/8.5.0", {}, "unknown", "browser:unlisted"),
+    ("curl", "curl/8.5.0", {}, "unknown", "bot"),  # HTTP libraries are flagged as bots
     ("empty", "", {}, "unknown", "browser:unlisted"),
     (
         "bot",

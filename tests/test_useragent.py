@@ -199,7 +199,7 @@ def test_policy_never_calls_a_frozen_os_unsupported(ua: str) -> None:
     from matrix.rules import Policy, SystemRule, evaluate_policy
 
     # A policy stricter than any frozen value: only a real version may condemn.
-    strict = Policy(systems=tuple(SystemRule(f, min=99) for f in ("macOS", "Android", "iOS")))
+    strict = Policy(systems=tuple(SystemRule(f, min=(99,)) for f in ("macOS", "Android", "iOS")))
     verdict = evaluate_policy(strict, detect_environment(ua))
     assert verdict.status != "unsupported"
     real = detect_environment(
