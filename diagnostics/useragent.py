@@ -91,7 +91,7 @@ def _sf_string(value: str | None) -> str | None:
 def _int_major(version: str | None) -> int | None:
     if not version:
         return None
-    match = re.match(r"\d+", version)
+    match = re.match(r"\d{1,9}", version)  # bounded: int() refuses over 4300 digits
     return int(match.group()) if match else None
 
 
@@ -204,7 +204,7 @@ def _windows_from_platform_version(version: str) -> tuple[str, int] | None:
     https://learn.microsoft.com/microsoft-edge/web-platform/how-to-detect-win11 : 13+ is Windows 11,
     1-10 is Windows 10, 0.3 is 8.1, 0.2 is 8, 0.1 is 7.
     """
-    parts = [int(p) for p in re.findall(r"\d+", version)[:2]] + [0, 0]
+    parts = [int(p[:9]) for p in re.findall(r"\d+", version)[:2]] + [0, 0]
     major, minor = parts[0], parts[1]
     if major >= 13:
         return "11", 11

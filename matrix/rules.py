@@ -77,7 +77,8 @@ class Verdict:
 def _engine_major(env: Environment) -> int | None:
     version = env.engine.version or ""
     head = version.split(".")[0]
-    return int(head) if head.isdigit() else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses
+    return int(head) if head.isdecimal() and len(head) <= 9 else None
 
 
 def _update_remedy(rule: BrowserRule) -> Text:

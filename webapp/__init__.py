@@ -67,4 +67,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(public.bp)
     app.register_blueprint(collector.bp)
+    # hostile input: headers, the log scrubber, the API description, rate limits (after routes)
+    from . import openapi, privacy, ratelimit, security
+
+    security.init_app(app)
+    privacy.init_app(app)
+    app.register_blueprint(openapi.bp)
+    ratelimit.init_app(app)
     return app

@@ -52,6 +52,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BUILD_ID", None,
             "Build id of the deployed front end; default: a hash of the served assets."),
     Setting("DEFAULT_LANG", "uk", "Language when the browser asks for neither uk nor en."),
+    # --- hostile input (webapp/ratelimit.py, webapp/security.py) ---
+    Setting("RATELIMIT", "60/minute;600/hour",
+            "Per-address limit on creating and on looking up reports (a flask-limiter string, "
+            "429 with Retry-After above it); 'off' disables every rate limit."),
+    Setting("RATELIMIT_GLOBAL", "3000/minute",
+            "Limit on reports created by all addresses together (flask-limiter string); "
+            "'off' disables it."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://",
+            "Where rate-limit counters live (flask-limiter storage URI, e.g. redis://host:6379); "
+            "memory:// counts per server process."),
+    Setting("TRUSTED_PROXIES", 0,
+            "Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client "
+            "address (rate limits, the stored address hash); 0 when clients connect directly.",
+            _int),
 )
 
 

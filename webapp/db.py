@@ -34,6 +34,8 @@ class ReportRow(Base):
     probe: Mapped[dict[str, Any]] = mapped_column(JSON)
     context: Mapped[dict[str, Any]] = mapped_column(JSON)
     headers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: HMAC of the client address (webapp/privacy.py); the address itself is never stored.
+    ip_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
 
     __table_args__ = (Index("ix_reports_status_created", "status", "created_at"),)
 
@@ -41,7 +43,9 @@ class ReportRow(Base):
 def make_engine(url: str) -> Engine:
     """Create the engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -52,4 +56,5 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # hide_parameters: error messages and SQL logs must not carry what users typed into reports
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
