@@ -20,7 +20,7 @@ import pytest
 from tests.browser.conftest import LiveServer
 
 #: Examples per operation and phase; the coverage phase adds its own boundary cases.
-FUZZ_EXAMPLES = 30
+FUZZ_EXAMPLES = 20
 
 
 @pytest.fixture(scope="module")

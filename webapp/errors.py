@@ -1,8 +1,8 @@
 """One JSON error shape for the whole API: ``{"error": {"code", "message", "field"}}``.
 
 ``code`` is stable (clients branch on it); ``message`` is for people; ``field`` names what was at
-fault: a JSON path into the body (``$``, ``$.screen.width``), ``header:<Name>`` for a request
-header, or null when nothing in the request is to blame (404, 429, 500).
+fault: a JSON path into the body (``$`` for the body as a whole, ``$.screen.width``), or null when
+nothing in the body is to blame (404, 405, 429, 500).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ HTTP_ERROR_CODES: dict[int, str] = {
     413: "body_too_large",
     415: "unsupported_media_type",
     429: "rate_limited",
-    431: "headers_too_large",
     500: "internal_error",
 }
 #: Headers of werkzeug's own error answer worth keeping on the JSON one (405 lists what is allowed).

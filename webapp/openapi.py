@@ -78,7 +78,7 @@ def _schemas() -> dict[str, Any]:
                 message={"type": "string", "description": "For people; may change."},
                 field={**maybe_string, "description": (
                     "What was at fault: a JSON path into the body ($, $.screen.width), "
-                    "header:<Name>, or null when nothing in the request is to blame.")},
+                    "or null when nothing in the body is to blame.")},
             ),
         ),
         "Text": text,
