@@ -43,8 +43,9 @@ def main() -> None:
         app = create_app({"INSTANCE_PATH": folder, "RATELIMIT": "off"})
         client = app.test_client()
         payload = {"context": {"error_text": "x" * 1500}, "languages": ["uk"] * 20}
-        created = [client.post("/api/v1/reports", json=payload).get_json()
-                   for _ in range(args.reports)]
+        created = [
+            client.post("/api/v1/reports", json=payload).get_json() for _ in range(args.reports)
+        ]
         code, token = created[-1]["view_url"].split("/r/")[1].split("?t=")
         canonical = code.replace("-", "")
         store = app.extensions["browsercheck.store"]
@@ -78,8 +79,10 @@ def main() -> None:
         print("store only:")
         print(f"  {'missing code (baseline)':28s} {store_base:8.1f} us   x1.00")
         print(f"  {'wrong token':28s} {store_wrong:8.1f} us   x{store_wrong / store_base:.2f}")
-        print(f"  {'wrong token, full row load':28s} {store_old:8.1f} us   "
-              f"x{store_old / store_base:.2f}")
+        print(
+            f"  {'wrong token, full row load':28s} {store_old:8.1f} us   "
+            f"x{store_old / store_base:.2f}"
+        )
         store.close()
 
 

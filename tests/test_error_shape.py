@@ -40,21 +40,50 @@ CASES: list[tuple[str, Request, int, str, str | None]] = [
     ("null", _post("null"), 400, "not_an_object", "$"),
     ("deeper-than-decoder", _post("[" * 32_000 + "]" * 32_000), 400, "too_deep", "$"),
     ("deeper-than-limit", _post(_nested(9)), 400, "too_deep", "$.x" + "[0]" * 8),
-    ("lone-surrogate", _post('{"context": {"login": "a\\ud800b"}}'), 400, "invalid_text",
-     "$.context.login"),
+    (
+        "lone-surrogate",
+        _post('{"context": {"login": "a\\ud800b"}}'),
+        400,
+        "invalid_text",
+        "$.context.login",
+    ),
     ("lone-surrogate-name", _post('{"\\udfff": 1}'), 400, "invalid_text", "$.\\udfff"),
-    ("nul-in-text", _post('{"userAgent": "Mozilla\\u0000"}'), 400, "schema_pattern",
-     "$.userAgent"),
-    ("control-in-line", _post('{"context": {"login": "a\\u001bb"}}'), 400, "schema_pattern",
-     "$.context.login"),
-    ("long-string", _post('{"context": {"login": "' + "x" * 201 + '"}}'), 400,
-     "schema_maxLength", "$.context.login"),
-    ("long-array", _post('{"languages": [' + ",".join(['"uk"'] * 21) + "]}"), 400,
-     "schema_maxItems", "$.languages"),
-    ("unknown-field", _post('{"context": {"passport": "x"}}'), 400,
-     "schema_additionalProperties", "$.context.passport"),
-    ("long-unknown-name", _post('{"' + "k" * 5000 + '": 1}'), 400,
-     "schema_additionalProperties", "$." + "k" * 100),
+    ("nul-in-text", _post('{"userAgent": "Mozilla\\u0000"}'), 400, "schema_pattern", "$.userAgent"),
+    (
+        "control-in-line",
+        _post('{"context": {"login": "a\\u001bb"}}'),
+        400,
+        "schema_pattern",
+        "$.context.login",
+    ),
+    (
+        "long-string",
+        _post('{"context": {"login": "' + "x" * 201 + '"}}'),
+        400,
+        "schema_maxLength",
+        "$.context.login",
+    ),
+    (
+        "long-array",
+        _post('{"languages": [' + ",".join(['"uk"'] * 21) + "]}"),
+        400,
+        "schema_maxItems",
+        "$.languages",
+    ),
+    (
+        "unknown-field",
+        _post('{"context": {"passport": "x"}}'),
+        400,
+        "schema_additionalProperties",
+        "$.context.passport",
+    ),
+    (
+        "long-unknown-name",
+        _post('{"' + "k" * 5000 + '": 1}'),
+        400,
+        "schema_additionalProperties",
+        "$." + "k" * 100,
+    ),
     ("unknown-api-path", lambda c: c.get("/api/v2/reports"), 404, "not_found", None),
     ("no-such-report", lambda c: c.get("/api/v1/reports/ZZZZ-ZZZZ?t=x"), 404, "not_found", None),
     ("malformed-code", lambda c: c.get("/api/v1/reports/not-a-code"), 404, "not_found", None),
@@ -63,10 +92,20 @@ CASES: list[tuple[str, Request, int, str, str | None]] = [
     ("put-openapi", lambda c: c.put("/api/openapi.json"), 405, "method_not_allowed", None),
     ("too-large", _post('{"page": "' + "x" * 70_000 + '"}'), 413, "body_too_large", "$"),
     ("text-plain", _post("{}", "text/plain"), 415, "unsupported_media_type", "$"),
-    ("form", _post("lang=uk", "application/x-www-form-urlencoded"), 415,
-     "unsupported_media_type", "$"),
-    ("no-content-type", lambda c: c.post("/api/v1/reports", data=b"{}"), 415,
-     "unsupported_media_type", "$"),
+    (
+        "form",
+        _post("lang=uk", "application/x-www-form-urlencoded"),
+        415,
+        "unsupported_media_type",
+        "$",
+    ),
+    (
+        "no-content-type",
+        lambda c: c.post("/api/v1/reports", data=b"{}"),
+        415,
+        "unsupported_media_type",
+        "$",
+    ),
 ]
 
 
@@ -79,7 +118,10 @@ def error_schema(tmp_path_factory: pytest.TempPathFactory) -> Draft202012Validat
 
 
 def assert_error(
-    response: TestResponse, status: int, code: str, field: str | None,
+    response: TestResponse,
+    status: int,
+    code: str,
+    field: str | None,
     validator: Draft202012Validator,
 ) -> dict[str, Any]:
     assert response.status_code == status, response.get_data(as_text=True)[:500]
@@ -94,11 +136,16 @@ def assert_error(
     return body
 
 
-@pytest.mark.parametrize("request_fn,status,code,field", [c[1:] for c in CASES],
-                         ids=[c[0] for c in CASES])
+@pytest.mark.parametrize(
+    "request_fn,status,code,field", [c[1:] for c in CASES], ids=[c[0] for c in CASES]
+)
 def test_error_answer(
-    client: FlaskClient, error_schema: Draft202012Validator,
-    request_fn: Request, status: int, code: str, field: str | None,
+    client: FlaskClient,
+    error_schema: Draft202012Validator,
+    request_fn: Request,
+    status: int,
+    code: str,
+    field: str | None,
 ) -> None:
     response = request_fn(client)
     assert_error(response, status, code, field, error_schema)

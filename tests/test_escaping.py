@@ -15,29 +15,87 @@ import pytest
 from flask.testing import FlaskClient
 
 MARK = "<img src=x onerror='alert(1)'><svg onload=alert(2)><script>alert(3)</script>"
-ANDROID = ("Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) "
-           "Chrome/131.0.0.0 Mobile Safari/537.36")
+ANDROID = (
+    "Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Mobile Safari/537.36"
+)
 # (id, request headers, payload): each puts MARK into the report through one channel.
 CHANNELS: list[tuple[str, dict[str, str], dict[str, Any]]] = [
     ("user-agent-header", {"User-Agent": "Mozilla/5.0 " + MARK}, {}),
-    ("brand-version-header", {"User-Agent": ANDROID,
-                              "Sec-CH-UA": f'"Microsoft Edge";v="{MARK}"'}, {}),
+    (
+        "brand-version-header",
+        {"User-Agent": ANDROID, "Sec-CH-UA": f'"Microsoft Edge";v="{MARK}"'},
+        {},
+    ),
     ("model-header", {"User-Agent": ANDROID, "Sec-CH-UA-Model": f'"{MARK}"'}, {}),
-    ("brand-version-probe", {"User-Agent": ANDROID},
-     {"userAgentData": {"brands": [{"brand": "Microsoft Edge", "version": MARK}]}}),
+    (
+        "brand-version-probe",
+        {"User-Agent": ANDROID},
+        {"userAgentData": {"brands": [{"brand": "Microsoft Edge", "version": MARK}]}},
+    ),
     ("model-probe", {"User-Agent": ANDROID}, {"userAgentData": {"model": MARK}}),
-    ("platform-version-probe", {"User-Agent": ANDROID},
-     {"userAgentData": {"platform": "Android", "platformVersion": MARK}}),
+    (
+        "platform-version-probe",
+        {"User-Agent": ANDROID},
+        {"userAgentData": {"platform": "Android", "platformVersion": MARK}},
+    ),
     ("user-agent-probe", {"User-Agent": ""}, {"userAgent": "Mozilla/5.0 " + MARK}),
     ("languages", {}, {"languages": [MARK]}),
     ("time-zone", {}, {"timeZone": MARK}),
-    ("context", {}, {"context": {key: MARK for key in (
-        "service", "page", "action", "error_text", "login", "account", "company", "meter",
-        "app_version")}}),
+    (
+        "context",
+        {},
+        {
+            "context": {
+                key: MARK
+                for key in (
+                    "service",
+                    "page",
+                    "action",
+                    "error_text",
+                    "login",
+                    "account",
+                    "company",
+                    "meter",
+                    "app_version",
+                )
+            }
+        },
+    ),
 ]
-OUR_TAGS = {"html", "head", "meta", "title", "link", "body", "header", "a", "nav", "main", "h1",
-            "h2", "h3", "section", "span", "p", "strong", "ul", "li", "dl", "dt", "dd", "br",
-            "details", "summary", "code", "pre", "small", "div", "label", "textarea"}
+OUR_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "link",
+    "body",
+    "header",
+    "a",
+    "nav",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "section",
+    "span",
+    "p",
+    "strong",
+    "ul",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "br",
+    "details",
+    "summary",
+    "code",
+    "pre",
+    "small",
+    "div",
+    "label",
+    "textarea",
+}
 
 
 class Tags(HTMLParser):

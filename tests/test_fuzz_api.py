@@ -26,18 +26,37 @@ FUZZ_EXAMPLES = 20
 @pytest.fixture(scope="module")
 def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     # Rate limits off: the fuzzer is one address sending a thousand requests on purpose.
-    server = LiveServer(tmp_path_factory.mktemp("fuzz") / "instance",
-                        env={"BROWSERCHECK_RATELIMIT": "off"})
+    server = LiveServer(
+        tmp_path_factory.mktemp("fuzz") / "instance", env={"BROWSERCHECK_RATELIMIT": "off"}
+    )
     yield server
     server.stop()
 
 
 def test_schemathesis_finds_no_failure(fuzz_server: LiveServer, tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "schemathesis.cli", "run", f"{fuzz_server.url}/api/openapi.json",
-         "--checks", "all", "--max-examples", str(FUZZ_EXAMPLES), "--generation-deterministic",
-         "--workers", "1", "--no-color", "--max-failures", "20"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            f"{fuzz_server.url}/api/openapi.json",
+            "--checks",
+            "all",
+            "--max-examples",
+            str(FUZZ_EXAMPLES),
+            "--generation-deterministic",
+            "--workers",
+            "1",
+            "--no-color",
+            "--max-failures",
+            "20",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output + "\n--- server log ---\n" + fuzz_server.log.read_text()

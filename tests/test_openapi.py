@@ -17,9 +17,17 @@ from probes import payload_schema
 
 PAYLOADS: list[tuple[str, Any]] = [
     ("empty", {}),
-    ("probe", {"schema_version": 1, "source": "web", "lang": "uk",
-               "userAgentData": {"brands": [{"brand": "Chromium", "version": "131"}]},
-               "screen": {"width": 1920, "height": 1080}, "context": {"login": "a@b.c"}}),
+    (
+        "probe",
+        {
+            "schema_version": 1,
+            "source": "web",
+            "lang": "uk",
+            "userAgentData": {"brands": [{"brand": "Chromium", "version": "131"}]},
+            "screen": {"width": 1920, "height": 1080},
+            "context": {"login": "a@b.c"},
+        },
+    ),
     ("bad-brand", {"userAgentData": {"brands": [{"brand": "x" * 201, "version": "1"}]}}),
     ("bad-context", {"context": {"login": "a\u0000b"}}),
     ("unknown", {"tracking": 1}),
@@ -61,8 +69,9 @@ def _embedded_validator(document: dict[str, Any]) -> Draft202012Validator:
     registry: Registry = Registry().with_resource(
         "urn:openapi", DRAFT202012.create_resource(document)
     )
-    return Draft202012Validator({"$ref": "urn:openapi#/components/schemas/ReportPayload"},
-                                registry=registry)
+    return Draft202012Validator(
+        {"$ref": "urn:openapi#/components/schemas/ReportPayload"}, registry=registry
+    )
 
 
 @pytest.mark.parametrize("payload", [p for _, p in PAYLOADS], ids=[i for i, _ in PAYLOADS])

@@ -39,26 +39,28 @@ def test_address_is_stored_only_as_keyed_hash(app: Flask, client: FlaskClient) -
     rows = _rows(app)
     key = app.config["SECRET_KEY"]
     assert [r.ip_hash for r in rows] == [
-        address_hash("203.0.113.7", key), address_hash("203.0.113.7", key),
+        address_hash("203.0.113.7", key),
+        address_hash("203.0.113.7", key),
         address_hash("2001:db8::1", key),
     ]
     assert rows[0].ip_hash != rows[2].ip_hash and re.fullmatch(r"[0-9a-f]{64}", rows[0].ip_hash)
     assert address_hash("203.0.113.7", "another key") != rows[0].ip_hash
     assert address_hash("2001:0db8:0000::0001", key) == rows[2].ip_hash  # canonical form
     for row in rows:
-        stored = json.dumps({c.name: getattr(row, c.name) for c in ReportRow.__table__.columns},
-                            default=str)
+        stored = json.dumps(
+            {c.name: getattr(row, c.name) for c in ReportRow.__table__.columns}, default=str
+        )
         assert "203.0.113.7" not in stored and "2001:db8::1" not in stored
 
 
-@pytest.mark.parametrize("hops,expected", [(0, "127.0.0.1"), (1, "198.51.100.9")],
-                         ids=["direct", "behind-one-proxy"])
+@pytest.mark.parametrize(
+    "hops,expected", [(0, "127.0.0.1"), (1, "198.51.100.9")], ids=["direct", "behind-one-proxy"]
+)
 def test_forwarded_address_counts_only_behind_trusted_proxies(
     tmp_path: Path, hops: int, expected: str
 ) -> None:
     app = create_app({"INSTANCE_PATH": str(tmp_path), "TRUSTED_PROXIES": hops})
-    app.test_client().post("/api/v1/reports", json={},
-                           headers={"X-Forwarded-For": "198.51.100.9"})
+    app.test_client().post("/api/v1/reports", json={}, headers={"X-Forwarded-For": "198.51.100.9"})
     assert _rows(app)[0].ip_hash == address_hash(expected, app.config["SECRET_KEY"])
     app.extensions["browsercheck.store"].close()
 

@@ -33,8 +33,9 @@ def make_app(tmp_path: Path) -> Iterator[Any]:
 
 
 def _post(client: FlaskClient, address: str = "203.0.113.1", **headers: str) -> int:
-    return client.post("/api/v1/reports", json={}, headers=headers,
-                       environ_base={"REMOTE_ADDR": address}).status_code
+    return client.post(
+        "/api/v1/reports", json={}, headers=headers, environ_base={"REMOTE_ADDR": address}
+    ).status_code
 
 
 def test_defaults_are_on() -> None:
@@ -60,8 +61,12 @@ def test_a_burst_from_one_address_is_stopped(client: FlaskClient) -> None:
     assert statuses == {201: 60, 429: 140}
     assert _post(client, "198.51.100.2") == 201  # other addresses are not punished
     # Look-ups have counters of their own: the burst did not lock the sender out of its reports.
-    assert client.get("/api/v1/reports/ZZZZ-ZZZZ?t=x",
-                      environ_base={"REMOTE_ADDR": "203.0.113.1"}).status_code == 404
+    assert (
+        client.get(
+            "/api/v1/reports/ZZZZ-ZZZZ?t=x", environ_base={"REMOTE_ADDR": "203.0.113.1"}
+        ).status_code
+        == 404
+    )
 
 
 def test_forged_forwarded_for_does_not_escape_the_limit(make_app: Any) -> None:

@@ -23,7 +23,8 @@ def _private_url(client: FlaskClient) -> str:
 def _page_urls(app: Flask, client: FlaskClient) -> list[str]:
     """Every GET route without arguments that answers HTML, plus a private report page."""
     urls = [
-        rule.rule for rule in app.url_map.iter_rules()
+        rule.rule
+        for rule in app.url_map.iter_rules()
         if "GET" in (rule.methods or ()) and not rule.arguments
     ]
     pages = [url for url in urls if client.get(url, follow_redirects=True).mimetype == "text/html"]

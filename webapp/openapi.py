@@ -71,24 +71,44 @@ def _schemas() -> dict[str, Any]:
             ["error"],
             error=_object(
                 ["code", "message", "field"],
-                code={"type": "string", "description": "Stable, machine-readable.",
-                      "examples": sorted({"malformed_json", "not_an_object", "too_deep",
-                                          "invalid_text", "schema_maxLength",
-                                          *HTTP_ERROR_CODES.values()})},
+                code={
+                    "type": "string",
+                    "description": "Stable, machine-readable.",
+                    "examples": sorted(
+                        {
+                            "malformed_json",
+                            "not_an_object",
+                            "too_deep",
+                            "invalid_text",
+                            "schema_maxLength",
+                            *HTTP_ERROR_CODES.values(),
+                        }
+                    ),
+                },
                 message={"type": "string", "description": "For people; may change."},
-                field={**maybe_string, "description": (
-                    "What was at fault: a JSON path into the body ($, $.screen.width), "
-                    "or null when nothing in the body is to blame.")},
+                field={
+                    **maybe_string,
+                    "description": (
+                        "What was at fault: a JSON path into the body ($, $.screen.width), "
+                        "or null when nothing in the body is to blame."
+                    ),
+                },
             ),
         ),
         "Text": text,
         "Environment": _object(
             ["browser", "engine", "os", "device", "in_app", "is_bot", "sources", "user_agent"],
-            browser=_object(["family"], family=string, version=maybe_string,
-                            major=_nullable("integer")),
+            browser=_object(
+                ["family"], family=string, version=maybe_string, major=_nullable("integer")
+            ),
             engine=_object(["family"], family=string, version=maybe_string),
-            os=_object(["family"], family=string, version=maybe_string,
-                       major=_nullable("integer"), approximate={"type": "boolean"}),
+            os=_object(
+                ["family"],
+                family=string,
+                version=maybe_string,
+                major=_nullable("integer"),
+                approximate={"type": "boolean"},
+            ),
             device=_object(["type"], type=string, brand=maybe_string, model=maybe_string),
             in_app=maybe_string,
             is_bot={"type": "boolean"},
@@ -106,8 +126,10 @@ def _schemas() -> dict[str, Any]:
         ),
         "Finding": _object(
             ["id", "severity", "title", "remedy"],
-            id=string, severity={"enum": ["info", "warning", "error"]},
-            title=_ref("Text"), remedy=_ref("Text"),
+            id=string,
+            severity={"enum": ["info", "warning", "error"]},
+            title=_ref("Text"),
+            remedy=_ref("Text"),
         ),
         "Report": _object(
             ["code", "created_at", "lang", "source", "environment", "verdict", "findings"],
@@ -121,10 +143,22 @@ def _schemas() -> dict[str, Any]:
             probe={"type": "object", "description": "The payload as sent, without context."},
         ),
         "CreatedReport": _object(
-            ["code", "view_url", "verdict", "environment", "findings", "display", "text",
-             "report", "email"],
-            code={"type": "string", "pattern": _CODE_PATTERN,
-                  "description": "The short code to give support."},
+            [
+                "code",
+                "view_url",
+                "verdict",
+                "environment",
+                "findings",
+                "display",
+                "text",
+                "report",
+                "email",
+            ],
+            code={
+                "type": "string",
+                "pattern": _CODE_PATTERN,
+                "description": "The short code to give support.",
+            },
             view_url={"type": "string", "description": "The private page, with its token."},
             verdict=_ref("Verdict"),
             environment=_ref("Environment"),
@@ -148,24 +182,46 @@ def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str,
     return answer
 
 
-_RETRY_AFTER = {"Retry-After": {"required": True, "description": "Seconds to wait.",
-                                "schema": {"type": "string", "pattern": "^[0-9]+$"}}}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "required": True,
+        "description": "Seconds to wait.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
+}
 _HTML = {"text/html": {"schema": {"type": "string"}}}
 _TEXT = {"text/plain": {"schema": {"type": "string"}}}
 _PARAMETERS: dict[str, dict[str, Any]] = {
-    "code": {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
-             "description": "The report code, XXXX-XXXX (any case, dash optional)."},
-    "t": {"name": "t", "in": "query", "required": False, "schema": {"type": "string"},
-          "description": "The report's private token, from view_url."},
-    "lang": {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
-             "description": "uk or en; anything else is ignored."},
-    "filename": {"name": "filename", "in": "path", "required": True,
-                 "schema": {"type": "string"}},
+    "code": {
+        "name": "code",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "The report code, XXXX-XXXX (any case, dash optional).",
+    },
+    "t": {
+        "name": "t",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "The report's private token, from view_url.",
+    },
+    "lang": {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "uk or en; anything else is ignored.",
+    },
+    "filename": {"name": "filename", "in": "path", "required": True, "schema": {"type": "string"}},
 }
 _SERVER_ERROR_JSON = {"500": _error("The server failed (logged); the request may be retried.")}
 _SERVER_ERROR_HTML = {"500": {"description": "The server failed.", "content": _HTML}}
-_PAGE_LIMITED = {"description": "Too many requests from this address.", "content": _TEXT,
-                 "headers": _RETRY_AFTER}
+_PAGE_LIMITED = {
+    "description": "Too many requests from this address.",
+    "content": _TEXT,
+    "headers": _RETRY_AFTER,
+}
 
 #: Operations by endpoint name and method.
 OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
@@ -177,12 +233,19 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "responses": {
             "201": {
                 "description": "Diagnosed and stored.",
-                "headers": {"Location": {"required": True, "schema": {"type": "string"},
-                                         "description": "The private report page."}},
+                "headers": {
+                    "Location": {
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": "The private report page.",
+                    }
+                },
                 "content": _json(_ref("CreatedReport")),
             },
-            "400": _error("Malformed JSON, not an object, too deep, or breaks the schema "
-                          "(field names the value)."),
+            "400": _error(
+                "Malformed JSON, not an object, too deep, or breaks the schema "
+                "(field names the value)."
+            ),
             "413": _error("The body is over BROWSERCHECK_MAX_BODY_BYTES."),
             "415": _error("The body is not application/json."),
             "429": _error("Too many reports from this address, or from everyone.", _RETRY_AFTER),
@@ -206,8 +269,10 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "operationId": "getBuild",
         "tags": ["collector"],
         "responses": {
-            "200": {"description": "The build id.",
-                    "content": _json(_object(["build"], build={"type": "string"}))},
+            "200": {
+                "description": "The build id.",
+                "content": _json(_object(["build"], build={"type": "string"})),
+            },
             **_SERVER_ERROR_JSON,
         },
     },
@@ -215,8 +280,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "This document.",
         "operationId": "getOpenApi",
         "tags": ["meta"],
-        "responses": {"200": {"description": "OpenAPI 3.1.",
-                              "content": _json({"type": "object"})}},
+        "responses": {"200": {"description": "OpenAPI 3.1.", "content": _json({"type": "object"})}},
     },
     ("public.index", "get"): {
         "summary": "Redirects to the check page.",
@@ -228,21 +292,27 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "The check page: runs the probe and shows the report.",
         "tags": ["pages"],
         "parameters": [_PARAMETERS["lang"]],
-        "responses": {"200": {"description": "The page.", "content": _HTML},
-                      **_SERVER_ERROR_HTML},
+        "responses": {"200": {"description": "The page.", "content": _HTML}, **_SERVER_ERROR_HTML},
     },
     ("public.check_noscript", "post"): {
         "summary": "With JavaScript off: a report from the request headers alone.",
         "tags": ["pages"],
         "parameters": [_PARAMETERS["lang"]],
-        "responses": {"303": {"description": "To the private report page."},
-                      "429": _PAGE_LIMITED, **_SERVER_ERROR_HTML},
+        "responses": {
+            "303": {"description": "To the private report page."},
+            "429": _PAGE_LIMITED,
+            **_SERVER_ERROR_HTML,
+        },
     },
     ("public.probe_js", "get"): {
         "summary": "The in-page probe (ES5); loadable from other origins.",
         "tags": ["pages"],
-        "responses": {"200": {"description": "The script.",
-                              "content": {"text/javascript": {"schema": {"type": "string"}}}}},
+        "responses": {
+            "200": {
+                "description": "The script.",
+                "content": {"text/javascript": {"schema": {"type": "string"}}},
+            }
+        },
     },
     ("public.report_view", "get"): {
         "summary": "The user's private report page.",
@@ -250,8 +320,10 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "parameters": [_PARAMETERS["code"], _PARAMETERS["t"], _PARAMETERS["lang"]],
         "responses": {
             "200": {"description": "The report.", "content": _HTML},
-            "404": {"description": "No such report, or a wrong token (indistinguishable).",
-                    "content": _HTML},
+            "404": {
+                "description": "No such report, or a wrong token (indistinguishable).",
+                "content": _HTML,
+            },
             "429": _PAGE_LIMITED,
             **_SERVER_ERROR_HTML,
         },
@@ -260,8 +332,10 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "Style sheets and scripts of the pages.",
         "tags": ["pages"],
         "parameters": [_PARAMETERS["filename"]],
-        "responses": {"200": {"description": "The file."},
-                      "404": {"description": "No such file.", "content": _HTML}},
+        "responses": {
+            "200": {"description": "The file."},
+            "404": {"description": "No such file.", "content": _HTML},
+        },
     },
 }
 #: An undescribed route: any answer; errors on /api/ paths keep the JSON shape.
@@ -278,8 +352,8 @@ def _derived_operation(app: Flask, endpoint: str, arguments: set[str]) -> dict[s
     return {
         "summary": doc,
         "parameters": [
-            _PARAMETERS.get(name) or {"name": name, "in": "path", "required": True,
-                                      "schema": {"type": "string"}}
+            _PARAMETERS.get(name)
+            or {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             for name in sorted(arguments)
         ],
         "responses": _GENERIC,

@@ -21,10 +21,14 @@ from tests.browser.conftest import LiveServer
 pytestmark = pytest.mark.browser
 
 #: Each piece, if it ever ran, would set window.__pwned.
-HOSTILE = ('<script>window.__pwned="script"</script><img src=x onerror="window.__pwned=\'img\'">'
-           '"><svg onload="window.__pwned=\'svg\'"></svg>javascript:window.__pwned="url"')
-HOSTILE_UA = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-              "Chrome/131.0.0.0 Safari/537.36 " + HOSTILE)
+HOSTILE = (
+    '<script>window.__pwned="script"</script><img src=x onerror="window.__pwned=\'img\'">'
+    '"><svg onload="window.__pwned=\'svg\'"></svg>javascript:window.__pwned="url"'
+)
+HOSTILE_UA = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36 " + HOSTILE
+)
 CONTEXT = {
     "service": HOSTILE[:200],
     "page": "javascript:window.__pwned='href'",
@@ -52,8 +56,12 @@ class Watch:
         self.csp: list[str] = []
         page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
         page.on("pageerror", lambda exc: self.errors.append(str(exc)))
-        page.on("console", lambda msg: self.csp.append(msg.text)
-                if "Content Security Policy" in msg.text else None)
+        page.on(
+            "console",
+            lambda msg: (
+                self.csp.append(msg.text) if "Content Security Policy" in msg.text else None
+            ),
+        )
 
     def pwned(self) -> Any:
         return self.page.evaluate("window.__pwned")
@@ -78,11 +86,17 @@ def hostile_context(browser: Browser) -> Iterator[BrowserContext]:
 def _hostile_report(page: Page, live_server: LiveServer) -> dict[str, Any]:
     answer = page.request.post(
         f"{live_server.url}/api/v1/reports",
-        headers={"User-Agent": HOSTILE_UA,
-                 "Sec-CH-UA": '"Microsoft Edge";v="<img src=x onerror=window.__pwned=7>"'},
-        data={"lang": "en", "context": CONTEXT, "timeZone": HOSTILE[:200],
-              "languages": [HOSTILE[:200]],
-              "userAgentData": {"platform": HOSTILE[:200], "model": HOSTILE[:200]}},
+        headers={
+            "User-Agent": HOSTILE_UA,
+            "Sec-CH-UA": '"Microsoft Edge";v="<img src=x onerror=window.__pwned=7>"',
+        },
+        data={
+            "lang": "en",
+            "context": CONTEXT,
+            "timeZone": HOSTILE[:200],
+            "languages": [HOSTILE[:200]],
+            "userAgentData": {"platform": HOSTILE[:200], "model": HOSTILE[:200]},
+        },
     )
     assert answer.status == 201, answer.text()
     body: dict[str, Any] = answer.json()
@@ -136,8 +150,11 @@ INJECT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("bypass_csp,expect_run", [(False, False), (True, True)],
-                         ids=["csp-enforced", "control-csp-bypassed"])
+@pytest.mark.parametrize(
+    "bypass_csp,expect_run",
+    [(False, False), (True, True)],
+    ids=["csp-enforced", "control-csp-bypassed"],
+)
 @pytest.mark.parametrize("where", ["check", "report"])
 def test_csp_refuses_markup_that_slipped_into_a_page(
     browser: Browser, live_server: LiveServer, where: str, bypass_csp: bool, expect_run: bool
