@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, request
 from flask_limiter import Limiter, RateLimitExceeded
 from limits import parse_many
 
@@ -88,6 +88,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(RateLimitExceeded, _too_many)
     if not enabled:
         return
+    limited = frozenset(WRITE_ENDPOINTS + LOOKUP_ENDPOINTS)
+    # Every other route (pages, the probe, static files) skips the limiter's work entirely.
+    limiter.request_filter(lambda: request.endpoint not in limited)
     assert spec is not None
     decorators: dict[str, list[Callable[[Any], Any]]] = {}
     per_address = _checked(spec, "RATELIMIT")
