@@ -10,10 +10,9 @@ validation and the log scrubber are on in both (they cannot be switched off).
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
+
+from timing import median_us  # benchmarks/ is on sys.path when run as a script
 
 from webapp import create_app
 
@@ -24,15 +23,6 @@ PAYLOAD = {
     "screen": {"width": 1920, "height": 1080},
     "context": {"login": "a@example.com"},
 }
-
-
-def _median_us(call: Callable[[], object], rounds: int) -> float:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1e6
 
 
 def main() -> None:
@@ -65,7 +55,7 @@ def main() -> None:
                     "GET /check": lambda c=client: c.get("/check"),
                 }
                 for what, call in calls.items():
-                    results[name][what] += _median_us(call, args.rounds // 3) / 3
+                    results[name][what] += median_us(call, args.rounds // 3) / 3
         for app in apps.values():
             app.extensions["browsercheck.store"].close()
     base = results["limits off (baseline)"]

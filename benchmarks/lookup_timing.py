@@ -13,25 +13,15 @@ from __future__ import annotations
 
 import argparse
 import hmac
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 
 from sqlalchemy import select
+from timing import median_us  # benchmarks/ is on sys.path when run as a script
 
 from webapp import create_app
 from webapp.db import ReportRow
 from webapp.store import hash_token
-
-
-def _median_us(call: Callable[[], object], rounds: int) -> float:
-    samples = []
-    for _ in range(rounds):
-        started = time.perf_counter()
-        call()
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples) * 1e6
 
 
 def main() -> None:
@@ -63,19 +53,19 @@ def main() -> None:
             "right token (200)": lambda: client.get(f"/api/v1/reports/{code}?t={token}"),
         }
         for call in kinds.values():  # warm caches
-            _median_us(call, 50)
+            median_us(call, 50)
         # Interleave rounds so drift on a shared machine hits every kind alike.
         medians = {name: 0.0 for name in kinds}
         for _ in range(3):
             for name, call in kinds.items():
-                medians[name] += _median_us(call, args.rounds // 3) / 3
+                medians[name] += median_us(call, args.rounds // 3) / 3
         base = medians["missing code (baseline)"]
         print(f"{args.reports} reports, {args.rounds} look-ups per kind (median, in-process)")
         for name, value in medians.items():
             print(f"  {name:28s} {value:8.1f} us   x{value / base:.2f}")
-        store_base = _median_us(lambda: store.get_with_token("ZZZZZZZZ", "wrong"), args.rounds)
-        store_wrong = _median_us(lambda: store.get_with_token(canonical, "wrong"), args.rounds)
-        store_old = _median_us(old_lookup, args.rounds)
+        store_base = median_us(lambda: store.get_with_token("ZZZZZZZZ", "wrong"), args.rounds)
+        store_wrong = median_us(lambda: store.get_with_token(canonical, "wrong"), args.rounds)
+        store_old = median_us(old_lookup, args.rounds)
         print("store only:")
         print(f"  {'missing code (baseline)':28s} {store_base:8.1f} us   x1.00")
         print(f"  {'wrong token':28s} {store_wrong:8.1f} us   x{store_wrong / store_base:.2f}")
