@@ -77,4 +77,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.wsgi_app = InFlightLimit(  # type: ignore[method-assign]
         app.wsgi_app, app.config["MAX_IN_FLIGHT"], app.config["RETRY_AFTER"]
     )
+
+    # hostile input: headers, the log scrubber, the API description, rate limits (after routes)
+    from . import openapi, privacy, ratelimit, security
+
+    security.init_app(app)
+    privacy.init_app(app)
+    app.register_blueprint(openapi.bp)
+    ratelimit.init_app(app)
     return app

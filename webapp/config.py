@@ -87,6 +87,20 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MIGRATE_ON_START", True,
             "Upgrade the database schema when the app starts (off: only by "
             "`browsercheck db upgrade`).", _bool),
+    # --- hostile input (webapp/ratelimit.py, webapp/security.py) ---
+    Setting("RATELIMIT", "60/minute;600/hour",
+            "Per-address limit on creating and on looking up reports (a flask-limiter string, "
+            "429 with Retry-After above it); 'off' disables every rate limit."),
+    Setting("RATELIMIT_GLOBAL", "3000/minute",
+            "Limit on reports created by all addresses together (flask-limiter string); "
+            "'off' disables it."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://",
+            "Where rate-limit counters live (flask-limiter storage URI, e.g. redis://host:6379); "
+            "memory:// counts per server process."),
+    Setting("TRUSTED_PROXIES", 0,
+            "Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client "
+            "address (rate limits, the stored address hash); 0 when clients connect directly.",
+            _int),
 )
 
 

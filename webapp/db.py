@@ -49,6 +49,8 @@ class ReportRow(Base):
     probe: Mapped[dict[str, Any]] = mapped_column(JSON)
     context: Mapped[dict[str, Any]] = mapped_column(JSON)
     headers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: HMAC of the client address (webapp/privacy.py); the address itself is never stored.
+    ip_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
 
     __table_args__ = (
         Index("ix_reports_status_created", "status", "created_at"),
@@ -89,7 +91,8 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         pool = {} if in_memory else {"pool_size": pool_size, "max_overflow": pool_size}
         engine = create_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, **pool, **JSON_OPTIONS
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **pool, **JSON_OPTIONS,
+            hide_parameters=True,
         )
 
         @event.listens_for(engine, "connect")
@@ -106,7 +109,9 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
         return engine
     try:
         return create_engine(url, pool_pre_ping=True, pool_size=pool_size,
-                             max_overflow=pool_size, **JSON_OPTIONS)
+                             max_overflow=pool_size, **JSON_OPTIONS,
+                             # error messages and SQL logs must not carry what users typed
+                             hide_parameters=True)
     except ModuleNotFoundError as exc:
         raise MissingDriver(
             f"the database URL needs the {exc.name!r} module: "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 from diagnostics.models import Text
 from diagnostics.validate import ProbePayload
@@ -15,6 +15,7 @@ from reports.model import Report, new_token
 from reports.render import render_text
 
 from .i18n import UI
+from .privacy import client_address_hash
 from .store import ReportStore
 
 
@@ -39,10 +40,12 @@ def policy() -> Policy:
 
 
 def create_report(payload: ProbePayload, headers: Any, lang: str) -> tuple[Report, str]:
-    """Diagnose, store (committed before returning) and return the report and its token."""
+    """Diagnose, store (committed before returning) and return the report and its token.
+    In a request, the sender's address is stored as its keyed hash only."""
     report = build_report(payload, headers, policy(), lang)
     token = new_token()
-    report = store().add(report, token)
+    ip_hash = client_address_hash() if has_request_context() else None
+    report = store().add(report, token, ip_hash=ip_hash)
     return report, token
 
 

@@ -63,10 +63,13 @@ class ReportStore:
     def session(self) -> Session:
         return self._sessions()
 
-    def add(self, report: Report, token: str, attempts: int = 5) -> Report:
+    def add(
+        self, report: Report, token: str, attempts: int = 5, ip_hash: str | None = None
+    ) -> Report:
         """Insert ``report``; on a code collision retry with a fresh code. Returns the report
         as stored (its code may differ). Returns only after the transaction committed (with
-        the other reports of its group commit, webapp/groupcommit.py)."""
+        the other reports of its group commit, webapp/groupcommit.py).
+        ``ip_hash`` is the keyed hash of the sender's address (webapp/privacy.py), if any."""
         for attempt in range(attempts):
             if attempt:
                 report = _with_code(report, new_code())
@@ -87,6 +90,7 @@ class ReportStore:
                 probe=report.probe,
                 context=report.context,
                 headers=report.headers,
+                ip_hash=ip_hash,
             )
             try:
                 self._writer.insert(_column_values(row))
@@ -105,13 +109,18 @@ class ReportStore:
         """The report when ``token`` is its private token; None for a wrong token or code alike.
 
         The token hash is compared in constant time, and a dummy comparison runs for a missing
-        code, so the answer does not reveal whether the code exists."""
+        code, so the answer does not reveal whether the code exists. Only the id and the token
+        hash are read before the token matched: a wrong token costs the same as a missing code
+        (loading and decoding the report's JSON would take measurably longer)."""
         with self.session() as session:
-            row = session.scalar(select(ReportRow).where(ReportRow.code == code))
-            expected = row.token_hash if row else "0" * 64
-            if hmac.compare_digest(expected, hash_token(token or "")) and row is not None:
-                return _to_report(row)
-            return None
+            found = session.execute(
+                select(ReportRow.id, ReportRow.token_hash).where(ReportRow.code == code)
+            ).first()
+            expected = found.token_hash if found else "0" * 64
+            if not hmac.compare_digest(expected, hash_token(token or "")) or found is None:
+                return None
+            row = session.get(ReportRow, found.id)
+            return _to_report(row) if row else None
 
     def count(self) -> int:
         from sqlalchemy import func
