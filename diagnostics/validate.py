@@ -114,6 +114,11 @@ def validate_payload(document: Any) -> ProbePayload:
             extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
             where.append(extra[0] if extra else "?")
             message = f"unknown field {_name(extra[0]) if extra else ''!r}"
+        elif error.validator == "required" and isinstance(error.instance, dict):
+            # name the missing member itself, not the object that lacks it
+            missing = [k for k in error.validator_value if k not in error.instance]
+            where.append(missing[0] if missing else "?")
+            message = f"the field {_name(missing[0]) if missing else ''!r} is required"
         else:
             message = error.message if len(error.message) < 200 else error.message[:200] + "..."
         raise PayloadError(message, field=_json_path(where), code=f"schema_{error.validator}")

@@ -12,7 +12,7 @@ import re
 Version = tuple[int, ...]
 
 _DOTTED = re.compile(r"^\d+(\.\d+)*$")
-_LEADING = re.compile(r"\d+(?:[._]\d+)*")
+_LEADING = re.compile(r"\d{1,9}(?:[._]\d{1,9})*")  # bounded: int() refuses 4300+ digits
 
 
 def is_dotted(text: str) -> bool:

@@ -71,7 +71,7 @@ def test_json_view_needs_the_token(client: FlaskClient) -> None:
         ({"json": {"languages": ["x"] * 50}}, 400, "schema_maxItems", "$.languages"),
         ({"json": {"userAgent": "x" * 3000}}, 400, "schema_maxLength", "$.userAgent"),
         ({"json": {"userAgentData": {"brands": [{"brand": "A"}]}}}, 400, "schema_required",
-         "$.userAgentData.brands[0]"),
+         "$.userAgentData.brands[0].version"),
     ],
     ids=["malformed", "array", "text-plain", "form", "too-large", "wrong-type", "bad-enum",
          "unknown-field", "too-many-items", "too-long", "missing-required"],

@@ -10,15 +10,17 @@ import json
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from diagnostics.errors import PayloadError
+from diagnostics.hints import hints_from_headers, parse_brand_list
 from diagnostics.models import OS, Browser, Device, Engine, Environment, Text
-from diagnostics.useragent import detect_environment, hints_from_headers, parse_brand_list
+from diagnostics.useragent import detect_environment
 from diagnostics.validate import validate_payload
 from matrix import STATUSES, evaluate_policy, load_policy
-from matrix.loader import parse_policy
+from matrix.loader import read_policy_text
 from matrix.rules import Policy, Verdict
 
 FUZZ = settings(
@@ -238,7 +240,13 @@ policies = st.fixed_dictionaries(
         ),
         "messages": st.dictionaries(st.sampled_from(STATUSES), message),
     }
-).map(parse_policy)
+).map(lambda data: _policy_from(data))
+
+
+def _policy_from(data: dict[str, object]) -> Policy:
+    """Build a policy through the real loader; a file the loader rejects stands as no policy."""
+    reading = read_policy_text(yaml.safe_dump({"version": 1, **data}, allow_unicode=True))
+    return reading.policy or Policy()
 
 
 @pytest.mark.parametrize("policy_name", ["shipped", "generated"])

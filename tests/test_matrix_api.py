@@ -109,9 +109,9 @@ def test_app_verdicts_at_the_edges(
 @pytest.mark.parametrize(
     "fields,code,field",
     [
-        (None, "app_missing", "$.app"),
-        ({}, "app_missing", "$.app"),
-        ({"version": "2.0"}, "app_platform_missing", "$.app.platform"),
+        (None, "schema_required", "$.app"),
+        ({}, "schema_required", "$.app.platform"),
+        ({"version": "2.0"}, "schema_required", "$.app.platform"),
         ({"platform": "windows"}, "schema_enum", "$.app.platform"),
         ({"platform": "ios", "version": "x" * 300}, "schema_maxLength", "$.app.version"),
     ],

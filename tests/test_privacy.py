@@ -135,5 +135,6 @@ def test_no_answer_confirms_a_code_without_its_token(app: Flask, client: FlaskCl
             assert real.data == made_up.data == untokened.data, rule.rule
             assert code not in real.get_data(as_text=True)
         elif not rule.arguments:  # nothing lists codes (e.g. "recent reports") to strangers
-            body = client.get(rule.rule, follow_redirects=True).get_data(as_text=True)
+            with client.get(rule.rule, follow_redirects=True) as response:
+                body = response.get_data(as_text=True)
             assert code not in body and code.replace("-", "") not in body, rule.rule

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from diagnostics.validate import validate_payload
 from reports.model import normalize_code
@@ -22,11 +23,24 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _read_body(limit: int) -> bytes:
+    """The request body, 413 over ``limit`` bytes, with or without a Content-Length.
+
+    Werkzeug refuses a too-long Content-Length itself, but a chunked body (no length) is only
+    cut at the limit, which would read as malformed JSON: read one byte past it to tell."""
+    if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
+        return request.get_data(cache=False)
+    raw: bytes = request.environ["wsgi.input"].read(limit + 1)
+    if len(raw) > limit:
+        raise RequestEntityTooLarge()
+    return raw
+
+
 def _json_body() -> Any:
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type",
                        "send the report as JSON (Content-Type: application/json)", "$")
-    raw = request.get_data(cache=False)  # raises 413 over MAX_CONTENT_LENGTH
+    raw = _read_body(current_app.config["MAX_CONTENT_LENGTH"])
     try:
         document = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
