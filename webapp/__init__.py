@@ -67,4 +67,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(public.bp)
     app.register_blueprint(collector.bp)
+    # Support desk (issue 7): sign-in + CSRF, the desk, the user's context API, retention.
+    from . import auth, retention, support, user_context
+
+    auth.init_app(app, report_store.engine)
+    app.register_blueprint(support.bp)
+    app.register_blueprint(user_context.bp)
+    retention.init_app(app)
     return app

@@ -76,3 +76,9 @@ def report_show(code: str, lang: str | None) -> None:
         click.echo(f"no report with code {code}", err=True)
         sys.exit(1)
     click.echo(render_text(found, lang), nl=False)
+
+
+# Support desk (issue 7): users, stats, export, purge.
+from . import cli_support  # noqa: E402
+
+cli_support.register(main)

@@ -15,6 +15,7 @@ from matrix.rules import Verdict
 from reports.model import Report, new_code
 
 from .db import Base, ReportRow, make_engine
+from .support_store import count_in_rollup, desk_columns
 
 
 def hash_token(token: str) -> str:
@@ -75,10 +76,13 @@ class ReportStore:
                 probe=report.probe,
                 context=report.context,
                 headers=report.headers,
+                **desk_columns(report),
             )
             with self.session() as session:
                 session.add(row)
                 try:
+                    session.flush()
+                    count_in_rollup(session, row)
                     session.commit()
                 except IntegrityError:
                     session.rollback()
