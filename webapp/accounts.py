@@ -22,9 +22,8 @@ from .db import AgentSessionRow, LoginAttemptRow, UserRow
 ROLES: tuple[str, ...] = ("agent", "admin")
 MIN_PASSWORD_LENGTH = 12
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,253}$")
-_hasher = PasswordHasher()  # argon2id with the library's (RFC 9106 low-memory) defaults
-# Verified against when the e-mail is unknown, so that the answer takes as long either way.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+#: argon2id with the library's defaults (RFC 9106's low-memory profile: 64 MiB, 3 passes).
+STRONG_HASHER = PasswordHasher()
 
 
 class AccountError(ValueError):
@@ -89,9 +88,13 @@ def _aware(moment: datetime) -> datetime:
 class AccountStore:
     """Accounts, sessions and login attempts in the app's database."""
 
-    def __init__(self, engine: Engine, throttle: Throttle | None = None) -> None:
+    def __init__(self, engine: Engine, throttle: Throttle | None = None,
+                 hasher: PasswordHasher = STRONG_HASHER) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.throttle = throttle or Throttle()
+        self._hasher = hasher
+        # Verified against when the e-mail is unknown, so the answer takes as long either way.
+        self._dummy_hash = hasher.hash(secrets.token_hex(16))
 
     def session(self) -> Session:
         return self._sessions()
@@ -103,7 +106,7 @@ class AccountStore:
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
         check_password_strength(password)
-        row = UserRow(email=normalize_email(email), password_hash=_hasher.hash(password),
+        row = UserRow(email=normalize_email(email), password_hash=self._hasher.hash(password),
                       role=role, active=True, created_at=_now())
         with self.session() as session:
             session.add(row)
@@ -120,7 +123,7 @@ class AccountStore:
             row = session.scalar(select(UserRow).where(UserRow.email == normalize_email(email)))
             if row is None:
                 raise AccountError(f"no account for {email}")
-            row.password_hash = _hasher.hash(password)
+            row.password_hash = self._hasher.hash(password)
             session.execute(delete(AgentSessionRow).where(AgentSessionRow.user_id == row.id))
             session.commit()
 
@@ -175,15 +178,15 @@ class AccountStore:
         with self.session() as session:
             row = session.scalar(select(UserRow).where(UserRow.email == email))
             try:
-                _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
+                self._hasher.verify(row.password_hash if row else self._dummy_hash, password)
                 ok = row is not None and row.active
             except (VerificationError, InvalidHashError):
                 ok = False
             session.add(LoginAttemptRow(at=_now(), email=email, client=client[:64], ok=ok))
             if ok and row is not None:
                 row.last_login_at = _now()
-                if _hasher.check_needs_rehash(row.password_hash):
-                    row.password_hash = _hasher.hash(password)
+                if self._hasher.check_needs_rehash(row.password_hash):
+                    row.password_hash = self._hasher.hash(password)
             session.commit()
             return _agent(row) if ok and row is not None else None
 

@@ -17,6 +17,8 @@ from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
 from flask import (
     Blueprint,
     Flask,
@@ -32,7 +34,7 @@ from flask import (
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from .accounts import AccountStore, Agent, Throttle
+from .accounts import STRONG_HASHER, AccountStore, Agent, Throttle
 from .errors import error_response
 from .support_i18n import st
 
@@ -144,11 +146,15 @@ def logout() -> Response:
 
 def init_app(app: Flask, engine: Any) -> None:
     """Accounts store, cookie settings, CSRF protection and the sign-in views for ``app``."""
-    app.extensions["browsercheck.accounts"] = AccountStore(engine, Throttle(
+    throttle = Throttle(
         per_account=app.config["LOGIN_MAX_FAILURES"],
         per_client=app.config["LOGIN_MAX_CLIENT_FAILURES"],
         window=timedelta(minutes=app.config["LOGIN_WINDOW_MINUTES"]),
-    ))
+    )
+    # Unit tests hash with argon2's cheapest parameters (argon2-cffi's profile for tests); a
+    # served app, the browser tests' included, always uses the strong ones.
+    hasher = PasswordHasher.from_parameters(CHEAPEST) if app.testing else STRONG_HASHER
+    app.extensions["browsercheck.accounts"] = AccountStore(engine, throttle, hasher)
     app.session_interface = _SessionInterface()
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session

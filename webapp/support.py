@@ -4,9 +4,9 @@ and CSV/Parquet exports."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
-import tempfile
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -19,13 +19,11 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     stream_with_context,
     url_for,
 )
 from markupsafe import Markup
 
-from reports import charts
 from reports.aggregate import COLUMN_LABELS, STATUSES, TITLES, Summary, summarize
 from reports.export import csv_chunks, write_parquet
 from reports.i18n import CONTEXT_KEYS, label
@@ -252,6 +250,7 @@ def chart(name: str) -> Response:
     """One chart of the statistics page as SVG."""
     if name not in CHARTS:
         abort(404)
+    from reports import charts  # matplotlib: imported when a chart is first drawn
     table_name, column = CHARTS[name]
     summary, _start, _end = _summary(period_days())
     lang = g.get("lang", "uk")
@@ -289,11 +288,14 @@ def export_parquet() -> Response:
     """The reports matching the list's filters as Parquet."""
     filters, _errors = parse_filters()
     no_personal = request.args.get("no_personal") in ("1", "on", "true")
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115 - sent
-    write_parquet(desk().export_records(filters), no_personal, spool)  # type: ignore[arg-type]
-    spool.seek(0)
-    return send_file(spool, mimetype="application/vnd.apache.parquet", as_attachment=True,
-                     download_name=_export_name("parquet"))
+    # Parquet's footer comes last, so the file is built before it is sent (compressed, in
+    # memory: tens of MB for a million reports).
+    buffer = io.BytesIO()
+    write_parquet(desk().export_records(filters), no_personal, buffer)
+    response = Response(buffer.getvalue(), mimetype="application/vnd.apache.parquet")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{_export_name("parquet")}"')
+    return response
 
 
 @bp.get("/users")
