@@ -8,6 +8,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -93,8 +94,11 @@ class AccountStore:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.throttle = throttle or Throttle()
         self._hasher = hasher
-        # Verified against when the e-mail is unknown, so the answer takes as long either way.
-        self._dummy_hash = hasher.hash(secrets.token_hex(16))
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        """Verified against when the e-mail is unknown, so the answer takes as long either way."""
+        return self._hasher.hash(secrets.token_hex(16))
 
     def session(self) -> Session:
         return self._sessions()

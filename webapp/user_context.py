@@ -66,8 +66,10 @@ def read_screenshot(data: bytes) -> Screenshot:
                 upright = ImageOps.exif_transpose(image)
     except ApiError:
         raise
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError,
-            Image.DecompressionBombWarning) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise ApiError(400, "image_too_large", f"the image has more than {MAX_PIXELS} pixels",
+                       "screenshot") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ApiError(400, "not_an_image", "the file is not a readable image",
                        "screenshot") from exc
     stored = IMAGE_FORMATS[kind]
