@@ -179,7 +179,7 @@ def report(code: str) -> Response | tuple[str, int] | str:
     lang = g.get("lang", "uk")
     env = found.environment.to_dict()
     environment_rows = [
-        (label(name, lang), _env_value(env, name),
+        (label(name, lang), _env_value(env, name, lang),
          _source_label(found.environment.sources.get(name, "")))
         for name in ENV_FIELDS if name != "in_app" or env.get("in_app")
     ]
@@ -198,11 +198,13 @@ def report(code: str) -> Response | tuple[str, int] | str:
     )
 
 
-def _env_value(env: dict[str, Any], name: str) -> str:
+def _env_value(env: dict[str, Any], name: str, lang: str) -> str:
     value = env.get(name)
     if isinstance(value, dict):
-        parts = [str(value.get(k)) for k in ("family", "type", "brand", "model", "version")
+        parts = [str(value.get(k)) for k in ("family", "brand", "model", "version")
                  if value.get(k)]
+        if value.get("type"):
+            parts.insert(0, label(f"device_{value['type']}", lang))
         return " ".join(parts)
     return str(value or "")
 

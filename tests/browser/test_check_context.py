@@ -37,6 +37,7 @@ def test_user_adds_context_and_screenshot_and_the_agent_sees_them(
     code = _check(page, f"{live_server.url}/check?lang=uk")  # same browser, a second check
     assert code != earlier
 
+    page.get_by_test_id("context-details").locator("summary").click()
     page.fill("#ctx-service", "Особистий кабінет")
     page.fill("#ctx-error_text", "Рахунок не завантажується")
     page.fill("#ctx-meter", "GM-0042")

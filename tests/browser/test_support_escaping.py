@@ -13,7 +13,8 @@ from tests.browser.conftest import LiveServer, sign_in_page
 
 pytestmark = pytest.mark.browser
 
-HOSTILE_UA = 'Mozilla/5.0 <script>window.__pwned="ua"</script><img src=x onerror="window.__pwned=1">'
+HOSTILE_UA = ('Mozilla/5.0 <script>window.__pwned="ua"</script>'
+              '<img src=x onerror="window.__pwned=1">')
 HOSTILE = {
     "service": '<script>window.__pwned="service"</script>',
     "page": '"><svg onload="window.__pwned=3">',
