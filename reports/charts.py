@@ -8,6 +8,7 @@ numbers in words, for screen readers; the page shows the same numbers as a table
 from __future__ import annotations
 
 import io
+from typing import Any
 from xml.etree import ElementTree
 
 import pandas as pd
@@ -17,7 +18,7 @@ from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
 SVG_NS = "http://www.w3.org/2000/svg"
-_RC = {
+_RC: dict[Any, Any] = {
     "svg.fonttype": "none",  # text stays text: searchable, Cyrillic drawn by the viewer's fonts
     "svg.hashsalt": "browsercheck",  # stable element ids: the same data gives the same bytes
     "font.family": "DejaVu Sans",

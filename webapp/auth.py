@@ -32,6 +32,7 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface
+from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from .accounts import STRONG_HASHER, AccountStore, Agent, Throttle
@@ -82,7 +83,7 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def login_redirect() -> Response:
+def login_redirect() -> ResponseReturnValue:
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?"),
                             lang=g.get("lang")))
 
@@ -105,7 +106,7 @@ def _no_store(response: Response) -> Response:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | tuple[Response, int]:
+def login() -> ResponseReturnValue:
     """The sign-in form; failed attempts are counted per account and per client."""
     target = _safe_next(request.values.get("next"))
     if request.method == "GET":
@@ -136,7 +137,7 @@ def login() -> Response | tuple[Response, int]:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> ResponseReturnValue:
     token = session.get(SESSION_KEY)
     if isinstance(token, str):
         accounts().end_session(token)

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import click
 from flask import Flask
@@ -112,7 +112,7 @@ def users_list() -> None:
         click.echo(f"{agent.email}\t{agent.role}\t{seen}")
 
 
-def _since_option(default: str) -> click.Option:
+def _since_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return click.option("--since", default=default, show_default=True,
                         help="Period: 7d (last 7 days), 2w, or a first day as 2025-01-31.")
 

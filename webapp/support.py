@@ -8,7 +8,7 @@ import io
 import json
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import (
     Blueprint,
@@ -22,6 +22,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
 from reports.aggregate import COLUMN_LABELS, STATUSES, TITLES, Summary, summarize
@@ -55,7 +56,7 @@ def desk() -> SupportStore:
 
 
 @bp.before_request
-def _require_agent() -> Response | None:
+def _require_agent() -> ResponseReturnValue | None:
     if current_agent() is None:
         return login_redirect()
     return None
@@ -84,7 +85,7 @@ def _private(response: Response) -> Response:
 
 
 @bp.get("/")
-def home() -> Response:
+def home() -> ResponseReturnValue:
     return redirect(url_for("support.reports", lang=g.get("lang")))
 
 
@@ -135,7 +136,7 @@ def _page_number() -> int:
 
 
 @bp.get("/reports")
-def reports() -> Response | str:
+def reports() -> ResponseReturnValue:
     """Recent reports with filters and paging; the search box jumps to a report by its code."""
     query = request.args.get("q", "").strip()[:64]
     notice = ""
@@ -166,12 +167,13 @@ def _source_label(source: str) -> str:
 
 
 @bp.get("/reports/<code>")
-def report(code: str) -> Response | tuple[str, int] | str:
+def report(code: str) -> ResponseReturnValue:
     """One report: the user's context and screenshot, the environment with the source of each
     value, findings, verdict, the raw payload and the other reports of the same browser."""
     canonical = normalize_code(code)
     if canonical and code != format_code(canonical):
-        return redirect(url_for("support.report", code=format_code(canonical), **request.args))
+        return redirect(url_for("support.report", code=format_code(canonical),
+                                **cast(dict[str, Any], request.args.to_dict())))
     found = store().get(canonical) if canonical else None
     if found is None:
         message = st("not_found_code", code=code) if canonical else st("bad_code", code=code)

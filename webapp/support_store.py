@@ -76,13 +76,16 @@ def count_in_rollup(session: Session, row: ReportRow) -> None:
     """Add one report to the statistics roll-up (an upsert, safe with concurrent writers)."""
     values = _rollup_values(row)
     dialect = session.get_bind().dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        statement = dialect_insert(ReportRollupRow).values(**values, n=1)
-        session.execute(statement.on_conflict_do_update(
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(ReportRollupRow).values(**values, n=1).on_conflict_do_update(
+            index_elements=list(ROLLUP_KEY), set_={"n": ReportRollupRow.n + 1}))
+        return
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(ReportRollupRow).values(**values, n=1).on_conflict_do_update(
             index_elements=list(ROLLUP_KEY), set_={"n": ReportRollupRow.n + 1}))
         return
     updated = session.execute(
@@ -275,7 +278,11 @@ class SupportStore:
             statement = statement.where(ReportRollupRow.day <= end)
         with self.reports.engine.connect() as connection:
             rows = connection.execute(statement).all()
-        return pd.DataFrame.from_records(rows, columns=list(STATS_COLUMNS))
+        # Column lists, not Row objects: pandas probes each Row's attributes, which costs
+        # SQLAlchemy a failed key lookup per row (10x slower at 30,000 roll-up rows).
+        columns = list(zip(*rows, strict=True)) or [() for _ in STATS_COLUMNS]
+        return pd.DataFrame({name: pd.Series(values, dtype="int64" if name == "n" else "object")
+                             for name, values in zip(STATS_COLUMNS, columns, strict=True)})
 
     def rebuild_rollup(self) -> int:
         """Recount the roll-up from the reports table (for databases filled before it existed,
@@ -289,7 +296,7 @@ class SupportStore:
             session.execute(delete(ReportRollupRow))
             session.execute(insert(ReportRollupRow).from_select(list(STATS_COLUMNS), grouped))
             session.commit()
-            return int(session.scalar(select(func.coalesce(func.sum(ReportRollupRow.n), 0))))
+            return int(session.scalar(select(func.coalesce(func.sum(ReportRollupRow.n), 0))) or 0)
 
     # --- export ----------------------------------------------------------------------------
 
@@ -298,12 +305,13 @@ class SupportStore:
         """Reports matching ``filters`` as export records (see reports/export.py), oldest first,
         in chunks (keyset paging by id: memory stays flat however many there are)."""
         shot = select(ScreenshotRow.id).where(ScreenshotRow.report_id == ReportRow.id)
-        statement = filters.apply(select(
+        columns: Any = select(
             ReportRow.id, ReportRow.code, ReportRow.created_at, ReportRow.lang, ReportRow.source,
             ReportRow.status, ReportRow.browser_family, ReportRow.os_family,
             ReportRow.device_type, ReportRow.finding_ids, ReportRow.user_agent,
             ReportRow.browser_id, ReportRow.environment, ReportRow.context,
-            shot.exists().label("has_screenshot")))
+            shot.exists().label("has_screenshot"))
+        statement = filters.apply(columns)
         last_id = 0
         while True:
             with self.session() as session:
