@@ -1,21 +1,41 @@
-"""Which browser engines can run here, and how to launch each with Playwright.
+"""Which browser engines can run here, how to launch each, and one small session API over them.
 
 Playwright's own browsers are used where installed; otherwise the system's (Debian packages):
-Chromium by executable path, Firefox ESR over WebDriver BiDi (channel ``moz-firefox``).
-Every resolution says which binary ran and why, so a result never hides the engine behind it.
+
+- Chromium: Playwright with ``executable_path=/usr/bin/chromium``;
+- Firefox: Playwright over WebDriver BiDi (``channel="moz-firefox"``, ``/usr/bin/firefox-esr``);
+- WebKit: Playwright's WebKit where installed, else the system WebKitGTK (MiniBrowser) driven over
+  W3C WebDriver by Selenium with ``/usr/bin/WebKitWebDriver``, under Xvfb when there is no display.
+
+Every session says which engine, binary and version really ran (:meth:`BrowserSession.describe`),
+so a result never hides the engine behind it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+ENGINES: tuple[str, ...] = ("chromium", "firefox", "webkit")
 SYSTEM_BINARIES = {
     "chromium": ("/usr/bin/chromium", "chromium"),
     "firefox": ("/usr/bin/firefox-esr", "firefox-esr"),
+    "webkit": ("/usr/bin/WebKitWebDriver", "WebKitWebDriver"),
+}
+WEBKITGTK_BROWSERS = (
+    "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+    "/usr/lib/aarch64-linux-gnu/webkit2gtk-4.1/MiniBrowser",
+    "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.0/MiniBrowser",
+)
+#: Debian packages that provide each engine when Playwright's own is not installed.
+DEBIAN_PACKAGES = {
+    "chromium": ("chromium",),
+    "firefox": ("firefox-esr",),
+    "webkit": ("webkit2gtk-driver", "xvfb"),
 }
 #: Flags that keep Chromium off the closed network and working as root.
 CHROMIUM_ARGS = (
@@ -30,12 +50,19 @@ CHROMIUM_ARGS = (
 
 @dataclass(frozen=True, slots=True)
 class EngineLaunch:
-    """How to launch one engine: ``launch_kwargs`` go to ``BrowserType.launch``."""
+    """How to launch one engine.
+
+    ``driver`` is ``"playwright"`` (``launch_kwargs`` go to ``BrowserType.launch``) or
+    ``"webdriver"`` (Selenium's WebKitGTK driver with ``executable`` and ``browser_binary``).
+    ``kind`` is ``"bundled"`` (Playwright's own build) or ``"system"`` (a Debian package).
+    """
 
     engine: str
-    kind: str  # "playwright" (bundled) or "system"
+    kind: str
+    driver: str
     executable: str | None
     launch_kwargs: dict[str, Any] = field(default_factory=dict)
+    browser_binary: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,34 +80,312 @@ def _bundled_path(playwright: Any, engine: str) -> str | None:
 
 
 def _system_path(engine: str) -> str | None:
-    candidates = SYSTEM_BINARIES.get(engine)
-    if not candidates:
-        return None
-    path, name = candidates
+    path, name = SYSTEM_BINARIES[engine]
     if Path(path).exists():
         return path
     return shutil.which(name)
 
 
-def resolve_engine(playwright: Any, engine: str) -> EngineLaunch | EngineMissing:
-    """How to launch ``engine`` (chromium, firefox, webkit) with this ``playwright`` instance.
+def _webkitgtk_browser() -> str | None:
+    return next((p for p in WEBKITGTK_BROWSERS if Path(p).exists()), None)
 
-    ``BROWSERCHECK_BROWSERS=system`` forces the system browsers even where bundled ones exist.
+
+def resolve_engine(playwright: Any, engine: str) -> EngineLaunch | EngineMissing:
+    """How to launch ``engine`` (chromium, firefox, webkit) here.
+
+    ``playwright`` is a started ``sync_playwright()`` instance (used only to find its bundled
+    browsers; may be None). ``BROWSERCHECK_BROWSERS=system`` forces the system browsers even where
+    bundled ones exist. Returns :class:`EngineMissing` with what to install when none is found.
     """
+    if engine not in ENGINES:
+        return EngineMissing(engine, f"unknown engine {engine!r}: use one of {', '.join(ENGINES)}")
     prefer_system = os.environ.get("BROWSERCHECK_BROWSERS") == "system"
-    bundled = None if prefer_system else _bundled_path(playwright, engine)
+    bundled = None if prefer_system or playwright is None else _bundled_path(playwright, engine)
     if bundled:
-        kwargs: dict[str, Any] = {}
-        if engine == "chromium":
-            kwargs["args"] = list(CHROMIUM_ARGS)
-        return EngineLaunch(engine, "playwright", bundled, kwargs)
+        kwargs: dict[str, Any] = {"args": list(CHROMIUM_ARGS)} if engine == "chromium" else {}
+        return EngineLaunch(engine, "bundled", "playwright", bundled, kwargs)
     system = _system_path(engine)
     if engine == "chromium" and system:
-        return EngineLaunch(engine, "system", system,
+        return EngineLaunch(engine, "system", "playwright", system,
                             {"executable_path": system, "args": list(CHROMIUM_ARGS)})
     if engine == "firefox" and system:
-        return EngineLaunch(engine, "system", system,
+        return EngineLaunch(engine, "system", "playwright", system,
                             {"executable_path": system, "channel": "moz-firefox"})
-    hint = {"chromium": "apt-get install chromium", "firefox": "apt-get install firefox-esr",
-            "webkit": "playwright install webkit (or apt-get install webkit2gtk-driver xvfb)"}
-    return EngineMissing(engine, f"no {engine} found: {hint.get(engine, 'install it')}")
+    if engine == "webkit" and system:
+        browser = _webkitgtk_browser()
+        if browser and (os.environ.get("DISPLAY") or shutil.which("Xvfb")):
+            return EngineLaunch(engine, "system", "webdriver", system, {}, browser)
+    packages = " ".join(DEBIAN_PACKAGES[engine])
+    return EngineMissing(
+        engine,
+        f"{engine} is not installed: run `playwright install {engine}` where it can download, "
+        f"or as root `apt-get install {packages}`",
+    )
+
+
+# --- sessions -------------------------------------------------------------------------------
+
+
+class BrowserSession(Protocol):
+    """The small API the QA runner and the cross-engine tests use, whatever drives the browser."""
+
+    engine: str
+
+    def goto(self, url: str) -> None: ...
+    def wait_visible(self, css: str, timeout: float = 15.0) -> None: ...
+    def text(self, css: str) -> str: ...
+    def attribute(self, css: str, name: str) -> str | None: ...
+    def evaluate(self, expression: str) -> Any: ...
+    def errors(self) -> list[str]: ...
+    def screenshot(self, path: str | Path) -> None: ...
+    def describe(self) -> dict[str, str]: ...
+    def close(self) -> None: ...
+
+
+class PlaywrightSession:
+    """A Playwright page in its own context; page errors and console errors are recorded."""
+
+    def __init__(self, browser: Any, launch: EngineLaunch, context_args: dict[str, Any]) -> None:
+        self.engine = launch.engine
+        self._launch = launch
+        self._browser = browser
+        self._context = browser.new_context(**context_args)
+        self.page = self._context.new_page()
+        self._errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self._errors.append(f"pageerror: {exc}"))
+        self.page.on(
+            "console",
+            lambda msg: self._errors.append(f"console.{msg.type}: {msg.text}")
+            if msg.type == "error" else None,
+        )
+
+    def goto(self, url: str) -> None:
+        self.page.goto(url)
+
+    def wait_visible(self, css: str, timeout: float = 15.0) -> None:
+        self.page.locator(css).first.wait_for(state="visible", timeout=timeout * 1000)
+
+    def text(self, css: str) -> str:
+        return str(self.page.locator(css).first.inner_text())
+
+    def attribute(self, css: str, name: str) -> str | None:
+        value = self.page.locator(css).first.get_attribute(name)
+        return None if value is None else str(value)
+
+    def evaluate(self, expression: str) -> Any:
+        return self.page.evaluate(expression)
+
+    def errors(self) -> list[str]:
+        return list(self._errors)
+
+    def screenshot(self, path: str | Path) -> None:
+        self.page.screenshot(path=str(path), full_page=True)
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "engine": self.engine,
+            "kind": self._launch.kind,
+            "driver": "playwright",
+            "binary": self._launch.executable or "",
+            "version": str(self._browser.version),
+        }
+
+    def close(self) -> None:
+        try:
+            self._context.close()
+        except Exception:  # noqa: BLE001 - closing twice or after a crash is fine
+            pass
+
+
+class WebDriverSession:
+    """System WebKitGTK (MiniBrowser) over W3C WebDriver with Selenium."""
+
+    def __init__(self, launch: EngineLaunch, user_agent: str | None = None) -> None:
+        from selenium import webdriver
+        from selenium.webdriver.webkitgtk.options import Options
+        from selenium.webdriver.webkitgtk.service import Service
+
+        self.engine = launch.engine
+        self._launch = launch
+        options = Options()
+        options.binary_location = launch.browser_binary or ""
+        options.add_argument("--automation")
+        if user_agent:
+            options.add_argument(f"--user-agent={user_agent}")
+        self.driver = webdriver.WebKitGTK(
+            options=options, service=Service(executable_path=launch.executable)
+        )
+        self.driver.set_page_load_timeout(30)
+
+    def goto(self, url: str) -> None:
+        self.driver.get(url)
+
+    def wait_visible(self, css: str, timeout: float = 15.0) -> None:
+        from selenium.webdriver.common.by import By
+        from selenium.webdriver.support import expected_conditions
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(self.driver, timeout).until(
+            expected_conditions.visibility_of_element_located((By.CSS_SELECTOR, css))
+        )
+
+    def _element(self, css: str) -> Any:
+        from selenium.webdriver.common.by import By
+
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def text(self, css: str) -> str:
+        return str(self._element(css).text)
+
+    def attribute(self, css: str, name: str) -> str | None:
+        value = self._element(css).get_attribute(name)
+        return None if value is None else str(value)
+
+    def evaluate(self, expression: str) -> Any:
+        return self.driver.execute_script(f"return ({expression});")
+
+    def errors(self) -> list[str]:
+        # Classic WebDriver has no error events: read what the probe recorded on the page.
+        recorded = self.evaluate(
+            "window.BrowserCheck && window.BrowserCheck.errors ? window.BrowserCheck.errors() : []"
+        )
+        return [f"pageerror: {e.get('message', e)}" if isinstance(e, dict) else str(e)
+                for e in recorded or []]
+
+    def screenshot(self, path: str | Path) -> None:
+        self.driver.save_screenshot(str(path))
+
+    def describe(self) -> dict[str, str]:
+        caps = self.driver.capabilities
+        return {
+            "engine": self.engine,
+            "kind": self._launch.kind,
+            "driver": "webdriver",
+            "binary": self._launch.browser_binary or "",
+            "version": f"WebKitGTK {caps.get('browserVersion', '?')}",
+        }
+
+    def close(self) -> None:
+        try:
+            self.driver.quit()
+        except Exception:  # noqa: BLE001 - closing twice or after a crash is fine
+            pass
+
+
+class VirtualDisplay:
+    """An Xvfb server for browsers that need a display; ``close()`` is idempotent."""
+
+    def __init__(self) -> None:
+        read_fd, write_fd = os.pipe()
+        self.process = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        os.close(write_fd)
+        with os.fdopen(read_fd) as reader:
+            number = reader.readline().strip()
+        if not number:
+            self.close()
+            raise RuntimeError("Xvfb did not start")
+        self.display = f":{number}"
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+
+
+class EngineHub:
+    """Opens browser sessions on any engine; starts Playwright and Xvfb only when needed.
+
+    Use as a context manager; ``close()`` is idempotent. One hub per thread (Playwright's sync API
+    is bound to the thread that started it).
+    """
+
+    def __init__(self, playwright: Any = None) -> None:
+        """``playwright``: an already started ``sync_playwright()`` instance to share (e.g.
+        pytest-playwright's); otherwise the hub starts and stops its own."""
+        self._playwright_cm: Any = None
+        self._playwright: Any = playwright
+        self._browsers: dict[str, Any] = {}
+        self._display: VirtualDisplay | None = None
+        self._sessions: list[Any] = []
+
+    def __enter__(self) -> EngineHub:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def playwright(self) -> Any:
+        if self._playwright is None:
+            from playwright.sync_api import sync_playwright
+
+            self._playwright_cm = sync_playwright()
+            self._playwright = self._playwright_cm.start()
+        return self._playwright
+
+    def resolve(self, engine: str) -> EngineLaunch | EngineMissing:
+        return resolve_engine(self.playwright, engine)
+
+    def _ensure_display(self) -> None:
+        if not os.environ.get("DISPLAY") and self._display is None:
+            self._display = VirtualDisplay()
+            os.environ["DISPLAY"] = self._display.display
+
+    def open(
+        self,
+        engine: str,
+        *,
+        device: str | None = None,
+        locale: str | None = None,
+        user_agent: str | None = None,
+    ) -> BrowserSession:
+        """A new session on ``engine``; ``device`` names a Playwright device descriptor.
+
+        Raises RuntimeError with the reason when the engine is missing or cannot emulate.
+        """
+        launch = self.resolve(engine)
+        if isinstance(launch, EngineMissing):
+            raise RuntimeError(launch.reason)
+        session: BrowserSession
+        if launch.driver == "webdriver":
+            if device or locale:
+                raise RuntimeError("WebKitGTK over WebDriver cannot emulate devices or locales")
+            self._ensure_display()
+            session = WebDriverSession(launch, user_agent)
+        else:
+            browser = self._browsers.get(engine)
+            if browser is None:
+                browser = getattr(self.playwright, engine).launch(**launch.launch_kwargs)
+                self._browsers[engine] = browser
+            context_args: dict[str, Any] = {}
+            if device:
+                context_args.update(self.playwright.devices[device])
+                if engine == "firefox":
+                    context_args.pop("is_mobile", None)  # Firefox cannot emulate is_mobile
+            if locale:
+                context_args["locale"] = locale
+            if user_agent:
+                context_args["user_agent"] = user_agent
+            session = PlaywrightSession(browser, launch, context_args)
+        self._sessions.append(session)
+        return session
+
+    def close(self) -> None:
+        for session in self._sessions:
+            session.close()
+        self._sessions.clear()
+        for browser in self._browsers.values():
+            try:
+                browser.close()
+            except Exception:  # noqa: BLE001
+                pass
+        self._browsers.clear()
+        if self._playwright_cm is not None:
+            self._playwright.stop()
+            self._playwright_cm = self._playwright = None
+        if self._display is not None:
+            self._display.close()
+            self._display = None

@@ -1,36 +1,30 @@
 #!/usr/bin/env bash
-# Make sure every browser engine the tests need can run here.
+# Make sure every browser engine the tests need can run here (see matrix/engines.py).
 # Playwright's own browsers are used where installed; otherwise, as root, Debian's packages are
 # installed with apt-get; otherwise we stop and say what to install.
 set -euo pipefail
 PY=${1:-.venv/bin/python}
 
-missing=$("$PY" - <<'PYEOF'
+want=$("$PY" - <<'PYEOF'
 from playwright.sync_api import sync_playwright
-from matrix.engines import EngineMissing, resolve_engine
+from matrix.engines import DEBIAN_PACKAGES, ENGINES, EngineMissing, resolve_engine
 with sync_playwright() as p:
-    print(" ".join(e for e in ("chromium", "firefox") if isinstance(resolve_engine(p, e), EngineMissing)))
+    missing = [e for e in ENGINES if isinstance(resolve_engine(p, e), EngineMissing)]
+print(" ".join(pkg for e in missing for pkg in DEBIAN_PACKAGES[e]))
 PYEOF
 )
 
-# Debian packages each engine needs when Playwright's own is not installed.
-declare -A PACKAGES=(
-  [chromium]="chromium"
-  [firefox]="firefox-esr"
-)
-want=()
-for engine in $missing; do want+=(${PACKAGES[$engine]}); done
-
-if ((${#want[@]} == 0)); then
-  echo "browsers: all engines available"
+if [[ -z "$want" ]]; then
+  echo "browsers: chromium, firefox and webkit available"
   exit 0
 fi
 if [[ $(id -u) -ne 0 ]]; then
-  echo "browsers: missing ${missing}. Install Playwright's browsers (.venv/bin/playwright install --with-deps)" >&2
-  echo "          or, as root, Debian's packages: apt-get install ${want[*]}" >&2
+  echo "browsers: missing engines. Install Playwright's browsers (.venv/bin/playwright install --with-deps)" >&2
+  echo "          or, as root, Debian's packages: apt-get install $want" >&2
   exit 1
 fi
-echo "browsers: installing ${want[*]} from Debian"
+echo "browsers: installing $want from Debian"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${want[@]}" >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $want >/dev/null

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 from importlib.resources import files
 from pathlib import Path

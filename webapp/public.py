@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, g, redirect, render_template, request
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from markupsafe import Markup
 
 from diagnostics.validate import ProbePayload
@@ -33,6 +43,11 @@ def check_noscript() -> Response:
     payload = ProbePayload(data={"source": "noscript"}, source="noscript")
     report, token = create_report(payload, request.headers, negotiate_lang())
     return redirect(view_url(report, token) + f"&lang={report.lang}", code=303)
+
+
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.get("/probe.js")

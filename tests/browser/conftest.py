@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from matrix.engines import EngineMissing, resolve_engine
+from matrix.engines import ENGINES, BrowserSession, EngineHub, EngineMissing, resolve_engine
 
 
 def free_port() -> int:
@@ -83,6 +83,25 @@ def browser_type_launch_args(
     if isinstance(launch, EngineMissing):
         pytest.fail(launch.reason)  # make test installs every engine: missing is a failure
     return {**browser_type_launch_args, **launch.launch_kwargs}
+
+
+@pytest.fixture(scope="session")
+def engine_hub(playwright: Any) -> Iterator[EngineHub]:
+    """Sessions on every engine, sharing pytest-playwright's Playwright instance."""
+    hub = EngineHub(playwright)
+    yield hub
+    hub.close()
+
+
+@pytest.fixture(params=ENGINES)
+def session(request: pytest.FixtureRequest, engine_hub: EngineHub) -> Iterator[BrowserSession]:
+    """A fresh browser session in each engine: Chromium, Firefox and WebKit.
+
+    A missing engine fails the test (``make test`` installs all three); it is never skipped.
+    """
+    opened = engine_hub.open(request.param)
+    yield opened
+    opened.close()
 
 
 # --- Support desk (issue 7): an agent account in the live server's database, made by the CLI ---
