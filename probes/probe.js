@@ -151,10 +151,32 @@
     } catch (e2) { finish(0, ""); }
   }
 
+  // --- browser id (support desk): an anonymous random id in first-party localStorage, so that
+  // support can see earlier reports from the same browser. Nothing is derived from the device.
+  var BROWSER_ID_KEY = "browsercheck.browser_id";
+  function newBrowserId() {
+    var alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", out = "", i;
+    var bytes = null;
+    try {
+      var cryptoObj = window.crypto || window.msCrypto;
+      if (cryptoObj && cryptoObj.getRandomValues) { bytes = cryptoObj.getRandomValues(new Uint8Array(22)); }
+    } catch (e) { bytes = null; }
+    for (i = 0; i < 22; i++) { out += alphabet.charAt((bytes ? bytes[i] : Math.floor(Math.random() * 256)) % 64); }
+    return out;
+  }
+  function browserId() {
+    try {
+      var store = window.localStorage, id = store.getItem(BROWSER_ID_KEY);
+      if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) { id = newBrowserId(); store.setItem(BROWSER_ID_KEY, id); }
+      return store.getItem(BROWSER_ID_KEY) === id ? id : undefined;
+    } catch (e) { return undefined; }
+  }
+
   function collect(options, done) {
     var started = now(), payload = collectSync(), pending = 2;
     options = options || {};
     if (options.lang) { payload.lang = options.lang; }
+    payload.browser_id = browserId();
     var step = function () {
       pending -= 1;
       if (pending === 0) {

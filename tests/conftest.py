@@ -53,3 +53,37 @@ def app(tmp_path: Path, db_url: str | None) -> Iterator[Flask]:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+# --- Support desk (issue 7): an agent account and a signed-in client ---
+AGENT_EMAIL = "agent@example.com"
+AGENT_PASSWORD = "correct horse battery staple"
+
+
+def csrf_token(client: FlaskClient, url: str = "/support/login") -> str:
+    """The CSRF token of the form on ``url`` (kept in the client's session cookie)."""
+    import re
+
+    html = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str = AGENT_EMAIL, password: str = AGENT_PASSWORD,
+            **extra: str):  # type: ignore[no-untyped-def]
+    data = {"email": email, "password": password, "csrf_token": csrf_token(client), **extra}
+    return client.post("/support/login", data=data)
+
+
+@pytest.fixture
+def agent(app: Flask) -> str:
+    app.extensions["browsercheck.accounts"].add_user(AGENT_EMAIL, AGENT_PASSWORD, "agent")
+    return AGENT_EMAIL
+
+
+@pytest.fixture
+def desk(client: FlaskClient, agent: str) -> FlaskClient:
+    """A client signed in as a support agent."""
+    assert sign_in(client).status_code == 302
+    return client

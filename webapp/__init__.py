@@ -85,4 +85,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     privacy.init_app(app)
     app.register_blueprint(openapi.bp)
     ratelimit.init_app(app)
+
+    # Support desk (issue 7): sign-in + CSRF, the desk, the user's context API, retention.
+    from . import auth, retention, support, user_context
+
+    auth.init_app(app, report_store.engine)
+    app.register_blueprint(support.bp)
+    app.register_blueprint(user_context.bp)
+    retention.init_app(app)
     return app

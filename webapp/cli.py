@@ -194,4 +194,10 @@ def report_show(code: str, lang: str | None) -> None:
     click.echo(render_text(found, lang), nl=False)
 
 
-from . import cli_matrix  # noqa: E402, F401 - attaches `browsercheck matrix` to main
+# Support desk (issue 7): users, stats, export, purge.
+from . import (
+    cli_matrix,  # noqa: E402, F401 - attaches `browsercheck matrix` to main
+    cli_support,  # noqa: E402
+)
+
+cli_support.register(main)

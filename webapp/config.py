@@ -101,6 +101,31 @@ SETTINGS: tuple[Setting, ...] = (
             "Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client "
             "address (rate limits, the stored address hash); 0 when clients connect directly.",
             _int),
+    # Support desk (issue 7)
+    Setting("RETENTION_DAYS", 180,
+            "Reports older than this many days are deleted (browsercheck purge, and the server "
+            "on its own every PURGE_INTERVAL_MINUTES).", _int),
+    Setting("PURGE_INTERVAL_MINUTES", 60,
+            "How often the server deletes expired reports, across all its processes; 0: never "
+            "(run browsercheck purge from cron instead).", _int),
+    Setting("SESSION_COOKIE_SAMESITE", "Lax",
+            "SameSite attribute of the support desk's session cookie: Lax or Strict."),
+    Setting("COOKIE_SECURE", "auto",
+            "Secure flag of the session cookie: auto (when the request came over HTTPS), "
+            "always, or never."),
+    Setting("SESSION_IDLE_MINUTES", 60, "A support agent's session ends after this idle time.",
+            _int),
+    Setting("SESSION_MAX_HOURS", 12, "A support agent's session ends this long after sign-in.",
+            _int),
+    Setting("LOGIN_MAX_FAILURES", 5,
+            "Failed sign-ins for one account within LOGIN_WINDOW_MINUTES before it waits.", _int),
+    Setting("LOGIN_MAX_CLIENT_FAILURES", 20,
+            "Failed sign-ins from one client address within LOGIN_WINDOW_MINUTES before it "
+            "waits.", _int),
+    Setting("LOGIN_WINDOW_MINUTES", 15, "Window of the failed sign-in limits.", _int),
+    Setting("SCREENSHOT_MAX_BYTES", 5 * 1024 * 1024,
+            "Largest screenshot a user can attach to a report (413 above).", _int),
+    Setting("SUPPORT_PAGE_SIZE", 50, "Reports per page in the support desk's list.", _int),
 )
 
 

@@ -7,11 +7,26 @@ disagree.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import JSON, DateTime, Index, MetaData, String, Text, create_engine, event
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -51,6 +66,10 @@ class ReportRow(Base):
     headers: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: HMAC of the client address (webapp/privacy.py); the address itself is never stored.
     ip_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    # Support desk (issue 7): denormalised for lookups and filters (see webapp/support_store.py).
+    browser_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    finding_ids: Mapped[str] = mapped_column(Text, default="")  # " id1 id2 " for LIKE '% id %'
+    context_text: Mapped[str] = mapped_column(Text, default="")  # case-folded user fields
 
     __table_args__ = (
         Index("ix_reports_status_created", "status", "created_at"),
@@ -59,6 +78,99 @@ class ReportRow(Base):
         Index("ix_reports_os_created", "os_family", "created_at"),
         Index("ix_reports_device_created", "device_type", "created_at"),
     )
+
+
+# --- Support desk (issue 7): agents, their sessions and logins, screenshots, the stats roll-up ---
+
+
+class UserRow(Base):
+    """A support agent's account; ``password_hash`` is an argon2id hash (webapp/accounts.py)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="agent")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class AgentSessionRow(Base):
+    """A server-side login session: the cookie holds a random id, the table its hash, so logout
+    and removing an account end the session for real."""
+
+    __tablename__ = "agent_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginAttemptRow(Base):
+    """One login attempt; recent failures per account and per client decide the lockout."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    client: Mapped[str] = mapped_column(String(64))
+    ok: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_client_at", "client", "at"),
+    )
+
+
+class ScreenshotRow(Base):
+    """The one screenshot a user attached to a report (re-encoded, metadata stripped)."""
+
+    __tablename__ = "report_screenshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), unique=True
+    )
+    mimetype: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReportRollupRow(Base):
+    """Reports counted per UTC day and per combination of the dimensions the statistics use;
+    kept up to date on insert and purge so that statistics never scan the reports table."""
+
+    __tablename__ = "report_rollup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    browser_family: Mapped[str] = mapped_column(String(64))
+    os_family: Mapped[str] = mapped_column(String(64))
+    device_type: Mapped[str] = mapped_column(String(16))
+    finding_ids: Mapped[str] = mapped_column(Text)
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("day", "status", "browser_family", "os_family", "device_type",
+                         "finding_ids", name="uq_report_rollup_key"),
+    )
+
+
+class MaintenanceRow(Base):
+    """When a periodic job (the retention purge) last ran; claimed atomically across processes."""
+
+    __tablename__ = "maintenance"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 SQLITE_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")

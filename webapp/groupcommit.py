@@ -17,14 +17,14 @@ from __future__ import annotations
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import Table, insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 try:
@@ -50,7 +50,15 @@ class GroupCommitter:
     """Inserts rows into ``table`` from one writer thread per process; ``close()`` is
     idempotent and waits for the rows already queued."""
 
-    def __init__(self, engine: Engine, table: Table) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        table: Table,
+        after_insert: Callable[[Connection, list[dict[str, Any]]], None] | None = None,
+    ) -> None:
+        """``after_insert(conn, rows)`` runs in the same transaction as each insert (the
+        support desk's statistics roll-up), so both commit or neither does."""
+        self.after_insert = after_insert
         self.engine = engine
         self.table = table
         self._lock_path = _sqlite_lock_path(engine)
@@ -135,6 +143,8 @@ class GroupCommitter:
     def _write(self, rows: list[dict[str, Any]]) -> None:
         with self._file_lock(), self.engine.begin() as conn:
             conn.execute(insert(self.table), rows)
+            if self.after_insert is not None:
+                self.after_insert(conn, rows)
         self.batches += 1
         self.rows_written += len(rows)
 

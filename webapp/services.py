@@ -86,4 +86,7 @@ def created_answer(report: Report, token: str, lang: str) -> dict[str, Any]:
         "text": text,
         "report": report.to_dict(),
         "email": email_parts(report, lang, text),
+        # The check page's optional "tell support more" form posts here (webapp/user_context.py).
+        "context_url": url_for("user_context.context", code=report.display_code, t=token),
+        "screenshot_url": url_for("user_context.screenshot", code=report.display_code, t=token),
     }

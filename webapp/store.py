@@ -16,6 +16,7 @@ from reports.model import Report, new_code
 
 from .db import ReportRow, make_engine
 from .groupcommit import GroupCommitter
+from .support_store import count_rows_in_rollup, desk_columns
 
 
 def hash_token(token: str) -> str:
@@ -43,7 +44,9 @@ class ReportStore:
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = GroupCommitter(self.engine, cast(Table, ReportRow.__table__))
+        self._writer = GroupCommitter(
+            self.engine, cast(Table, ReportRow.__table__), after_insert=count_rows_in_rollup
+        )
 
     def create_schema(self) -> None:
         """Create or upgrade the schema to the newest migration (webapp/migrations/)."""
@@ -91,6 +94,7 @@ class ReportStore:
                 context=report.context,
                 headers=report.headers,
                 ip_hash=ip_hash,
+                **desk_columns(report),
             )
             try:
                 self._writer.insert(_column_values(row))

@@ -112,3 +112,29 @@ def session(request: pytest.FixtureRequest, engine_hub: EngineHub) -> Iterator[B
     opened = engine_hub.open(request.param)
     yield opened
     opened.close()
+
+
+# --- Support desk (issue 7): an agent account in the live server's database, made by the CLI ---
+DESK_EMAIL = "desk-agent@example.com"
+DESK_PASSWORD = "browser test passphrase 42"
+
+
+@pytest.fixture(scope="session")
+def desk_agent(live_server: LiveServer) -> tuple[str, str]:
+    """``browsercheck users add`` run against the live server's instance folder."""
+    result = subprocess.run(
+        [sys.executable, "-m", "webapp", "users", "add", DESK_EMAIL, "--password", DESK_PASSWORD],
+        env={**os.environ, "BROWSERCHECK_INSTANCE_PATH": str(live_server.log.parent)},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return DESK_EMAIL, DESK_PASSWORD
+
+
+def sign_in_page(page: Any, server: LiveServer, agent: tuple[str, str]) -> None:
+    """Sign ``page`` in to the support desk through the login form."""
+    page.goto(f"{server.url}/support/login?lang=en")
+    page.fill("#email", agent[0])
+    page.fill("#password", agent[1])
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(f"{server.url}/support/reports*")
