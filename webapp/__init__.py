@@ -43,7 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance))
     app.config.update(settings)
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or _secret_key(instance)
-    app.config["DATABASE_URL"] = settings["DATABASE_URL"] or f"sqlite:///{instance / 'browsercheck.db'}"
+    default_db = f"sqlite:///{instance / 'browsercheck.db'}"
+    app.config["DATABASE_URL"] = settings["DATABASE_URL"] or default_db
     app.config["BUILD_ID"] = settings["BUILD_ID"] or _asset_build_id()
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_BYTES"]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]

@@ -195,9 +195,6 @@ def report_show(code: str, lang: str | None) -> None:
 
 
 # Support desk (issue 7): users, stats, export, purge.
-from . import (
-    cli_matrix,  # noqa: E402, F401 - attaches `browsercheck matrix` to main
-    cli_support,  # noqa: E402
-)
+from . import cli_matrix, cli_support  # noqa: E402, F401 - cli_matrix attaches `matrix`
 
 cli_support.register(main)

@@ -360,10 +360,18 @@ def _derived_operation(app: Flask, endpoint: str, arguments: set[str]) -> dict[s
     }
 
 
+#: Blueprints left out of the document: the support desk is an HTML application for signed-in
+#: agents (login, CSRF-protected forms), not part of the public API.
+PRIVATE_BLUEPRINTS: tuple[str, ...] = ("support.", "auth.")
+
+
 def build_document(app: Flask) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of ``app``: every route of its URL map, every error answer."""
+    """The OpenAPI 3.1 document of ``app``: every public route of its URL map, every error
+    answer (the agents' desk under /support/ is left out, see PRIVATE_BLUEPRINTS)."""
     paths: dict[str, dict[str, Any]] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint.startswith(PRIVATE_BLUEPRINTS):
+            continue
         item = paths.setdefault(_openapi_path(rule.rule), {})
         for method in _ANY_METHODS:
             if method.upper() not in (rule.methods or ()):
