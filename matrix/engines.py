@@ -159,6 +159,17 @@ class PlaywrightSession:
             if msg.type == "error" else None,
         )
 
+    def override_client_hints(
+        self, user_agent: str, metadata: dict[str, Any], locale: str | None = None
+    ) -> None:
+        """Chromium: present ``user_agent`` with these User-Agent client hints (CDP); the
+        override replaces Playwright's, so the locale's Accept-Language is passed again."""
+        cdp = self._context.new_cdp_session(self.page)
+        override: dict[str, Any] = {"userAgent": user_agent, "userAgentMetadata": metadata}
+        if locale:
+            override["acceptLanguage"] = locale
+        cdp.send("Emulation.setUserAgentOverride", override)
+
     def goto(self, url: str) -> None:
         self.page.goto(url)
 
@@ -341,14 +352,23 @@ class EngineHub:
         device: str | None = None,
         locale: str | None = None,
         user_agent: str | None = None,
+        client_hints: dict[str, Any] | None = None,
     ) -> BrowserSession:
         """A new session on ``engine``; ``device`` names a Playwright device descriptor.
+
+        ``user_agent`` overrides the User-Agent (header and ``navigator.userAgent``).
+        ``client_hints`` (Chromium only) is the ``navigator.userAgentData`` / ``Sec-CH-UA-*``
+        metadata to present with it (CDP ``Emulation.UserAgentMetadata``: brands,
+        fullVersionList, platform, platformVersion, mobile, model, ...): without it Chromium keeps
+        announcing its real brands next to the overridden User-Agent.
 
         Raises RuntimeError with the reason when the engine is missing or cannot emulate.
         """
         launch = self.resolve(engine)
         if isinstance(launch, EngineMissing):
             raise RuntimeError(launch.reason)
+        if client_hints is not None and engine != "chromium":
+            raise RuntimeError(f"{engine} has no User-Agent client hints to emulate")
         session: BrowserSession
         if launch.driver == "webdriver":
             if device or locale:
@@ -356,10 +376,18 @@ class EngineHub:
             self._ensure_display()
             session = WebDriverSession(launch, user_agent)
         else:
-            browser = self._browsers.get(engine)
+            if device and user_agent is None:
+                user_agent = self.playwright.devices[device]["user_agent"]
+            # Firefox over WebDriver BiDi ignores the context's user_agent: a User-Agent override
+            # there needs a browser launched with the general.useragent.override preference.
+            key = f"{engine} {user_agent}" if engine == "firefox" and user_agent else engine
+            browser = self._browsers.get(key)
             if browser is None:
-                browser = getattr(self.playwright, engine).launch(**launch.launch_kwargs)
-                self._browsers[engine] = browser
+                kwargs = dict(launch.launch_kwargs)
+                if key != engine:
+                    kwargs["firefox_user_prefs"] = {"general.useragent.override": user_agent}
+                browser = getattr(self.playwright, engine).launch(**kwargs)
+                self._browsers[key] = browser
             context_args: dict[str, Any] = {}
             if device:
                 context_args.update(self.playwright.devices[device])
@@ -370,6 +398,10 @@ class EngineHub:
             if user_agent:
                 context_args["user_agent"] = user_agent
             session = PlaywrightSession(browser, launch, context_args)
+            if client_hints is not None:
+                session.override_client_hints(
+                    context_args.get("user_agent") or "", client_hints, locale
+                )
         self._sessions.append(session)
         return session
 

@@ -76,3 +76,8 @@ def report_show(code: str, lang: str | None) -> None:
         click.echo(f"no report with code {code}", err=True)
         sys.exit(1)
     click.echo(render_text(found, lang), nl=False)
+
+
+from .cli_qa import matrix as _qa_matrix  # noqa: E402 - the QA matrix commands (run, merge)
+
+main.add_command(_qa_matrix)
