@@ -7,8 +7,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The QA matrix (matrix/targets.yaml) in Chromium, Firefox and WebKit; MATRIX=no skips it.
+MATRIX ?= yes
+MATRIX_ARGS ?= --require chromium,firefox,webkit --output matrix-results
 
-.PHONY: run test lint browsers install install-test clean
+.PHONY: run test matrix lint browsers install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +34,14 @@ run: $(VENV)/.installed
 browsers: $(VENV)/.installed-test
 	bash scripts/install-browsers.sh $(BIN)/python
 
+# The matrix targets run once, through `browsercheck matrix run` (JUnit, JSON, HTML, screenshots
+# in matrix-results/); their pytest twin (tests/browser/test_matrix_targets.py) is deselected here.
 test: $(VENV)/.installed-test browsers
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS) --deselect tests/browser/test_matrix_targets.py
+	@if [ "$(MATRIX)" != no ]; then $(BIN)/browsercheck matrix run $(MATRIX_ARGS); fi
+
+matrix: $(VENV)/.installed-test browsers
+	$(BIN)/browsercheck matrix run $(MATRIX_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -40,4 +49,4 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache matrix-results

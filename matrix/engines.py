@@ -416,7 +416,8 @@ class EngineHub:
                 pass
         self._browsers.clear()
         if self._playwright_cm is not None:
-            self._playwright.stop()
+            if self._playwright is not None:  # None when starting it failed
+                self._playwright.stop()
             self._playwright_cm = self._playwright = None
         if self._display is not None:
             self._display.close()

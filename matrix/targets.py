@@ -142,11 +142,12 @@ def _expected(where: str, data: Any) -> Expected:
 
 
 def _target(where: str, data: Any) -> Target:
-    data = _check_keys(where, data, _TARGET_KEYS)
+    data = _check_keys(where, data, set(data) if isinstance(data, dict) else set())
     tid = data.get("id")
     if not isinstance(tid, str) or not _ID.match(tid):
         raise TargetsError(f"{where}: id must be lower-case letters, digits and dashes")
     where = f"{where} ({tid})"
+    _check_keys(where, data, _TARGET_KEYS)
     engine = data.get("engine")
     if engine not in ENGINES:
         raise TargetsError(f"{where}: engine must be one of {', '.join(ENGINES)}")

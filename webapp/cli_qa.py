@@ -110,7 +110,7 @@ def run(
     out.print(f"outputs: {output}/results.json, {output}/junit.xml, {output}/report.html")
     if not result.results:
         click.echo("no job in this shard", err=True)
-    sys.exit(0 if result.ok else 1)
+    _closing_line(result)
 
 
 @matrix.command("merge")
@@ -134,4 +134,12 @@ def merge(folders: tuple[Path, ...], output: Path) -> None:
     out.print(summary_table(merged))
     out.print(engines_table(merged))
     out.print(f"merged {len(folders)} folder(s) into {output}")
-    sys.exit(0 if merged.ok else 1)
+    _closing_line(merged)
+
+
+def _closing_line(run: Any) -> None:
+    """The plain last line CI reads ("not run" counts as skipped), then the exit status."""
+    counts = run.counts
+    click.echo(f"matrix: {counts['passed']} passed, {counts['failed']} failed, "
+               f"{counts['not run']} skipped")
+    sys.exit(0 if run.ok else 1)
