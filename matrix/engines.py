@@ -145,10 +145,14 @@ class BrowserSession(Protocol):
 class PlaywrightSession:
     """A Playwright page in its own context; page errors and console errors are recorded."""
 
-    def __init__(self, browser: Any, launch: EngineLaunch, context_args: dict[str, Any]) -> None:
+    def __init__(
+        self, browser: Any, launch: EngineLaunch, context_args: dict[str, Any],
+        owns_browser: bool = False,
+    ) -> None:
         self.engine = launch.engine
         self._launch = launch
         self._browser = browser
+        self._owns_browser = owns_browser  # a browser launched for this session alone
         self._context = browser.new_context(**context_args)
         self.page = self._context.new_page()
         self._errors: list[str] = []
@@ -204,6 +208,8 @@ class PlaywrightSession:
     def close(self) -> None:
         try:
             self._context.close()
+            if self._owns_browser:
+                self._browser.close()
         except Exception:  # noqa: BLE001 - closing twice or after a crash is fine
             pass
 
@@ -289,7 +295,8 @@ class VirtualDisplay:
     def __init__(self) -> None:
         read_fd, write_fd = os.pipe()
         self.process = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24",
+             "-nolisten", "tcp"],
             pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         os.close(write_fd)
@@ -379,15 +386,16 @@ class EngineHub:
             if device and user_agent is None:
                 user_agent = self.playwright.devices[device]["user_agent"]
             # Firefox over WebDriver BiDi ignores the context's user_agent: a User-Agent override
-            # there needs a browser launched with the general.useragent.override preference.
-            key = f"{engine} {user_agent}" if engine == "firefox" and user_agent else engine
-            browser = self._browsers.get(key)
+            # there needs a browser of its own, launched with general.useragent.override.
+            own_browser = engine == "firefox" and bool(user_agent)
+            browser = None if own_browser else self._browsers.get(engine)
             if browser is None:
                 kwargs = dict(launch.launch_kwargs)
-                if key != engine:
+                if own_browser:
                     kwargs["firefox_user_prefs"] = {"general.useragent.override": user_agent}
                 browser = getattr(self.playwright, engine).launch(**kwargs)
-                self._browsers[key] = browser
+                if not own_browser:
+                    self._browsers[engine] = browser
             context_args: dict[str, Any] = {}
             if device:
                 context_args.update(self.playwright.devices[device])
@@ -397,7 +405,7 @@ class EngineHub:
                 context_args["locale"] = locale
             if user_agent:
                 context_args["user_agent"] = user_agent
-            session = PlaywrightSession(browser, launch, context_args)
+            session = PlaywrightSession(browser, launch, context_args, own_browser)
             if client_hints is not None:
                 session.override_client_hints(
                     context_args.get("user_agent") or "", client_hints, locale

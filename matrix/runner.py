@@ -331,9 +331,12 @@ def run_job(
     try:
         session = open_target(hub, job.target) if job.target else hub.open(job.engine)
         if job.target:
-            return check_target(session, job.target, base_url, policy, output)
-        assert job.page is not None
-        return check_a11y_page(session, job.page, base_url, output, job.id)
+            result = check_target(session, job.target, base_url, policy, output)
+        else:
+            assert job.page is not None
+            result = check_a11y_page(session, job.page, base_url, output, job.id)
+        # The job's time includes opening its browser (a launch for WebKitGTK and UA overrides).
+        return replace(result, seconds=time.monotonic() - started)
     except Exception as exc:  # noqa: BLE001 - a session that cannot open is a failure, with why
         return JobResult(job.id, job.kind, job.engine, FAILED,
                          reason=f"could not open a session: {type(exc).__name__}: {exc}",
