@@ -38,15 +38,16 @@ def test_target(target: Target, engine_hub: EngineHub, live_server: LiveServer,
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("page", DEFINITION.a11y_pages, ids=lambda p: p.id)
-def test_accessibility(engine: str, page: A11yPage, engine_hub: EngineHub,
+# Not named "page": pytest-playwright would parametrize it over --browser as its page fixture.
+@pytest.mark.parametrize("a11y_page", DEFINITION.a11y_pages, ids=lambda p: p.id)
+def test_accessibility(engine: str, a11y_page: A11yPage, engine_hub: EngineHub,
                        live_server: LiveServer) -> None:
     session = engine_hub.open(engine)
     try:
-        result = check_a11y_page(session, page, live_server.url)
+        result = check_a11y_page(session, a11y_page, live_server.url)
     finally:
         session.close()
     # An optional page (one another change is adding) is "not run" only while it answers 404.
-    assert result.status == PASSED or (page.optional and result.status == NOT_RUN), (
+    assert result.status == PASSED or (a11y_page.optional and result.status == NOT_RUN), (
         result.reason + "\n" + "\n".join(result.failures)
     )
