@@ -7,8 +7,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The QA matrix (matrix/targets.yaml) in Chromium, Firefox and WebKit; MATRIX=no skips it.
+MATRIX ?= yes
+MATRIX_ARGS ?= --require chromium,firefox,webkit --output matrix-results
 
-.PHONY: run test lint browsers install install-test clean test-deps bench
+.PHONY: run test matrix lint browsers install install-test clean test-deps bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,8 +42,14 @@ node_modules/.installed: package.json package-lock.json
 test-deps:
 	bash scripts/install-test-deps.sh
 
+# The matrix targets run once, through `browsercheck matrix run` (JUnit, JSON, HTML, screenshots
+# in matrix-results/); their pytest twin (tests/browser/test_matrix_targets.py) is deselected here.
 test: $(VENV)/.installed-test browsers test-deps node_modules/.installed
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(PYTEST_ARGS) --deselect tests/browser/test_matrix_targets.py
+	@if [ "$(MATRIX)" != no ]; then $(BIN)/browsercheck matrix run $(MATRIX_ARGS); fi
+
+matrix: $(VENV)/.installed-test browsers
+	$(BIN)/browsercheck matrix run $(MATRIX_ARGS)
 
 bench: $(VENV)/.installed-test
 	bash scripts/install-test-deps.sh --bench
@@ -52,7 +61,7 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache matrix-results
 
 .PHONY: bench
 bench: $(VENV)/.installed-test  ## detection accuracy and speed vs bare user-agents (benchmarks/)

@@ -145,10 +145,14 @@ class BrowserSession(Protocol):
 class PlaywrightSession:
     """A Playwright page in its own context; page errors and console errors are recorded."""
 
-    def __init__(self, browser: Any, launch: EngineLaunch, context_args: dict[str, Any]) -> None:
+    def __init__(
+        self, browser: Any, launch: EngineLaunch, context_args: dict[str, Any],
+        owns_browser: bool = False,
+    ) -> None:
         self.engine = launch.engine
         self._launch = launch
         self._browser = browser
+        self._owns_browser = owns_browser  # a browser launched for this session alone
         self._context = browser.new_context(**context_args)
         self.page = self._context.new_page()
         self._errors: list[str] = []
@@ -158,6 +162,17 @@ class PlaywrightSession:
             lambda msg: self._errors.append(f"console.{msg.type}: {msg.text}")
             if msg.type == "error" else None,
         )
+
+    def override_client_hints(
+        self, user_agent: str, metadata: dict[str, Any], locale: str | None = None
+    ) -> None:
+        """Chromium: present ``user_agent`` with these User-Agent client hints (CDP); the
+        override replaces Playwright's, so the locale's Accept-Language is passed again."""
+        cdp = self._context.new_cdp_session(self.page)
+        override: dict[str, Any] = {"userAgent": user_agent, "userAgentMetadata": metadata}
+        if locale:
+            override["acceptLanguage"] = locale
+        cdp.send("Emulation.setUserAgentOverride", override)
 
     def goto(self, url: str) -> None:
         self.page.goto(url)
@@ -193,6 +208,8 @@ class PlaywrightSession:
     def close(self) -> None:
         try:
             self._context.close()
+            if self._owns_browser:
+                self._browser.close()
         except Exception:  # noqa: BLE001 - closing twice or after a crash is fine
             pass
 
@@ -278,7 +295,8 @@ class VirtualDisplay:
     def __init__(self) -> None:
         read_fd, write_fd = os.pipe()
         self.process = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24",
+             "-nolisten", "tcp"],
             pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         os.close(write_fd)
@@ -341,14 +359,23 @@ class EngineHub:
         device: str | None = None,
         locale: str | None = None,
         user_agent: str | None = None,
+        client_hints: dict[str, Any] | None = None,
     ) -> BrowserSession:
         """A new session on ``engine``; ``device`` names a Playwright device descriptor.
+
+        ``user_agent`` overrides the User-Agent (header and ``navigator.userAgent``).
+        ``client_hints`` (Chromium only) is the ``navigator.userAgentData`` / ``Sec-CH-UA-*``
+        metadata to present with it (CDP ``Emulation.UserAgentMetadata``: brands,
+        fullVersionList, platform, platformVersion, mobile, model, ...): without it Chromium keeps
+        announcing its real brands next to the overridden User-Agent.
 
         Raises RuntimeError with the reason when the engine is missing or cannot emulate.
         """
         launch = self.resolve(engine)
         if isinstance(launch, EngineMissing):
             raise RuntimeError(launch.reason)
+        if client_hints is not None and engine != "chromium":
+            raise RuntimeError(f"{engine} has no User-Agent client hints to emulate")
         session: BrowserSession
         if launch.driver == "webdriver":
             if device or locale:
@@ -356,10 +383,19 @@ class EngineHub:
             self._ensure_display()
             session = WebDriverSession(launch, user_agent)
         else:
-            browser = self._browsers.get(engine)
+            if device and user_agent is None:
+                user_agent = self.playwright.devices[device]["user_agent"]
+            # Firefox over WebDriver BiDi ignores the context's user_agent: a User-Agent override
+            # there needs a browser of its own, launched with general.useragent.override.
+            own_browser = engine == "firefox" and bool(user_agent)
+            browser = None if own_browser else self._browsers.get(engine)
             if browser is None:
-                browser = getattr(self.playwright, engine).launch(**launch.launch_kwargs)
-                self._browsers[engine] = browser
+                kwargs = dict(launch.launch_kwargs)
+                if own_browser:
+                    kwargs["firefox_user_prefs"] = {"general.useragent.override": user_agent}
+                browser = getattr(self.playwright, engine).launch(**kwargs)
+                if not own_browser:
+                    self._browsers[engine] = browser
             context_args: dict[str, Any] = {}
             if device:
                 context_args.update(self.playwright.devices[device])
@@ -369,7 +405,11 @@ class EngineHub:
                 context_args["locale"] = locale
             if user_agent:
                 context_args["user_agent"] = user_agent
-            session = PlaywrightSession(browser, launch, context_args)
+            session = PlaywrightSession(browser, launch, context_args, own_browser)
+            if client_hints is not None:
+                session.override_client_hints(
+                    context_args.get("user_agent") or "", client_hints, locale
+                )
         self._sessions.append(session)
         return session
 
@@ -384,7 +424,8 @@ class EngineHub:
                 pass
         self._browsers.clear()
         if self._playwright_cm is not None:
-            self._playwright.stop()
+            if self._playwright is not None:  # None when starting it failed
+                self._playwright.stop()
             self._playwright_cm = self._playwright = None
         if self._display is not None:
             self._display.close()

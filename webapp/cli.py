@@ -194,7 +194,7 @@ def report_show(code: str, lang: str | None) -> None:
     click.echo(render_text(found, lang), nl=False)
 
 
-# Support desk (issue 7): users, stats, export, purge.
-from . import cli_matrix, cli_support  # noqa: E402, F401 - cli_matrix attaches `matrix`
+# Support desk (issue 7): users, stats, export, purge; `matrix` (policy and QA run) commands.
+from . import cli_matrix, cli_qa, cli_support  # noqa: E402, F401 - they attach their commands
 
 cli_support.register(main)

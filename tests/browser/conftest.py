@@ -2,70 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from matrix.engines import ENGINES, BrowserSession, EngineHub, EngineMissing, resolve_engine
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveServer:
-    """``browsercheck serve`` in a subprocess; its stderr is printed when a test fails."""
-
-    def __init__(
-        self, instance: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
-    ) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = instance / "server.log"
-        instance.mkdir(parents=True, exist_ok=True)
-        environ = {**os.environ, "BROWSERCHECK_INSTANCE_PATH": str(instance), **(env or {})}
-        self._log_file = open(self.log, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "webapp", "serve", "--port", str(self.port), *args],
-            env=environ, stdout=self._log_file, stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: kill() reaches gunicorn's workers
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(self.url + "/api/v1/build", timeout=1).close()
-                break
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError("server did not start:\n" + self.log.read_text()) from None
-                time.sleep(0.1)
-
-    def kill(self) -> None:
-        """SIGKILL the server and all its worker processes at once, as a crash would."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self._log_file.close()
+from matrix.server import LiveServer, free_port  # noqa: F401 - re-exported for browser tests
 
 
 @pytest.fixture(scope="session")
