@@ -14,6 +14,7 @@ so a result never hides the engine behind it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -126,6 +127,34 @@ def resolve_engine(playwright: Any, engine: str) -> EngineLaunch | EngineMissing
 # --- sessions -------------------------------------------------------------------------------
 
 
+def device_client_hints(user_agent: str, mobile: bool, chromium_version: str) -> dict[str, Any]:
+    """CDP ``UserAgentMetadata`` matching an emulated device's User-Agent.
+
+    Android: the running Chromium's brands with the UA's Android version and model. iOS:
+    no brands (Safari and every iOS browser have no ``navigator.userAgentData``)."""
+    major = chromium_version.split(".")[0]
+    tablet = "iPad" in user_agent or ("Android" in user_agent and "Mobile" not in user_agent)
+    form = ["Tablet"] if tablet else ["Mobile"] if mobile else ["Desktop"]
+    android = re.search(r"Android (\d+(?:\.\d+)*)(?:; ([^;)]+))?", user_agent)
+    if android:
+        model = (android.group(2) or "").split(" Build/")[0].strip()
+        return {
+            "brands": [{"brand": "Chromium", "version": major},
+                       {"brand": "Not_A Brand", "version": "24"}],
+            "fullVersionList": [{"brand": "Chromium", "version": chromium_version},
+                                {"brand": "Not_A Brand", "version": "24.0.0.0"}],
+            "platform": "Android", "platformVersion": android.group(1),
+            "architecture": "", "model": "" if model == "K" else model, "mobile": mobile,
+            "formFactors": form,
+        }
+    ios = re.search(r"OS (\d+)_(\d+)", user_agent)
+    return {
+        "brands": [], "fullVersionList": [], "platform": "iOS" if ios else "",
+        "platformVersion": f"{ios.group(1)}.{ios.group(2)}" if ios else "",
+        "architecture": "", "model": "", "mobile": mobile, "formFactors": form,
+    }
+
+
 class BrowserSession(Protocol):
     """The small API the QA runner and the cross-engine tests use, whatever drives the browser."""
 
@@ -194,7 +223,8 @@ class PlaywrightSession:
         return list(self._errors)
 
     def screenshot(self, path: str | Path) -> None:
-        self.page.screenshot(path=str(path), full_page=True)
+        # caret="initial": hiding the caret injects a <style>, which our CSP (rightly) refuses
+        self.page.screenshot(path=str(path), full_page=True, caret="initial")
 
     def describe(self) -> dict[str, str]:
         return {
@@ -406,6 +436,13 @@ class EngineHub:
             if user_agent:
                 context_args["user_agent"] = user_agent
             session = PlaywrightSession(browser, launch, context_args, own_browser)
+            if client_hints is None and engine == "chromium" and device:
+                # A device descriptor changes the User-Agent only: the client hints would still
+                # announce desktop Linux and win over it. Announce what that device would.
+                client_hints = device_client_hints(
+                    context_args["user_agent"], bool(context_args.get("is_mobile")),
+                    str(browser.version),
+                )
             if client_hints is not None:
                 session.override_client_hints(
                     context_args.get("user_agent") or "", client_hints, locale

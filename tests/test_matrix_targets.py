@@ -66,7 +66,7 @@ def test_every_device_is_a_playwright_descriptor(playwright: Any) -> None:
         ("firefox-ua-114-windows-10", "unsupported", "browser:Firefox"),
         ("firefox-ua-115-windows-10", "supported", "browser:Firefox"),
         ("firefox-ua-115-windows-7", "limited", "os:Windows"),
-        ("webkit-ua-safari-15-ios-15", "unsupported", "browser:Safari"),
+        ("webkit-ua-safari-15-ios-15", "unsupported", "os:iOS"),  # on iOS the system decides
         ("webkit-ua-safari-16-ios-16", "supported", "browser:Safari"),
         ("webkit-ua-safari-16-macos", "supported", "browser:Safari"),
         ("webkit-ua-ie-11", "unsupported", "browser:IE"),
