@@ -7,10 +7,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# The QA matrix (matrix/targets.yaml) in Chromium, Firefox and WebKit; MATRIX=no skips it.
+MATRIX ?= yes
+MATRIX_ARGS ?= --require chromium,firefox,webkit --output matrix-results
 
-JS_DEPS := tests/js/node_modules/.package-lock.json
-
-.PHONY: run test lint browsers install install-test js clean
+.PHONY: run test matrix lint browsers install install-test clean test-deps bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,18 +34,27 @@ run: $(VENV)/.installed
 browsers: $(VENV)/.installed-test
 	bash scripts/install-browsers.sh $(BIN)/python
 
-# acorn (npm) for the ES5 syntax check of the served scripts; Node from Debian where missing.
-$(JS_DEPS): tests/js/package.json tests/js/package-lock.json
-	@command -v npm >/dev/null || { test "$$(id -u)" = 0 && apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null; } || \
-		{ echo "js: install Node.js and npm (apt-get install nodejs npm)" >&2; exit 1; }
-	cd tests/js && npm ci --no-audit --no-fund --silent
+# Node tools, never served: browserslist (`browsercheck matrix browserslist`) and acorn (the ES5
+# check of the served scripts, tests/test_es5.py).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
 	touch $@
 
-js: $(JS_DEPS)
+test-deps:
+	bash scripts/install-test-deps.sh
 
-test: $(VENV)/.installed-test browsers js
-	$(BIN)/pytest $(PYTEST_ARGS)
+# The matrix targets run once, through `browsercheck matrix run` (JUnit, JSON, HTML, screenshots
+# in matrix-results/); their pytest twin (tests/browser/test_matrix_targets.py) is deselected here.
+test: $(VENV)/.installed-test browsers test-deps node_modules/.installed
+	$(BIN)/pytest $(PYTEST_ARGS) --deselect tests/browser/test_matrix_targets.py
+	@if [ "$(MATRIX)" != no ]; then $(BIN)/browsercheck matrix run $(MATRIX_ARGS); fi
+
+matrix: $(VENV)/.installed-test browsers
+	$(BIN)/browsercheck matrix run $(MATRIX_ARGS)
+
+bench: $(VENV)/.installed-test
+	bash scripts/install-test-deps.sh --bench
+	$(BIN)/python benchmarks/ingest.py
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
@@ -52,4 +62,9 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache matrix-results
+
+.PHONY: bench
+bench: $(VENV)/.installed-test  ## detection accuracy and speed vs bare user-agents (benchmarks/)
+	$(BIN)/python benchmarks/ua_accuracy.py --summary
+	$(BIN)/python benchmarks/ua_speed.py

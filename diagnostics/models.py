@@ -40,9 +40,11 @@ class Browser:
 class Engine:
     family: str = "Other"
     version: str | None = None
+    #: True when the version is a frozen token (Safari's AppleWebKit/605.1.15), not the real build.
+    approximate: bool = False
 
     def to_dict(self) -> dict[str, Any]:
-        return {"family": self.family, "version": self.version}
+        return {"family": self.family, "version": self.version, "approximate": self.approximate}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +52,8 @@ class OS:
     family: str = "Other"
     version: str | None = None
     major: int | None = None
-    #: True when the version is a lower bound only (a frozen UA nothing corrected: "at least 10.15").
+    #: True when the version is a lower bound only: a frozen UA value nothing corrected
+    #: ("at least 10.15").
     approximate: bool = False
 
     def to_dict(self) -> dict[str, Any]:
@@ -82,7 +85,7 @@ class Environment:
     device: Device = field(default_factory=Device)
     in_app: str | None = None
     is_bot: bool = False
-    #: field name ("browser", "os", "device", ...) -> signal it came from ("ua", "hints-header", ...)
+    #: field ("browser", "os", "device", ...) -> signal it came from ("ua", "hints-header", ...)
     sources: dict[str, str] = field(default_factory=dict)
     #: signals that disagreed: {"field", "used", "ignored", ...} dicts, for support to see both.
     conflicts: tuple[dict[str, Any], ...] = ()

@@ -1,32 +1,64 @@
-"""User-Agent parsing (user-agents API, fed by ua-parser's fast resolver) plus client-hint corrections.
+"""One :class:`Environment` from every signal: the User-Agent, client hints and the probe.
 
-The UA string alone no longer tells the truth (Chrome's reduced UA freezes the OS part, Windows 11
-says "Windows NT 10.0"), so :func:`detect_environment` merges it with the ``Sec-CH-UA-*`` request
-headers and the probe's ``navigator.userAgentData``.
+The UA string alone no longer tells the truth (Chrome's reduced UA freezes the OS and device
+parts, iPadOS presents itself as a Mac, Windows 11 says "Windows NT 10.0"), so
+:func:`detect_environment` parses it with ua-parser (through the user-agents API, fed by
+ua-parser's fastest resolver) and then corrects it with the ``Sec-CH-UA-*`` request headers,
+the probe's ``navigator.userAgentData`` and its ``maxTouchPoints``. Each field says which signal
+it came from (``sources``); signals that disagree are kept in ``conflicts``; values the UA is
+known to freeze and nothing corrected are marked ``approximate`` (a lower bound, not a fact).
+
+Results are memoised in bounded LRU caches keyed on the UA and the hints, so a collector or a
+batch over millions of log lines pays for each distinct client once and never grows unbounded.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from functools import cache, lru_cache
 from typing import Any
 
 import ua_parser
 from user_agents.parsers import (
+    MOBILE_DEVICE_FAMILIES,
+    TABLET_DEVICE_FAMILIES,
     UserAgent,
-    parse_browser,
-    parse_device,
-    parse_operating_system,
 )
+from user_agents.parsers import Browser as UABrowser
+from user_agents.parsers import Device as UADevice
+from user_agents.parsers import OperatingSystem as UAOperatingSystem
 
+from .engine import CHROMIUM_FAMILIES, engine_from_ua
+from .hints import (
+    PLATFORM_FAMILIES,
+    ClientHints,
+    browser_from_brands,
+    chromium_version,
+    hints_from_headers,
+    int_major,
+    printable,
+    read_hints,
+    windows_from_platform_version,
+)
+from .inapp import in_app_from_ua
 from .models import OS, Browser, Device, DeviceType, Engine, Environment
 
-_PARSER = ua_parser.Parser(
-    ua_parser.CachingResolver(
-        ua_parser.BestAvailableResolver(ua_parser.load_builtins()), ua_parser.Cache(4096)
-    )
-)
+#: UAs longer than this are cut before parsing and caching (real ones stay under ~600 chars).
+MAX_UA_CHARS = 1024
+#: Entries of the full (UA + hints + probe) cache, and of the UA-only cache under it.
+ENVIRONMENT_CACHE_SIZE = 8192
+UA_CACHE_SIZE = 8192
+#: Distinct ``Sec-CH-UA-*`` header sets whose parsed hints are kept.
+HEADER_HINTS_CACHE_SIZE = 1024
+
+
+@cache
+def _parser() -> ua_parser.Parser:
+    # No resolver-level cache: EnvironmentDetector caches above it, and a second cache only
+    # costs time on every miss.
+    return ua_parser.Parser(ua_parser.BestAvailableResolver(ua_parser.load_builtins()))
 
 
 class FastUserAgent(UserAgent):
@@ -34,161 +66,217 @@ class FastUserAgent(UserAgent):
 
     ``user_agents.parse`` always runs ua-parser's legacy pure-Python path; this feeds the same
     object from :mod:`ua_parser` (ua-parser-rs where installed), which is many times faster.
+    ``result`` keeps ua-parser's own :class:`ua_parser.Result` (it has ``patch_minor``).
     """
 
     def __init__(self, user_agent_string: str) -> None:  # noqa: D107 - same as the parent
-        result = _PARSER.parse(user_agent_string)
+        result = _parser().parse(user_agent_string)
+        self.result = result
         self.ua_string = user_agent_string
         ua, os_, dev = result.user_agent, result.os, result.device
-        self.browser = parse_browser(
-            ua.family if ua else "Other",
-            ua.major if ua else None,
-            ua.minor if ua else None,
-            ua.patch if ua else None,
-            ua.patch_minor if ua else None,
-        )
-        self.os = parse_operating_system(
-            os_.family if os_ else "Other",
-            os_.major if os_ else None,
-            os_.minor if os_ else None,
-            os_.patch if os_ else None,
-            os_.patch_minor if os_ else None,
-        )
-        self.device = parse_device(
-            dev.family if dev else "Other", dev.brand if dev else None, dev.model if dev else None
-        )
+        # The namedtuples user-agents' parse_browser/parse_operating_system build, built directly.
+        if ua:
+            version = _version_tuple(ua.major, ua.minor, ua.patch)
+            self.browser = UABrowser(ua.family, version, ".".join(map(str, version)))
+        else:
+            self.browser = UABrowser("Other", (), "")
+        if os_:
+            version = _version_tuple(os_.major, os_.minor, os_.patch)
+            self.os = UAOperatingSystem(os_.family, version, ".".join(map(str, version)))
+        else:
+            self.os = UAOperatingSystem("Other", (), "")
+        self.device = UADevice(dev.family, dev.brand, dev.model) if dev else _OTHER_DEVICE
+
+
+def _version_tuple(*parts: str | None) -> tuple[int | str, ...]:
+    # user_agents.parsers.parse_version: digits become ints, None parts are dropped.
+    return tuple(int(p) if p.isdigit() else p for p in parts if p is not None)
+
+
+_OTHER_DEVICE = UADevice("Other", None, None)
 
 
 def parse_user_agent(ua: str) -> FastUserAgent:
-    """Parse ``ua`` into a user-agents compatible object (cached by the resolver)."""
+    """Parse ``ua`` into a user-agents compatible object (uncached: cache the caller's result)."""
     return FastUserAgent(ua)
 
 
-# --- client hints -------------------------------------------------------------------------------
+# --- normalising ua-parser's names --------------------------------------------------------------
 
-_SF_ITEM = re.compile(r'\s*"((?:[^"\\]|\\.)*)"\s*;\s*v\s*=\s*"((?:[^"\\]|\\.)*)"\s*')
-
-
-def parse_brand_list(value: str) -> list[tuple[str, str]]:
-    """Parse a structured-field brand list (``"Chromium";v="131", ...``) into (brand, version)."""
-    brands = []
-    for part in value.split(","):
-        match = _SF_ITEM.fullmatch(part)
-        if match:
-            brands.append((match.group(1), match.group(2)))
-    return brands
-
-
-def _sf_string(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        value = value[1:-1]
-    return value or None
-
-
-def _int_major(version: str | None) -> int | None:
-    if not version:
-        return None
-    match = re.match(r"\d+", version)
-    return int(match.group()) if match else None
-
-
-def hints_from_headers(headers: Mapping[str, str]) -> dict[str, Any]:
-    """Read the ``Sec-CH-UA-*`` request headers into the probe's ``userAgentData`` shape."""
-    lower = {k.lower(): v for k, v in headers.items()}
-    hints: dict[str, Any] = {}
-    if "sec-ch-ua" in lower:
-        hints["brands"] = [{"brand": b, "version": v} for b, v in parse_brand_list(lower["sec-ch-ua"])]
-    if "sec-ch-ua-full-version-list" in lower:
-        hints["fullVersionList"] = [
-            {"brand": b, "version": v}
-            for b, v in parse_brand_list(lower["sec-ch-ua-full-version-list"])
-        ]
-    if "sec-ch-ua-mobile" in lower:
-        hints["mobile"] = lower["sec-ch-ua-mobile"].strip() == "?1"
-    for header, key in (
-        ("sec-ch-ua-platform", "platform"),
-        ("sec-ch-ua-platform-version", "platformVersion"),
-        ("sec-ch-ua-model", "model"),
-        ("sec-ch-ua-arch", "architecture"),
-        ("sec-ch-ua-bitness", "bitness"),
-    ):
-        if header in lower:
-            hints[key] = _sf_string(lower[header])
-    return hints
-
-
-# Brand names in userAgentData -> our browser family names. Order matters: the most specific wins.
-_BRAND_FAMILIES: tuple[tuple[str, str], ...] = (
-    ("Microsoft Edge", "Edge"),
-    ("Opera GX", "Opera"),
-    ("Opera", "Opera"),
-    ("YaBrowser", "Yandex Browser"),
-    ("Yandex", "Yandex Browser"),
-    ("Samsung Internet", "Samsung Internet"),
-    ("Brave", "Brave"),
-    ("Vivaldi", "Vivaldi"),
-    ("Google Chrome", "Chrome"),
-    ("Chromium", "Chromium"),  # last: every Chromium-based browser lists it too
-)
-
-
-def _browser_from_brands(hints: Mapping[str, Any]) -> Browser | None:
-    full = {b.get("brand"): b.get("version") for b in hints.get("fullVersionList") or []}
-    short = {b.get("brand"): b.get("version") for b in hints.get("brands") or []}
-    for brand, family in _BRAND_FAMILIES:
-        version = full.get(brand) or short.get(brand)
-        if version:
-            return Browser(family, version, _int_major(version))
-    return None
-
-
-# --- assembling the Environment --------------------------------------------------------------
-
-_FAMILY_ALIASES = {
+#: ua-parser browser family -> ours (matrix/policy.yaml's names); unlisted families pass through.
+BROWSER_FAMILIES = {
     "Chrome Mobile": "Chrome",
     "Chrome Mobile iOS": "Chrome",
     "Chrome Mobile WebView": "Chrome WebView",
     "HeadlessChrome": "Chromium",
     "Firefox Mobile": "Firefox",
     "Firefox iOS": "Firefox",
+    "Firefox Beta": "Firefox",
+    "Firefox Alpha": "Firefox",
     "Mobile Safari": "Safari",
     "Mobile Safari UI/WKWebView": "Safari WebView",
     "Edge Mobile": "Edge",
     "Opera Mobile": "Opera",
-    "Yandex Browser": "Yandex Browser",
-    "Samsung Internet": "Samsung Internet",
-    "Mac OS X": "macOS",
+    "Opera GX": "Opera",
+    "IE Mobile": "IE",
+}
+#: ua-parser OS family -> ours.
+OS_FAMILIES = {"Mac OS X": "macOS"}
+#: Windows versions ua-parser names rather than numbers -> the NT-era major they compare as,
+#: so that every Windows major is an integer and old ones sort below 7.
+_WINDOWS_NAMED_MAJORS = {
+    "Vista": 6,
+    "XP": 5,
+    "2000": 5,
+    "NT": 4,
+    "ME": 4,
+    "98": 4,
+    "95": 4,
+    "RT": 8,
+    "CE": None,
 }
 
 
-def _engine_for(ua: str, browser: Browser, os_family: str) -> Engine:
-    if os_family == "iOS":
-        match = re.search(r"AppleWebKit/([\d.]+)", ua)
-        return Engine("WebKit", match.group(1) if match else None)
-    if "Trident/" in ua or browser.family == "IE":
-        match = re.search(r"Trident/([\d.]+)", ua)
-        return Engine("Trident", match.group(1) if match else None)
-    if "Presto/" in ua:
-        match = re.search(r"Presto/([\d.]+)", ua)
-        return Engine("Presto", match.group(1) if match else None)
-    if "Gecko/" in ua and "Firefox/" in ua:
-        match = re.search(r"rv:([\d.]+)", ua)
-        return Engine("Gecko", match.group(1) if match else None)
-    match = re.search(r"Chrom(?:e|ium)/([\d.]+)", ua)
-    if match:
-        return Engine("Blink", match.group(1))
-    match = re.search(r"AppleWebKit/([\d.]+)", ua)
-    if match:
-        return Engine("WebKit", match.group(1))
-    return Engine()
+def _join_version(*parts: str | None) -> str | None:
+    kept = []
+    for part in parts:
+        if part is None or part == "":
+            break
+        kept.append(part)
+    return ".".join(kept) or None
 
 
-def _device_type(parsed: FastUserAgent) -> DeviceType:
-    if parsed.is_bot:
+def normalise_browser(family: str, major: str | None, *rest: str | None) -> Browser:
+    """ua-parser's browser family and version parts -> our :class:`Browser` (integer major)."""
+    return Browser(
+        BROWSER_FAMILIES.get(family, family), _join_version(major, *rest), int_major(major)
+    )
+
+
+def normalise_os(family: str, major: str | None, *rest: str | None) -> OS:
+    """ua-parser's OS family and version parts -> our :class:`OS` (integer major).
+
+    Windows majors are marketing numbers (7, 8 for 8.1, 10); older named versions map to the
+    NT major they correspond to (Vista 6, XP 5) so they compare below 7.
+    """
+    family = OS_FAMILIES.get(family, family)
+    version = _join_version(major, *rest)
+    if family == "Windows" and version:
+        named = version.split(" ")[0]
+        if named in _WINDOWS_NAMED_MAJORS:
+            return OS(family, version, _WINDOWS_NAMED_MAJORS[named])
+    return OS(family, version, int_major(major))
+
+
+# --- what the UA alone says ---------------------------------------------------------------------
+
+_FROZEN_ANDROID = re.compile(r"Android 10; K\)")
+_SAFARI_VERSION = re.compile(r"\bVersion/(\d{1,4})(?:\.(\d{1,4}))?")
+#: Chrome's reduced UA freezes ChromeOS at this platform version.
+_FROZEN_CROS = "14541.0.0"
+#: Safari 26 (iOS/iPadOS 26) freezes the OS token at 18_6; its Version token has the real major.
+_FROZEN_IOS = ("18", "6")
+#: Lower-case tokens of smart TVs and TV sticks (Samsung Tizen, LG webOS, Android TV, Fire TV,
+#: Chromecast, Roku, Apple TV); " aft" is Fire TV's model prefix (AFTMM, AFTKA ...).
+_TV_TOKENS = (
+    "smart-tv",
+    "smarttv",
+    "web0s",
+    "netcast",
+    "bravia",
+    "hbbtv",
+    "android tv",
+    "googletv",
+    "crkey/",
+    "roku/",
+    "appletv",
+    "tvos",
+)
+_FIRE_TV = re.compile(r"; AFT[A-Z]")
+#: Automated clients ua-parser does not call "Spider": HTTP libraries (the UA starts with their
+#: name), link-preview fetchers and AI crawlers (their token anywhere). Lower-case.
+_BOT_PREFIXES = (
+    "curl/",
+    "wget/",
+    "python-requests",
+    "python-urllib",
+    "python-httpx",
+    "aiohttp",
+    "go-http-client",
+    "okhttp",
+    "java/",
+    "libwww-perl",
+    "apache-httpclient",
+    "axios/",
+    "node-fetch",
+    "undici",
+    "postmanruntime",
+    "httpie",
+    "scrapy",
+    "whatsapp/",
+    "facebookexternalhit",
+    "facebookcatalog",
+    "meta-external",
+)
+_BOT_TOKENS = (
+    "gptbot",
+    "chatgpt-user",
+    "oai-searchbot",
+    "claudebot",
+    "claude-web",
+    "claude-user",
+    "anthropic-ai",
+    "perplexitybot",
+    "bytespider",
+    "amazonbot",
+    "applebot",
+    "yandexbot",
+    "yandexmobilebot",
+    "bingbot",
+    "chrome-lighthouse",
+    "google-inspectiontool",
+    "skypeuripreview",
+)
+#: "...bot/2.1", "...crawler/1.0", "...spider/3": the generic crawler convention.
+_BOT_GENERIC = re.compile(r"(?:bot|crawler|spider)/\d")
+
+
+def _looks_automated(ua: str) -> bool:
+    low = ua.lower()
+    if low.startswith(_BOT_PREFIXES) or any(token in low for token in _BOT_TOKENS):
+        return True
+    return ("bot/" in low or "crawler/" in low or "spider/" in low) and bool(
+        _BOT_GENERIC.search(low)
+    )
+
+
+def _looks_like_tv(ua: str) -> bool:
+    low = ua.lower()
+    if any(token in low for token in _TV_TOKENS):
+        return True
+    if "tizen" in low and " tv" in low or "webos" in low and "tv" in low:
+        return True
+    return "; AFT" in ua and bool(_FIRE_TV.search(ua))
+
+
+def _device_type(parsed: FastUserAgent, is_bot: bool) -> DeviceType:
+    if is_bot:
         return "bot"
+    ua = parsed.ua_string
+    if _looks_like_tv(ua):
+        return "tv"
+    if parsed.os.family == "Android" and parsed.device.family not in TABLET_DEVICE_FAMILIES:
+        # user-agents calls every Android UA without "Mobile Safari" a tablet (Opera Mini, UC,
+        # Firefox's "Mobile;" token...); Android's own convention is the "Mobile" token.
+        if "Tablet" in ua:
+            return "tablet"
+        if (
+            "Mobile" in ua
+            or parsed.device.family in MOBILE_DEVICE_FAMILIES
+            or parsed.browser.family in ("Opera Mini", "Opera Mobile", "UC Browser")
+        ):
+            return "mobile"
+        return "tablet"
     if parsed.is_tablet:
         return "tablet"
     if parsed.is_mobile:
@@ -198,57 +286,328 @@ def _device_type(parsed: FastUserAgent) -> DeviceType:
     return "unknown"
 
 
-def _windows_from_platform_version(version: str) -> tuple[str, int] | None:
-    """Map ``Sec-CH-UA-Platform-Version`` on Windows to the marketing version.
+def _os_from_ua(ua: str, result: ua_parser.Result) -> OS:
+    raw = result.os
+    if raw is None:
+        return OS()
+    os_ = normalise_os(raw.family, raw.major, raw.minor, raw.patch, raw.patch_minor)
+    frozen = False
+    if os_.family == "macOS" and (os_.version or "").startswith("10.15"):
+        frozen = True  # every current browser says 10_15_7 (Firefox: 10.15) on macOS 11 and later
+    elif os_.family == "Android" and _FROZEN_ANDROID.search(ua):
+        frozen = True  # Chrome's reduced UA: "Android 10; K" whatever the real version
+    elif os_.family == "Windows" and os_.major == 10:
+        frozen = True  # Windows 11 (and reduced Chrome anywhere) says "Windows NT 10.0"
+    elif os_.family == "Chrome OS" and os_.version == _FROZEN_CROS:
+        frozen = True
+    elif os_.family == "iOS" and (raw.major, raw.minor) == _FROZEN_IOS:
+        frozen = True
+        match = _SAFARI_VERSION.search(ua)
+        if match and int(match.group(1)) > int(_FROZEN_IOS[0]):
+            # Safari's version is the OS version on iOS: Version/26.0 means iOS 26.
+            version = match.group(1) + (f".{match.group(2)}" if match.group(2) else "")
+            return OS("iOS", version, int(match.group(1)), approximate=True)
+        if match and match.group(1) == _FROZEN_IOS[0]:
+            frozen = False  # Safari 18.x: a real iOS 18.6
+    return replace(os_, approximate=frozen) if frozen else os_
 
-    https://learn.microsoft.com/microsoft-edge/web-platform/how-to-detect-win11 : 13+ is Windows 11,
-    1-10 is Windows 10, 0.3 is 8.1, 0.2 is 8, 0.1 is 7.
-    """
-    parts = [int(p) for p in re.findall(r"\d+", version)[:2]] + [0, 0]
-    major, minor = parts[0], parts[1]
-    if major >= 13:
-        return "11", 11
-    if major >= 1:
-        return "10", 10
-    return {3: ("8.1", 8), 2: ("8", 8), 1: ("7", 7)}.get(minor)
+
+def _device_from_ua(parsed: FastUserAgent, ua: str, is_bot: bool) -> Device:
+    raw = parsed.result.device
+    brand, model = (raw.brand, raw.model) if raw else (None, None)
+    if _FROZEN_ANDROID.search(ua):
+        brand = model = None  # "K" and "Generic_Android" are the reduced UA's placeholders
+    return Device(_device_type(parsed, is_bot), brand, model)
 
 
-@lru_cache(maxsize=8192)
-def _detect_from_ua(ua: str) -> Environment:
+def _environment_from_ua(ua: str) -> Environment:
+    """Everything the UA string alone says (cached per UA by the detector)."""
     parsed = parse_user_agent(ua)
-    family = _FAMILY_ALIASES.get(parsed.browser.family, parsed.browser.family)
-    browser = Browser(
-        family,
-        parsed.browser.version_string or None,
-        parsed.browser.version[0] if parsed.browser.version else None,
+    result = parsed.result
+    raw = result.user_agent
+    browser = (
+        normalise_browser(raw.family, raw.major, raw.minor, raw.patch, raw.patch_minor)
+        if raw
+        else Browser()
     )
-    os_family = _FAMILY_ALIASES.get(parsed.os.family, parsed.os.family)
-    os_version = parsed.os.version_string or None
-    approximate = False
-    if os_family == "macOS" and os_version and os_version.startswith("10.15"):
-        approximate = True  # every current browser freezes macOS at 10_15_7
-    if os_family == "Android" and re.search(r"Android 10; K\)", ua):
-        approximate = True  # Chrome's reduced UA
-    os_ = OS(
-        os_family,
-        os_version,
-        parsed.os.version[0] if parsed.os.version and isinstance(parsed.os.version[0], int) else None,
-        approximate,
-    )
-    device = Device(
-        _device_type(parsed),
-        parsed.device.brand,
-        parsed.device.model if parsed.device.model not in (None, "K") else None,
-    )
+    os_ = _os_from_ua(ua, result)
+    is_bot = parsed.is_bot or _looks_automated(ua)
+    device = _device_from_ua(parsed, ua, is_bot)
+    in_app = None if is_bot else in_app_from_ua(ua, os_.family)
+    sources = {"browser": "ua", "engine": "ua", "os": "ua", "device": "ua"}
+    if in_app:
+        sources["in_app"] = "ua"
     return Environment(
         browser=browser,
-        engine=_engine_for(ua, browser, os_family),
+        engine=engine_from_ua(ua, browser.family, os_.family),
         os=os_,
         device=device,
-        is_bot=parsed.is_bot,
-        sources={"browser": "ua", "engine": "ua", "os": "ua", "device": "ua"},
+        in_app=in_app,
+        is_bot=is_bot,
+        sources=sources,
         user_agent=ua,
     )
+
+
+# --- corrections from client hints and the probe ----------------------------------------------
+
+_GENERIC_CHROMIUM = frozenset({"Chrome", "Chromium"})
+
+
+class _Merge:
+    """The Environment being corrected, with its sources and conflicts."""
+
+    def __init__(self, env: Environment) -> None:
+        self.env = env
+        self.sources = dict(env.sources)
+        self.conflicts: list[dict[str, Any]] = []
+
+    def set(self, field: str, value: Any, source: str) -> None:
+        self.env = replace(self.env, **{field: value})
+        self.sources[field] = source
+
+    def conflict(self, field: str, used: str, used_value: Any, ignored_value: Any) -> None:
+        ignored = self.sources.get(field, "ua")
+        self.conflicts.append(
+            {
+                "field": field,
+                "used": used,
+                "ignored": ignored,
+                "values": {used: used_value, ignored: ignored_value},
+            }
+        )
+
+
+def _apply_browser(m: _Merge, hints: ClientHints, source: str) -> None:
+    hinted = browser_from_brands(hints)
+    env = m.env
+    replaced = False
+    if hinted:
+        family, version = hinted
+        major = int_major(version)
+        full = any(b == version for _, b in hints.full_version_list)
+        current = env.browser
+        if env.in_app and current.family not in CHROMIUM_FAMILIES:
+            pass  # an app's own name and version (Facebook 450): the hints only give its engine
+        elif family == current.family:
+            if current.major is not None and major != current.major:
+                m.conflict(
+                    "browser", source, {"family": family, "version": version}, current.to_dict()
+                )
+                m.set("browser", Browser(family, version, major), source)
+                replaced = True
+            elif full or current.version is None:
+                m.set("browser", Browser(family, version, major), source)
+                replaced = True
+        elif family == "Chromium" and current.family in CHROMIUM_FAMILIES:
+            pass  # the brands hide the vendor (Vivaldi, some Yandex builds): the UA is sharper
+        elif current.family in _GENERIC_CHROMIUM and family in CHROMIUM_FAMILIES:
+            m.set("browser", Browser(family, version, major), source)  # Brave, Edge behind "Chrome"
+            replaced = True
+        else:
+            # Only Chromium sends these hints: a UA that says otherwise was overridden.
+            m.conflict("browser", source, {"family": family, "version": version}, current.to_dict())
+            m.set("browser", Browser(family, version, major), source)
+            replaced = True
+    engine_version = chromium_version(hints)
+    if engine_version and (replaced or m.env.engine.family == "Blink"):
+        engine_full = any(b == engine_version for _, b in hints.full_version_list)
+        current_engine = m.env.engine
+        if (
+            engine_full
+            or current_engine.family != "Blink"
+            or int_major(current_engine.version) != int_major(engine_version)
+        ):
+            m.set("engine", Engine("Blink", engine_version), source)
+
+
+def _apply_os(m: _Merge, hints: ClientHints, source: str) -> None:
+    family = PLATFORM_FAMILIES.get(hints.platform or "")
+    if family is None:
+        return
+    current = m.env.os
+    version, major = None, None
+    pversion = hints.platform_version
+    if pversion:
+        if family == "Windows":
+            mapped = windows_from_platform_version(pversion)
+            if mapped:
+                version, major = mapped
+        elif family in ("macOS", "Android", "Chrome OS") and int_major(pversion):
+            version, major = pversion, int_major(pversion)
+    if family != current.family:
+        if current.family == "Other":
+            m.set("os", OS(family, version, major), source)
+            return
+        m.conflict("os", source, {"family": family, "version": version}, current.to_dict())
+        m.set("os", OS(family, version, major), source)
+    elif version is not None:
+        m.set("os", OS(family, version, major), source)
+
+
+def _apply_device(m: _Merge, hints: ClientHints, source: str) -> None:
+    device = m.env.device
+    if device.type == "bot":
+        return
+    kind: DeviceType = device.type
+    factors = {f.lower() for f in hints.form_factors}
+    if "tablet" in factors:
+        kind = "tablet"
+    elif "mobile" in factors:
+        kind = "mobile"
+    elif "desktop" in factors:
+        kind = "desktop"
+    elif hints.mobile is True and kind != "tv":
+        kind = "mobile"
+    elif hints.mobile is False and kind != "tv":
+        # Chrome sends ?0 on Android tablets; ?0 anywhere else is a desktop.
+        kind = "tablet" if m.env.os.family == "Android" else "desktop"
+    brand, model = device.brand, device.model
+    if hints.model and m.env.os.family == "Android":
+        model = hints.model
+        brand = _brand_of_android_model(model) or brand
+    changed = Device(kind, brand, model)
+    if changed != device:
+        m.set("device", changed, source)
+
+
+@lru_cache(maxsize=1024)
+def _brand_of_android_model(model: str) -> str | None:
+    # ua-parser's device rules know which maker names its phones this way (SM-* is Samsung...).
+    found = parse_user_agent(
+        f"Mozilla/5.0 (Linux; Android 14; {model}) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/131.0.0.0 Mobile Safari/537.36"
+    ).result.device
+    brand = found.brand if found else None
+    return None if brand in (None, "Generic", "Generic_Android") else brand
+
+
+def _apply_touch(m: _Merge, touch: int | None, hinted_platform: bool) -> None:
+    env = m.env
+    if env.os.family != "macOS" or touch is None or touch <= 1 or hinted_platform:
+        return
+    # iPadOS 13+ asks for the desktop site and presents itself as a Mac; Macs have no touch
+    # screen. Safari's version is iPadOS's, so it tells the OS major (approximately).
+    browser = env.browser
+    safari = browser.family == "Safari" and browser.major is not None
+    m.set(
+        "os",
+        OS(
+            "iOS",
+            browser.version if safari else None,
+            browser.major if safari else None,
+            approximate=True,
+        ),
+        "probe",
+    )
+    m.set("device", Device("tablet", "Apple", "iPad"), "probe")
+    if env.engine.family != "WebKit":
+        m.set("engine", Engine("WebKit"), "probe")
+
+
+def _correct(
+    base: Environment, header_hints: ClientHints, js_hints: ClientHints, touch: int | None
+) -> Environment:
+    m = _Merge(base)
+    # JS high-entropy hints are the most complete; headers first so that JS has the last word.
+    for hints, source in ((header_hints, "hints-header"), (js_hints, "hints-js")):
+        if hints:
+            _apply_browser(m, hints, source)
+            _apply_os(m, hints, source)
+            _apply_device(m, hints, source)
+    hinted_platform = bool(header_hints.platform or js_hints.platform)
+    _apply_touch(m, touch, hinted_platform)
+    if not m.conflicts and m.sources == base.sources:
+        return m.env
+    return replace(m.env, sources=m.sources, conflicts=tuple(m.conflicts))
+
+
+# --- the detector with its bounded caches ------------------------------------------------------
+
+_NO_HINTS = ClientHints()
+
+
+def _header_key(headers: Mapping[str, str] | None) -> tuple[tuple[str, str], ...]:
+    if not headers:
+        return ()
+    items = []
+    for name, value in headers.items():
+        lname = str(name).lower()
+        if lname.startswith("sec-ch-ua"):
+            items.append((lname, str(value)[:1024]))
+    return tuple(sorted(items))
+
+
+def _touch_points(probe: Mapping[str, Any] | None) -> int | None:
+    touch = probe.get("maxTouchPoints") if isinstance(probe, Mapping) else None
+    return touch if isinstance(touch, int) and not isinstance(touch, bool) else None
+
+
+class EnvironmentDetector:
+    """:func:`detect_environment` with its own bounded LRU caches.
+
+    ``cache_size`` bounds the results kept per (UA, hints, touch points) key, ``ua_cache_size``
+    the UA-only parses under them; memory stays bounded however many distinct clients pass.
+    """
+
+    def __init__(
+        self, cache_size: int = ENVIRONMENT_CACHE_SIZE, ua_cache_size: int = UA_CACHE_SIZE
+    ) -> None:
+        self._from_ua: Callable[[str], Environment] = lru_cache(maxsize=ua_cache_size)(
+            _environment_from_ua
+        )
+        self._header_hints = lru_cache(maxsize=HEADER_HINTS_CACHE_SIZE)(_read_header_hints)
+        self._resolve = lru_cache(maxsize=cache_size)(self._resolve_uncached)
+
+    def _resolve_uncached(
+        self, ua: str, header_hints: ClientHints, js_hints: ClientHints, touch: int | None
+    ) -> Environment:
+        base = self._from_ua(ua)
+        if not header_hints and not js_hints and touch is None:
+            return base
+        return _correct(base, header_hints, js_hints, touch)
+
+    def detect(
+        self,
+        user_agent: str,
+        headers: Mapping[str, str] | None = None,
+        probe: Mapping[str, Any] | None = None,
+    ) -> Environment:
+        """See :func:`detect_environment`."""
+        ua = printable(user_agent[:MAX_UA_CHARS]) if isinstance(user_agent, str) else ""
+        if not headers and not probe:
+            return self._from_ua(ua)  # the common case: one lookup, nothing else to hash
+        header_hints = self._header_hints(_header_key(headers)) if headers else _NO_HINTS
+        js_hints = (
+            read_hints(probe.get("userAgentData"))
+            if isinstance(probe, Mapping) and probe.get("userAgentData")
+            else _NO_HINTS
+        )
+        return self._resolve(ua, header_hints, js_hints, _touch_points(probe))
+
+    def cache_sizes(self) -> dict[str, int]:
+        """Current number of entries in each cache (for tests and monitoring)."""
+        return {
+            "environments": self._resolve.cache_info().currsize,  # type: ignore[attr-defined]
+            "user_agents": self._from_ua.cache_info().currsize,  # type: ignore[attr-defined]
+            "header_hints": self._header_hints.cache_info().currsize,
+        }
+
+    def close(self) -> None:
+        """Drop every cached entry (idempotent)."""
+        self._resolve.cache_clear()  # type: ignore[attr-defined]
+        self._from_ua.cache_clear()  # type: ignore[attr-defined]
+        self._header_hints.cache_clear()
+
+
+def _read_header_hints(items: tuple[tuple[str, str], ...]) -> ClientHints:
+    return read_hints(hints_from_headers(dict(items)))
+
+
+@cache
+def default_detector() -> EnvironmentDetector:
+    """The process-wide detector :func:`detect_environment` uses (created on first use)."""
+    return EnvironmentDetector()
 
 
 def detect_environment(
@@ -258,60 +617,10 @@ def detect_environment(
 ) -> Environment:
     """Resolve one :class:`Environment` from every signal we have.
 
-    ``user_agent`` is the User-Agent (the request header, or the probe's when that is absent),
-    ``headers`` the request headers (``Sec-CH-UA-*`` are read), ``probe`` the validated probe
-    payload (its ``userAgentData`` and ``maxTouchPoints`` are read). Never raises on bad input.
+    ``user_agent`` is the User-Agent (the request header, or the probe's when that is absent;
+    cut to :data:`MAX_UA_CHARS`), ``headers`` the request headers (``Sec-CH-UA-*`` are read),
+    ``probe`` the probe payload (its ``userAgentData`` and ``maxTouchPoints`` are read).
+    Returns the Environment with per-field ``sources``, ``conflicts`` and ``approximate`` marks.
+    Never raises on bad input: values of the wrong type or shape are ignored.
     """
-    from dataclasses import replace
-
-    env = _detect_from_ua(user_agent or "")
-    sources = dict(env.sources)
-    conflicts: list[dict[str, Any]] = []
-    header_hints = hints_from_headers(headers or {})
-    js_hints = dict((probe or {}).get("userAgentData") or {})
-    # JS high-entropy hints are the most complete; headers fill what JS lacks.
-    for hints, source in ((header_hints, "hints-header"), (js_hints, "hints-js")):
-        if not hints:
-            continue
-        hinted = _browser_from_brands(hints)
-        if hinted and hinted != env.browser:
-            if hinted.family == env.browser.family and hinted.major != env.browser.major:
-                conflicts.append(
-                    {"field": "browser", "used": source, "ignored": sources["browser"],
-                     "values": {source: hinted.to_dict(), sources["browser"]: env.browser.to_dict()}}
-                )
-            if hinted.family == env.browser.family or env.engine.family == "Blink":
-                env = replace(env, browser=hinted)
-                sources["browser"] = source
-        platform = hints.get("platform")
-        pversion = hints.get("platformVersion")
-        if platform == "Windows" and pversion:
-            mapped = _windows_from_platform_version(str(pversion))
-            if mapped:
-                env = replace(env, os=OS("Windows", mapped[0], mapped[1]))
-                sources["os"] = source
-        elif platform == "macOS" and pversion and env.os.family == "macOS":
-            env = replace(env, os=OS("macOS", str(pversion), _int_major(str(pversion))))
-            sources["os"] = source
-        elif platform == "Android" and pversion and env.os.family == "Android":
-            env = replace(env, os=OS("Android", str(pversion), _int_major(str(pversion))))
-            sources["os"] = source
-        model = hints.get("model")
-        if model and env.device.type in ("mobile", "tablet"):
-            env = replace(env, device=replace(env.device, model=str(model)))
-            sources["device"] = source
-    touch = (probe or {}).get("maxTouchPoints")
-    if (
-        env.os.family == "macOS"
-        and isinstance(touch, int)
-        and touch > 1
-        and env.browser.family == "Safari"
-    ):
-        # iPadOS 13+ asks for the desktop site and presents itself as a Mac.
-        env = replace(
-            env,
-            os=OS("iOS", None, None, approximate=True),
-            device=Device("tablet", "Apple", "iPad"),
-        )
-        sources["os"] = sources["device"] = "probe"
-    return replace(env, sources=sources, conflicts=tuple(conflicts))
+    return default_detector().detect(user_agent, headers, probe)

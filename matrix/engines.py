@@ -14,6 +14,7 @@ so a result never hides the engine behind it.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass, field
@@ -126,6 +127,34 @@ def resolve_engine(playwright: Any, engine: str) -> EngineLaunch | EngineMissing
 # --- sessions -------------------------------------------------------------------------------
 
 
+def device_client_hints(user_agent: str, mobile: bool, chromium_version: str) -> dict[str, Any]:
+    """CDP ``UserAgentMetadata`` matching an emulated device's User-Agent.
+
+    Android: the running Chromium's brands with the UA's Android version and model. iOS:
+    no brands (Safari and every iOS browser have no ``navigator.userAgentData``)."""
+    major = chromium_version.split(".")[0]
+    tablet = "iPad" in user_agent or ("Android" in user_agent and "Mobile" not in user_agent)
+    form = ["Tablet"] if tablet else ["Mobile"] if mobile else ["Desktop"]
+    android = re.search(r"Android (\d+(?:\.\d+)*)(?:; ([^;)]+))?", user_agent)
+    if android:
+        model = (android.group(2) or "").split(" Build/")[0].strip()
+        return {
+            "brands": [{"brand": "Chromium", "version": major},
+                       {"brand": "Not_A Brand", "version": "24"}],
+            "fullVersionList": [{"brand": "Chromium", "version": chromium_version},
+                                {"brand": "Not_A Brand", "version": "24.0.0.0"}],
+            "platform": "Android", "platformVersion": android.group(1),
+            "architecture": "", "model": "" if model == "K" else model, "mobile": mobile,
+            "formFactors": form,
+        }
+    ios = re.search(r"OS (\d+)_(\d+)", user_agent)
+    return {
+        "brands": [], "fullVersionList": [], "platform": "iOS" if ios else "",
+        "platformVersion": f"{ios.group(1)}.{ios.group(2)}" if ios else "",
+        "architecture": "", "model": "", "mobile": mobile, "formFactors": form,
+    }
+
+
 class BrowserSession(Protocol):
     """The small API the QA runner and the cross-engine tests use, whatever drives the browser."""
 
@@ -145,10 +174,14 @@ class BrowserSession(Protocol):
 class PlaywrightSession:
     """A Playwright page in its own context; page errors and console errors are recorded."""
 
-    def __init__(self, browser: Any, launch: EngineLaunch, context_args: dict[str, Any]) -> None:
+    def __init__(
+        self, browser: Any, launch: EngineLaunch, context_args: dict[str, Any],
+        owns_browser: bool = False,
+    ) -> None:
         self.engine = launch.engine
         self._launch = launch
         self._browser = browser
+        self._owns_browser = owns_browser  # a browser launched for this session alone
         self._context = browser.new_context(**context_args)
         self.page = self._context.new_page()
         self._errors: list[str] = []
@@ -158,6 +191,17 @@ class PlaywrightSession:
             lambda msg: self._errors.append(f"console.{msg.type}: {msg.text}")
             if msg.type == "error" else None,
         )
+
+    def override_client_hints(
+        self, user_agent: str, metadata: dict[str, Any], locale: str | None = None
+    ) -> None:
+        """Chromium: present ``user_agent`` with these User-Agent client hints (CDP); the
+        override replaces Playwright's, so the locale's Accept-Language is passed again."""
+        cdp = self._context.new_cdp_session(self.page)
+        override: dict[str, Any] = {"userAgent": user_agent, "userAgentMetadata": metadata}
+        if locale:
+            override["acceptLanguage"] = locale
+        cdp.send("Emulation.setUserAgentOverride", override)
 
     def goto(self, url: str) -> None:
         self.page.goto(url)
@@ -179,7 +223,8 @@ class PlaywrightSession:
         return list(self._errors)
 
     def screenshot(self, path: str | Path) -> None:
-        self.page.screenshot(path=str(path), full_page=True)
+        # caret="initial": hiding the caret injects a <style>, which our CSP (rightly) refuses
+        self.page.screenshot(path=str(path), full_page=True, caret="initial")
 
     def describe(self) -> dict[str, str]:
         return {
@@ -193,6 +238,8 @@ class PlaywrightSession:
     def close(self) -> None:
         try:
             self._context.close()
+            if self._owns_browser:
+                self._browser.close()
         except Exception:  # noqa: BLE001 - closing twice or after a crash is fine
             pass
 
@@ -278,7 +325,8 @@ class VirtualDisplay:
     def __init__(self) -> None:
         read_fd, write_fd = os.pipe()
         self.process = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24",
+             "-nolisten", "tcp"],
             pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         os.close(write_fd)
@@ -341,14 +389,23 @@ class EngineHub:
         device: str | None = None,
         locale: str | None = None,
         user_agent: str | None = None,
+        client_hints: dict[str, Any] | None = None,
     ) -> BrowserSession:
         """A new session on ``engine``; ``device`` names a Playwright device descriptor.
+
+        ``user_agent`` overrides the User-Agent (header and ``navigator.userAgent``).
+        ``client_hints`` (Chromium only) is the ``navigator.userAgentData`` / ``Sec-CH-UA-*``
+        metadata to present with it (CDP ``Emulation.UserAgentMetadata``: brands,
+        fullVersionList, platform, platformVersion, mobile, model, ...): without it Chromium keeps
+        announcing its real brands next to the overridden User-Agent.
 
         Raises RuntimeError with the reason when the engine is missing or cannot emulate.
         """
         launch = self.resolve(engine)
         if isinstance(launch, EngineMissing):
             raise RuntimeError(launch.reason)
+        if client_hints is not None and engine != "chromium":
+            raise RuntimeError(f"{engine} has no User-Agent client hints to emulate")
         session: BrowserSession
         if launch.driver == "webdriver":
             if device or locale:
@@ -356,10 +413,19 @@ class EngineHub:
             self._ensure_display()
             session = WebDriverSession(launch, user_agent)
         else:
-            browser = self._browsers.get(engine)
+            if device and user_agent is None:
+                user_agent = self.playwright.devices[device]["user_agent"]
+            # Firefox over WebDriver BiDi ignores the context's user_agent: a User-Agent override
+            # there needs a browser of its own, launched with general.useragent.override.
+            own_browser = engine == "firefox" and bool(user_agent)
+            browser = None if own_browser else self._browsers.get(engine)
             if browser is None:
-                browser = getattr(self.playwright, engine).launch(**launch.launch_kwargs)
-                self._browsers[engine] = browser
+                kwargs = dict(launch.launch_kwargs)
+                if own_browser:
+                    kwargs["firefox_user_prefs"] = {"general.useragent.override": user_agent}
+                browser = getattr(self.playwright, engine).launch(**kwargs)
+                if not own_browser:
+                    self._browsers[engine] = browser
             context_args: dict[str, Any] = {}
             if device:
                 context_args.update(self.playwright.devices[device])
@@ -369,7 +435,18 @@ class EngineHub:
                 context_args["locale"] = locale
             if user_agent:
                 context_args["user_agent"] = user_agent
-            session = PlaywrightSession(browser, launch, context_args)
+            session = PlaywrightSession(browser, launch, context_args, own_browser)
+            if client_hints is None and engine == "chromium" and device:
+                # A device descriptor changes the User-Agent only: the client hints would still
+                # announce desktop Linux and win over it. Announce what that device would.
+                client_hints = device_client_hints(
+                    context_args["user_agent"], bool(context_args.get("is_mobile")),
+                    str(browser.version),
+                )
+            if client_hints is not None:
+                session.override_client_hints(
+                    context_args.get("user_agent") or "", client_hints, locale
+                )
         self._sessions.append(session)
         return session
 
@@ -384,7 +461,8 @@ class EngineHub:
                 pass
         self._browsers.clear()
         if self._playwright_cm is not None:
-            self._playwright.stop()
+            if self._playwright is not None:  # None when starting it failed
+                self._playwright.stop()
             self._playwright_cm = self._playwright = None
         if self._display is not None:
             self._display.close()

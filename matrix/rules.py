@@ -1,15 +1,66 @@
-"""Evaluate an :class:`~diagnostics.models.Environment` against a policy into a :class:`Verdict`."""
+"""Evaluate an :class:`~diagnostics.models.Environment` against a policy into a :class:`Verdict`.
+
+:func:`explain_policy` returns every check that ran (rule, status, why, policy line);
+:func:`evaluate_policy` returns only the verdict. Both are pure and deterministic: the policy
+carries the date its "evergreen" rules are counted at.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from diagnostics.models import Environment, Text
 
+from .releases import ReleaseTable
+from .versions import Version, compare_to_bound, format_version, parse_version
+
 STATUSES: tuple[str, ...] = ("supported", "limited", "unsupported", "unknown")
+DEVICE_TYPES: tuple[str, ...] = ("desktop", "mobile", "tablet", "tv", "bot", "unknown")
 # How bad a status is when several checks disagree: the worst one wins.
 _SEVERITY = {"supported": 0, "unknown": 1, "limited": 2, "unsupported": 3}
+#: Engine names users know (Blink is what Chrome, Edge, Opera ... run on).
+ENGINE_NAMES = {"Blink": "Chromium", "Gecko": "Gecko", "WebKit": "WebKit"}
+DEVICE_NAMES: dict[str, Text] = {
+    "desktop": Text("комп'ютер", "desktop"),
+    "mobile": Text("смартфон", "mobile phone"),
+    "tablet": Text("планшет", "tablet"),
+    "tv": Text("телевізор", "TV"),
+    "bot": Text("бот", "bot"),
+    "unknown": Text("невідомий", "unknown"),
+}
+#: The app platform of each OS family (``apps:`` entries of the policy).
+APP_PLATFORMS = {"iOS": "ios", "Android": "android"}
+
+
+@dataclass(frozen=True, slots=True)
+class Limited:
+    """Versions that work with restrictions: a list of version prefixes and/or a range."""
+
+    reason: Text
+    versions: tuple[Version, ...] = ()
+    low: Version | None = None
+    high: Version | None = None
+
+    def contains(self, version: Version) -> bool:
+        """True when ``version`` is one of ``versions`` or within ``low..high`` (inclusive)."""
+        if any(compare_to_bound(version, v) == 0 for v in self.versions):
+            return True
+        if self.low is None and self.high is None:
+            return False
+        return (self.low is None or compare_to_bound(version, self.low) >= 0) and (
+            self.high is None or compare_to_bound(version, self.high) <= 0
+        )
+
+    def describe(self) -> str:
+        """``"7, 8, 8.1"`` or ``"100-108"``, as the public page shows it."""
+        parts = [format_version(v) for v in self.versions]
+        if self.low is not None or self.high is not None:
+            low = format_version(self.low) if self.low else "…"
+            high = format_version(self.high) if self.high else "…"
+            parts.append(f"{low}–{high}")
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,15 +71,61 @@ class BrowserRule:
     status: str | None = None
     reason: Text | None = None
     download: str | None = None
+    evergreen: int | None = None
+    limited: Limited | None = None
+    devices: tuple[str, ...] | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EngineRule:
+    """Judges browsers no browser rule names, by their engine's major version."""
+
+    engine: str
+    name: Text
+    min: int
+    limited: Limited | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SystemRule:
     family: str
-    min: int | None = None
-    limited: tuple[int, ...] = ()
-    frozen: str | None = None
+    min: Version | None = None
+    limited: Limited | None = None
+    frozen: Version | None = None
+    version_names: dict[str, Version] = field(default_factory=dict)
+    engine_follows_os: bool = False
+    download: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DevicePolicy:
+    allowed: tuple[str, ...] = ("desktop", "mobile", "tablet")
+    otherwise: str = "limited"
     reason: Text | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class InAppRule:
+    status: str
+    reason: Text
+    remedy: Text
+    apps: tuple[str, ...] = ()
+    web_views: tuple[str, ...] = ()
+    line: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AppRule:
+    """The portal's own app on one platform (``ios`` or ``android``)."""
+
+    platform: str
+    min_version: Version
+    os_min: Version
+    store: str
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +133,70 @@ class Policy:
     browsers: tuple[BrowserRule, ...] = ()
     systems: tuple[SystemRule, ...] = ()
     messages: dict[str, Text] = field(default_factory=dict)
+    engines: tuple[EngineRule, ...] = ()
+    devices: DevicePolicy = field(default_factory=DevicePolicy)
+    in_app: InAppRule | None = None
+    apps: tuple[AppRule, ...] = ()
+    #: system family (or "default") -> browsers suggested to its users
+    recommended: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reasons: dict[str, Text] = field(default_factory=dict)
+    remedies: dict[str, Text] = field(default_factory=dict)
+    releases: ReleaseTable = field(default_factory=ReleaseTable)
+    #: The day "evergreen" rules are counted at (the day the policy was loaded).
+    as_of: date = field(default_factory=date.today)
+    source: str = "<policy>"
 
     def browser(self, family: str) -> BrowserRule | None:
         return next((b for b in self.browsers if b.family == family), None)
 
     def system(self, family: str) -> SystemRule | None:
         return next((s for s in self.systems if s.family == family), None)
+
+    def engine(self, family: str) -> EngineRule | None:
+        return next((e for e in self.engines if e.engine == family), None)
+
+    def app(self, platform: str) -> AppRule | None:
+        return next((a for a in self.apps if a.platform == platform), None)
+
+    def browser_min(self, rule: BrowserRule) -> int | None:
+        """The lowest supported own major of ``rule``: its ``min`` and its evergreen floor
+        (counted from the release table at :attr:`as_of`), the higher of the two."""
+        bounds = [rule.min] if rule.min is not None else []
+        if rule.evergreen is not None:
+            floor = self.releases.evergreen_min(rule.family, rule.evergreen, self.as_of)
+            if floor is not None:
+                bounds.append(floor)
+        return max(bounds) if bounds else None
+
+    def own_min_for_engine(self, rule: BrowserRule) -> int | None:
+        """For an ``engine_min`` rule: the browser's own first major on that engine
+        (Opera 95 for Chromium 109), from the release table; None when it does not say."""
+        if rule.engine_min is None:
+            return None
+        return self.releases.first_major_on_engine(rule.family, rule.engine_min)
+
+    def fill(self, kind: str, key: str, **values: Any) -> Text:
+        """The ``reasons``/``remedies`` template ``key`` with its {placeholders} filled in."""
+        template = (self.reasons if kind == "reasons" else self.remedies)[key]
+        return fill_text(template, values)
+
+
+def fill_text(template: Text, values: dict[str, Any]) -> Text:
+    """Fill ``{name}`` placeholders of both languages; a value may itself be a Text."""
+
+    def one(text: str, lang: str) -> str:
+        filled = {
+            k: ("" if v is None else v.get(lang) if isinstance(v, Text) else str(v))
+            for k, v in values.items()
+        }
+        return text.format_map(_Blank(filled))
+
+    return Text(one(template.uk, "uk"), one(template.en, "en"))
+
+
+class _Blank(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,92 +229,599 @@ class Verdict:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Check:
+    """One rule applied to one environment: its status, why, and the user-facing texts."""
+
+    rule: str
+    status: str
+    why: Text
+    reason: Text | None = None
+    remedy: Text | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "status": self.status,
+            "why": self.why.to_dict(),
+            "line": self.line,
+            "reason": self.reason.to_dict() if self.reason else None,
+            "remedy": self.remedy.to_dict() if self.remedy else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """A verdict with every check behind it, in the order they ran."""
+
+    verdict: Verdict
+    checks: tuple[Check, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.verdict.to_dict(), "checks": [c.to_dict() for c in self.checks]}
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
 def _engine_major(env: Environment) -> int | None:
-    version = env.engine.version or ""
-    head = version.split(".")[0]
-    return int(head) if head.isdigit() else None
+    parsed = parse_version(env.engine.version)
+    return parsed[0] if parsed else None
 
 
-def _update_remedy(rule: BrowserRule) -> Text:
-    link = f" {rule.download}" if rule.download else ""
-    return Text(
-        f"Оновіть {rule.family} до останньої версії:{link}",
-        f"Update {rule.family} to its latest version:{link}",
+def _shown(version: str | None, fallback: object = "") -> str:
+    """``"108.0.0"`` -> ``"108"``, ``"16.0"`` -> ``"16"``, ``"15.6"`` stays: what users read."""
+    if not version:
+        return str(fallback)
+    parts = version.split(".")
+    while len(parts) > 1 and parts[-1] == "0":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _browser_version(env: Environment) -> Version | None:
+    parsed = parse_version(env.browser.version)
+    if parsed:
+        return parsed
+    return (env.browser.major,) if env.browser.major is not None else None
+
+
+def recommended_links(policy: Policy, os_family: str = "default") -> str:
+    """``"Chrome https://..., Firefox https://..."`` for the install_browser remedy."""
+    links = []
+    families = policy.recommended.get(os_family) or policy.recommended.get("default", ())
+    for family in families:
+        rule = policy.browser(family)
+        links.append(f"{family} {rule.download}" if rule and rule.download else family)
+    return ", ".join(links)
+
+
+def _install_browser(policy: Policy, env: Environment) -> Text | None:
+    if "install_browser" not in policy.remedies:
+        return None
+    links = recommended_links(policy, env.os.family)
+    return policy.fill("remedies", "install_browser", browsers=links)
+
+
+def _update_browser(policy: Policy, rule: BrowserRule) -> Text | None:
+    if "update_browser" not in policy.remedies:
+        return None
+    return policy.fill("remedies", "update_browser", browser=rule.family, download=rule.download)
+
+
+def _reason(policy: Policy, key: str, **values: Any) -> Text | None:
+    return policy.fill("reasons", key, **values) if key in policy.reasons else None
+
+
+# --- browser checks ----------------------------------------------------------------------------
+
+
+def _in_app_check(policy: Policy, env: Environment) -> Check | None:
+    rule = policy.in_app
+    if rule is None:
+        return None
+    family = env.browser.family
+    name = env.in_app or (family if family in rule.apps else None)
+    if name is None and family in rule.web_views:
+        name = family
+    if name is None:
+        return None
+    why = Text(
+        f"Сторінку відкрито в «{name}» (вбудований браузер або web view).",
+        f'The page is open in "{name}" (an in-app browser or web view).',
+    )
+    return Check(f"in_app:{name}", rule.status, why, rule.reason, rule.remedy, rule.line)
+
+
+def _device_check(policy: Policy, rule: BrowserRule, env: Environment) -> Check | None:
+    allowed = rule.devices if rule.devices is not None else policy.devices.allowed
+    device = env.device.type
+    if device == "unknown" or device in allowed:
+        return None
+    reason = _reason(
+        policy,
+        "device_not_allowed",
+        browser=rule.family,
+        device=DEVICE_NAMES.get(device, Text(device, device)),
+    )
+    why = Text(
+        f"Тип пристрою «{device}» не входить до дозволених для {rule.family}: "
+        f"{', '.join(allowed)}.",
+        f'Device class "{device}" is not among those allowed for {rule.family}: '
+        f"{', '.join(allowed)}.",
+    )
+    return Check(
+        f"device:{rule.family}",
+        policy.devices.otherwise,
+        why,
+        reason or policy.devices.reason,
+        None,
+        rule.line,
     )
 
 
-def _check_browser(policy: Policy, env: Environment) -> tuple[str, str, Text | None, Text | None]:
-    family, major = env.browser.family, env.browser.major
-    rule = policy.browser(family)
-    if rule is None:
-        return "unknown", "browser:unlisted", Text(
-            f"Браузер «{family}» відсутній у переліку підтримуваних.",
-            f"The browser \"{family}\" is not in the list of supported browsers.",
-        ), None
-    rid = f"browser:{family}"
-    if rule.status:
-        return rule.status, rid, rule.reason, None
+def _outdated(
+    policy: Policy, rule: BrowserRule, env: Environment, why: Text, major: int, minimum: int
+) -> Check:
+    """The check of a browser below its own-version minimum."""
+    reason = _reason(
+        policy,
+        "browser_outdated",
+        browser=rule.family,
+        version=_shown(env.browser.version, major),
+        min=minimum,
+    )
+    return Check(
+        f"browser:{rule.family}",
+        "unsupported",
+        why,
+        reason,
+        _update_browser(policy, rule),
+        rule.line,
+    )
+
+
+def _version_check(policy: Policy, rule: BrowserRule, env: Environment, rid: str) -> Check:
+    family = rule.family
+    engine_major = _engine_major(env) if env.engine.family == "Blink" else None
+    own = _browser_version(env)
+    own_major = own[0] if own else None
+    checks_engine = rule.engine_min is not None and engine_major is not None
+    measured = engine_major if checks_engine else own_major
+    if rule.limited and measured is not None and rule.limited.contains((measured,)):
+        unit = "Chromium " if checks_engine else f"{family} "
+        why = Text(
+            f"{unit}{measured} входить до обмежених версій ({rule.limited.describe()}).",
+            f"{unit}{measured} is within the limited versions ({rule.limited.describe()}).",
+        )
+        return Check(
+            rid, "limited", why, rule.limited.reason, _update_browser(policy, rule), rule.line
+        )
     if rule.engine_min is not None:
-        engine_major = _engine_major(env)
-        if engine_major is None:
-            return "unknown", rid, None, None
-        if engine_major < rule.engine_min:
-            return "unsupported", rid, Text(
-                f"{family} на рушії Chromium {engine_major} застарів (потрібен {rule.engine_min}+).",
-                f"{family} on Chromium {engine_major} is outdated (needs {rule.engine_min}+).",
-            ), _update_remedy(rule)
-        return "supported", rid, None, None
-    if rule.min is not None:
-        if major is None:
-            return "unknown", rid, None, None
-        if major < rule.min:
-            return "unsupported", rid, Text(
-                f"{family} {major} застарів: потрібна версія {rule.min} або новіша.",
-                f"{family} {major} is outdated: version {rule.min} or newer is needed.",
-            ), _update_remedy(rule)
-    return "supported", rid, None, None
+        if engine_major is not None:
+            if engine_major < rule.engine_min:
+                why = Text(
+                    f"{family} на Chromium {engine_major} < {rule.engine_min}.",
+                    f"{family} on Chromium {engine_major} < {rule.engine_min}.",
+                )
+                return Check(
+                    rid,
+                    "unsupported",
+                    why,
+                    _reason(
+                        policy,
+                        "engine_outdated",
+                        browser=family,
+                        engine="Chromium",
+                        engine_version=engine_major,
+                        min=rule.engine_min,
+                    ),
+                    _update_browser(policy, rule),
+                    rule.line,
+                )
+        else:
+            # No Chromium version in the signals (an old Presto Opera): the release table's
+            # own-version equivalent stands in.
+            own_min = policy.own_min_for_engine(rule)
+            if own_min is None or own_major is None:
+                why = Text(
+                    f"Невідомо, на якій версії Chromium працює {family}.",
+                    f"Which Chromium version {family} runs on is not known.",
+                )
+                return Check(rid, "unknown", why, None, _update_browser(policy, rule), rule.line)
+            if own_major < own_min:
+                why = Text(
+                    f"{family} {own_major} < {own_min} "
+                    f"(перша версія на Chromium {rule.engine_min}).",
+                    f"{family} {own_major} < {own_min} (its first on Chromium {rule.engine_min}).",
+                )
+                return _outdated(policy, rule, env, why, own_major, own_min)
+    bound = policy.browser_min(rule)
+    if bound is not None:
+        if own_major is None:
+            why = Text(f"Версія {family} невідома.", f"The {family} version is not known.")
+            return Check(rid, "unknown", why, None, _update_browser(policy, rule), rule.line)
+        if own_major < bound:
+            how = (
+                f"останні {rule.evergreen} версій" if rule.evergreen else "мінімум",
+                f"the last {rule.evergreen} majors" if rule.evergreen else "minimum",
+            )
+            why = Text(
+                f"{family} {own_major} < {bound} ({how[0]}).",
+                f"{family} {own_major} < {bound} ({how[1]}).",
+            )
+            return _outdated(policy, rule, env, why, own_major, bound)
+    shown = (
+        f"Chromium {engine_major} ≥ {rule.engine_min}"
+        if checks_engine
+        else f"{family} {own_major} ≥ {bound}"
+        if bound is not None
+        else family
+    )
+    return Check(rid, "supported", Text(f"{shown}.", f"{shown}."), line=rule.line)
 
 
-def _check_system(policy: Policy, env: Environment) -> tuple[str, str, Text | None, Text | None]:
-    family, major = env.os.family, env.os.major
+def _browser_rule_checks(
+    policy: Policy, rule: BrowserRule, env: Environment, follows_os: bool
+) -> list[Check]:
+    rid = f"browser:{rule.family}"
+    if rule.status:
+        why = Text(
+            f"Політика дає {rule.family} статус «{rule.status}» для будь-якої версії.",
+            f'The policy gives every {rule.family} version the status "{rule.status}".',
+        )
+        remedy = _install_browser(policy, env) if rule.status != "supported" else None
+        return [Check(rid, rule.status, why, rule.reason, remedy, rule.line)]
+    checks = []
+    device = _device_check(policy, rule, env)
+    if device:
+        checks.append(device)
+    if follows_os:
+        why = Text(
+            f"На {env.os.family} усі браузери працюють на системному рушії: вирішує версія "
+            f"{env.os.family}, а не версія {rule.family}.",
+            f"On {env.os.family} every browser runs the system's engine: the {env.os.family} "
+            f"version decides, not the {rule.family} version.",
+        )
+        checks.append(Check(rid, "supported", why, line=rule.line))
+    else:
+        checks.append(_version_check(policy, rule, env, rid))
+    return checks
+
+
+def _engine_check(policy: Policy, rule: EngineRule, env: Environment) -> Check:
+    family, engine = env.browser.family, ENGINE_NAMES.get(rule.engine, rule.engine)
+    rid = f"engine:{rule.engine}"
+    major = _engine_major(env)
+    if major is None:
+        why = Text(
+            f"{family} відсутній у переліку, а версія рушія невідома.",
+            f"{family} is not listed and its engine version is not known.",
+        )
+        return Check(
+            rid,
+            "unknown",
+            why,
+            _reason(policy, "unlisted_browser", browser=family),
+            _install_browser(policy, env),
+            rule.line,
+        )
+    if rule.limited and rule.limited.contains((major,)):
+        why = Text(
+            f"{family}: {engine} {major} входить до обмежених версій.",
+            f"{family}: {engine} {major} is within the limited versions.",
+        )
+        return Check(
+            rid, "limited", why, rule.limited.reason, _install_browser(policy, env), rule.line
+        )
+    if major < rule.min:
+        why = Text(
+            f"{family} відсутній у переліку; його рушій {engine} {major} < {rule.min}.",
+            f"{family} is not listed; its engine {engine} {major} < {rule.min}.",
+        )
+        return Check(
+            rid,
+            "unsupported",
+            why,
+            _reason(
+                policy,
+                "engine_outdated",
+                browser=family,
+                engine=engine,
+                engine_version=major,
+                min=rule.min,
+            ),
+            _install_browser(policy, env),
+            rule.line,
+        )
+    why = Text(
+        f"{family} відсутній у переліку; його оцінено за рушієм: {engine} {major} ≥ {rule.min} "
+        f"({rule.name.uk}).",
+        f"{family} is not listed; judged by its engine: {engine} {major} ≥ {rule.min} "
+        f"({rule.name.en}).",
+    )
+    return Check(rid, "supported", why, line=rule.line)
+
+
+def _os_version(rule: SystemRule | None, env: Environment) -> Version | None:
+    version = env.os.version
+    if rule and version in rule.version_names:
+        return rule.version_names[version]
+    parsed = parse_version(version)
+    if parsed:
+        return parsed
+    return (env.os.major,) if env.os.major is not None else None
+
+
+def _is_frozen(rule: SystemRule, env: Environment, version: Version) -> bool:
+    """True when the OS version is the User-Agent's frozen value (client hints tell the truth:
+    macOS 10.15.7 from ``Sec-CH-UA-Platform-Version`` is a real Catalina)."""
+    from_ua = env.sources.get("os", "ua") == "ua"
+    return from_ua and rule.frozen is not None and compare_to_bound(version, rule.frozen) == 0
+
+
+def _follows_os(policy: Policy, env: Environment) -> bool:
+    rule = policy.system(env.os.family)
+    if rule is None or not rule.engine_follows_os or env.os.approximate:
+        return False
+    version = _os_version(rule, env)
+    return version is not None and not _is_frozen(rule, env, version)
+
+
+def _browser_checks(policy: Policy, env: Environment) -> list[Check]:
+    checks: list[Check] = []
+    in_app = _in_app_check(policy, env)
+    if in_app:
+        checks.append(in_app)
+    rule = policy.browser(env.browser.family)
+    follows_os = _follows_os(policy, env)
+    engine_rule = policy.engine(env.engine.family)
+    if rule is not None:
+        checks.extend(_browser_rule_checks(policy, rule, env, follows_os))
+    elif follows_os:
+        why = Text(
+            f"{env.browser.family} працює на системному рушії {env.os.family}: вирішує версія "
+            f"{env.os.family}.",
+            f"{env.browser.family} runs the system's engine on {env.os.family}: the "
+            f"{env.os.family} version decides.",
+        )
+        checks.append(Check(f"os_engine:{env.os.family}", "supported", why))
+    elif engine_rule is not None and (in_app is None or _engine_major(env) is not None):
+        checks.append(_engine_check(policy, engine_rule, env))
+    elif in_app is None:
+        why = Text(
+            f"Немає правила для «{env.browser.family}» чи його рушія «{env.engine.family}».",
+            f'No rule for "{env.browser.family}" or its engine "{env.engine.family}".',
+        )
+        unrecognised = env.browser.family in ("Other", "")
+        reason = (
+            _reason(policy, "unrecognised")
+            if unrecognised
+            else _reason(policy, "unlisted_browser", browser=env.browser.family)
+        )
+        checks.append(
+            Check("browser:unlisted", "unknown", why, reason, _install_browser(policy, env))
+        )
+    return checks
+
+
+# --- system and app checks ----------------------------------------------------------------------
+
+
+def _upgrade_os(
+    policy: Policy, family: str, rule: SystemRule | None, minimum: Version | None
+) -> Text | None:
+    if "upgrade_os" not in policy.remedies:
+        return None
+    return policy.fill(
+        "remedies",
+        "upgrade_os",
+        os=family,
+        min=format_version(minimum) if minimum else "",
+        download=rule.download if rule else None,
+    )
+
+
+def _system_check(policy: Policy, env: Environment) -> Check:
+    family = env.os.family
     rule = policy.system(family)
     if rule is None:
-        return "supported", "os:unlisted", None, None
-    rid = f"os:{family}"
-    if env.os.approximate or major is None:
-        # A frozen or missing version is a lower bound only: never condemn on it.
-        return "supported", rid, None, None
-    if major in rule.limited:
-        return "limited", rid, rule.reason, Text(
-            f"Оновіть {family} до версії {rule.min} або новішої.",
-            f"Upgrade {family} to version {rule.min} or newer.",
+        return Check(
+            "os:unlisted",
+            "supported",
+            Text(
+                f"Для {family} немає правила: підходить будь-яка версія.",
+                f"No rule for {family}: any version is accepted.",
+            ),
         )
-    if rule.min is not None and major < rule.min:
-        return "unsupported", rid, Text(
-            f"{family} {env.os.version or major} застаріла: потрібна версія {rule.min} або новіша.",
-            f"{family} {env.os.version or major} is outdated: version {rule.min} or newer is needed.",
-        ), Text(
-            f"Оновіть {family} або скористайтеся іншим пристроєм.",
-            f"Upgrade {family} or use another device.",
+    rid, line = f"os:{family}", rule.line
+    version = _os_version(rule, env)
+    if version is None:
+        return Check(
+            rid,
+            "supported",
+            Text(f"Версія {family} невідома.", f"The {family} version is not known."),
+            line=line,
         )
-    return "supported", rid, None, None
+    shown = env.os.version or format_version(version)
+    if env.os.approximate or _is_frozen(rule, env, version):
+        # A frozen or approximate version is a lower bound only: never condemn on it.
+        why = Text(
+            f"{family} {shown} — застигле значення User-Agent: означає «{shown} або новіша».",
+            f'{family} {shown} is a frozen User-Agent value: it means "{shown} or newer".',
+        )
+        return Check(rid, "supported", why, line=line)
+    if rule.limited and rule.limited.contains(version):
+        why = Text(
+            f"{family} {shown} входить до обмежених версій ({rule.limited.describe()}).",
+            f"{family} {shown} is within the limited versions ({rule.limited.describe()}).",
+        )
+        return Check(
+            rid,
+            "limited",
+            why,
+            rule.limited.reason,
+            _upgrade_os(policy, family, rule, rule.min),
+            line,
+        )
+    if rule.min is not None and compare_to_bound(version, rule.min) < 0:
+        minimum = format_version(rule.min)
+        why = Text(f"{family} {shown} < {minimum}.", f"{family} {shown} < {minimum}.")
+        return Check(
+            rid,
+            "unsupported",
+            why,
+            _reason(
+                policy,
+                "os_outdated",
+                os=family,
+                version=shown,
+                min=minimum,
+            ),
+            _upgrade_os(policy, family, rule, rule.min),
+            line,
+        )
+    minimum = format_version(rule.min) if rule.min else "—"
+    return Check(
+        rid,
+        "supported",
+        Text(f"{family} {shown} ≥ {minimum}.", f"{family} {shown} ≥ {minimum}."),
+        line=line,
+    )
+
+
+def _app_checks(policy: Policy, env: Environment) -> list[Check]:
+    platform = APP_PLATFORMS.get(env.os.family, env.os.family.lower())
+    rule = policy.app(platform)
+    if rule is None:
+        why = Text(
+            f"Немає правила для застосунку на «{platform}».",
+            f'No rule for the app on "{platform}".',
+        )
+        return [
+            Check(
+                f"app:{platform}",
+                "unknown",
+                why,
+                _reason(policy, "app_unlisted", platform=platform),
+            )
+        ]
+    rid, checks = f"app:{platform}", []
+    version = parse_version(env.browser.version)
+    update = policy.fill("remedies", "update_app", store=rule.store)
+    minimum = format_version(rule.min_version)
+    if version is None:
+        checks.append(
+            Check(
+                rid,
+                "unknown",
+                Text("Версію застосунку не вказано.", "The app version was not given."),
+                None,
+                update,
+                rule.line,
+            )
+        )
+    elif compare_to_bound(version, rule.min_version) < 0:
+        why = Text(
+            f"Застосунок {env.browser.version} < {minimum}.",
+            f"App {env.browser.version} < {minimum}.",
+        )
+        checks.append(
+            Check(
+                rid,
+                "unsupported",
+                why,
+                _reason(
+                    policy,
+                    "app_outdated",
+                    version=env.browser.version,
+                    min=minimum,
+                ),
+                update,
+                rule.line,
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                rid,
+                "supported",
+                Text(
+                    f"Застосунок {env.browser.version} ≥ {minimum}.",
+                    f"App {env.browser.version} ≥ {minimum}.",
+                ),
+                line=rule.line,
+            )
+        )
+    os_version = parse_version(env.os.version)
+    os_min = format_version(rule.os_min)
+    if os_version is not None and compare_to_bound(os_version, rule.os_min) < 0:
+        why = Text(
+            f"{env.os.family} {env.os.version} < {os_min} (для застосунку).",
+            f"{env.os.family} {env.os.version} < {os_min} (for the app).",
+        )
+        checks.append(
+            Check(
+                f"{rid}:os",
+                "unsupported",
+                why,
+                _reason(
+                    policy,
+                    "app_os_outdated",
+                    os=env.os.family,
+                    version=env.os.version,
+                    min=os_min,
+                ),
+                _upgrade_os(policy, env.os.family, policy.system(env.os.family), rule.os_min),
+                rule.line,
+            )
+        )
+    elif os_version is not None:
+        checks.append(
+            Check(
+                f"{rid}:os",
+                "supported",
+                Text(
+                    f"{env.os.family} {env.os.version} ≥ {os_min}.",
+                    f"{env.os.family} {env.os.version} ≥ {os_min}.",
+                ),
+                line=rule.line,
+            )
+        )
+    return checks
+
+
+def _verdict(policy: Policy, checks: list[Check]) -> Verdict:
+    worst = max(checks, key=lambda c: _SEVERITY[c.status])  # first of the worst: browser first
+    failing = [c for c in checks if c.status != "supported"]
+    reasons = tuple(dict.fromkeys(c.reason for c in failing if c.reason is not None))
+    remedies = tuple(dict.fromkeys(c.remedy for c in failing if c.remedy is not None))
+    return Verdict(worst.status, worst.rule, reasons, remedies, policy.messages.get(worst.status))
+
+
+def explain_policy(policy: Policy, env: Environment) -> Explanation:
+    """Evaluate ``env`` against ``policy`` and say how.
+
+    Runs, in order: the bot check; for the portal's app (``env.sources["browser"] == "app"``)
+    the app rule; otherwise the in-app check, the browser rule (or, for an unlisted browser,
+    its engine's rule), the device check, then the system rule. The worst status wins and
+    names the rule; every failing check adds its reason and remedy. Never raises.
+    """
+    if env.is_bot or env.device.type == "bot":
+        why = Text("User-Agent належить роботу.", "The User-Agent belongs to a robot.")
+        checks = [Check("bot", "unknown", why, _reason(policy, "bot"))]
+    elif env.sources.get("browser") == "app":
+        checks = _app_checks(policy, env)
+    else:
+        checks = [*_browser_checks(policy, env), _system_check(policy, env)]
+    return Explanation(_verdict(policy, checks), tuple(checks))
 
 
 def evaluate_policy(policy: Policy, env: Environment) -> Verdict:
-    """Evaluate ``env`` against ``policy``.
+    """Evaluate ``env`` against ``policy`` into a :class:`Verdict` (see :func:`explain_policy`).
 
-    Returns the worst verdict of the browser rule and the OS rule, naming the rule that decided
-    it, with every reason and remedy that applied. Deterministic; never raises.
+    Returns the worst verdict of the checks, naming the rule that decided it, with every reason
+    and remedy that applied. Deterministic; never raises.
     """
-    if env.is_bot:
-        return Verdict(
-            "unknown", "bot",
-            (Text("Це автоматизований клієнт, а не браузер.", "This is an automated client, not a browser."),),
-            (), policy.messages.get("unknown"),
-        )
-    checks = [_check_browser(policy, env), _check_system(policy, env)]
-    worst = max(checks, key=lambda c: _SEVERITY[c[0]])
-    status = worst[0]
-    reasons = tuple(c[2] for c in checks if c[2] is not None and c[0] != "supported")
-    remedies = tuple(c[3] for c in checks if c[3] is not None and c[0] != "supported")
-    return Verdict(status, worst[1], reasons, remedies, policy.messages.get(status))
+    return explain_policy(policy, env).verdict

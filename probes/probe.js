@@ -181,10 +181,27 @@
     };
   }
 
+  // Browser id (support desk): an anonymous random id in first-party localStorage, so that support
+  // sees earlier reports of the same browser. Nothing is derived from the device.
+  function browserId() {
+    return safe(function () {
+      var store = window.localStorage, key = "browsercheck.browser_id", id = store.getItem(key), c = window.crypto || window.msCrypto, b, i;
+      if (!/^[A-Za-z0-9_-]{16,64}$/.test(id || "")) {
+        b = c && c.getRandomValues ? c.getRandomValues(new Uint8Array(22)) : [];
+        for (id = "", i = 0; i < 22; i++) {
+          id += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".charAt((b[i] === undefined ? Math.random() * 256 : b[i]) & 63);
+        }
+        store.setItem(key, id);
+      }
+      return store.getItem(key) === id ? id : undefined;
+    }, undefined);
+  }
+
   function storage(p) {
     p.cookieEnabled = safe(function () { return bool(nav.cookieEnabled); }, undefined);
     p.storage = { localStorage: storageWorks("localStorage"), sessionStorage: storageWorks("sessionStorage"),
       cookies: cookieWorks() };
+    p.browser_id = browserId();
     p.serviceWorker = safe(function () {
       var sw = nav.serviceWorker, ctl = sw && sw.controller;
       return { supported: !!sw, controlled: !!ctl, scriptURL: ctl ? path(ctl.scriptURL) : undefined,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from diagnostics.app import app_fields, environment_from_app
 from diagnostics.findings import collect_findings
 from diagnostics.useragent import detect_environment
 from diagnostics.validate import ProbePayload
@@ -12,19 +13,29 @@ from matrix.rules import Policy, evaluate_policy
 
 from .model import Report, new_code
 
-#: Request headers kept with a report: the ones diagnosis reads, nothing else.
-KEPT_HEADERS = ("user-agent", "accept-language")
+#: Request headers kept with a report: the ones diagnosis reads, nothing else. A fixed list (the
+#: User-Agent client hints of https://wicg.github.io/ua-client-hints/), so a request carrying
+#: hundreds of made-up ``Sec-CH-UA-*`` names stores no more than a real browser's.
+KEPT_HEADERS = (
+    "user-agent", "accept-language",
+    "sec-ch-ua", "sec-ch-ua-arch", "sec-ch-ua-bitness", "sec-ch-ua-form-factors",
+    "sec-ch-ua-full-version", "sec-ch-ua-full-version-list", "sec-ch-ua-mobile",
+    "sec-ch-ua-model", "sec-ch-ua-platform", "sec-ch-ua-platform-version", "sec-ch-ua-wow64",
+)
+#: Each kept header is cut to this many characters: longer ones are hostile, not browsers.
 MAX_HEADER_CHARS = 1000
+#: C0 control characters and DEL: no browser sends them, and PostgreSQL text refuses NUL.
+_CONTROL = dict.fromkeys([*range(0x20), 0x7F])
 
 
 def diagnostic_headers(headers: Mapping[str, str]) -> dict[str, str]:
     """The subset of request headers diagnosis uses (User-Agent, Accept-Language, Sec-CH-UA-*),
-    lower-cased and each cut to a bounded length."""
+    lower-cased, without control characters and each cut to a bounded length."""
     kept = {}
     for name, value in headers.items():
         lname = name.lower()
-        if lname in KEPT_HEADERS or lname.startswith("sec-ch-ua"):
-            kept[lname] = str(value)[:MAX_HEADER_CHARS]
+        if lname in KEPT_HEADERS:
+            kept[lname] = str(value)[: MAX_HEADER_CHARS * 2].translate(_CONTROL)[:MAX_HEADER_CHARS]
     return kept
 
 
@@ -42,7 +53,10 @@ def build_report(
     """
     kept = diagnostic_headers(headers)
     ua = kept.get("user-agent") or str(payload.data.get("userAgent") or "")
-    env = detect_environment(ua, kept, payload.data)
+    if payload.source == "app":  # the portal's own app: its fields, not the UA, say what it is
+        env = environment_from_app(app_fields(payload.data), ua)
+    else:
+        env = detect_environment(ua, kept, payload.data)
     findings = collect_findings(env, payload.data)
     verdict = evaluate_policy(policy, env)
     probe = {k: v for k, v in payload.data.items() if k != "context"}

@@ -7,6 +7,7 @@ from functools import cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from .describe import describe_browser, describe_device, describe_engine, describe_os
 from .i18n import LABELS, label
 from .model import Report
 
@@ -23,6 +24,10 @@ def jinja_env() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["label"] = label
+    env.globals.update(
+        describe_browser=describe_browser, describe_engine=describe_engine,
+        describe_os=describe_os, describe_device=describe_device,
+    )
     return env
 
 

@@ -20,11 +20,6 @@ if [[ -z "$want" ]]; then
 fi
 if [[ $(id -u) -ne 0 ]]; then
   echo "browsers: missing engines. Install Playwright's browsers (.venv/bin/playwright install --with-deps)" >&2
-  echo "          or, as root, Debian's packages: apt-get install $want" >&2
-  exit 1
 fi
-echo "browsers: installing $want from Debian"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
 # shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $want >/dev/null
+bash "$(dirname "$0")/apt-install.sh" browsers $want

@@ -1,7 +1,7 @@
 """Every script a browser runs is ES5: parsed with acorn (ecmaVersion 5, from npm) as served.
 
-``make test`` installs acorn with ``npm ci`` in tests/js/; a missing install fails here with the
-command to run, never skips.
+``make test`` installs acorn (a devDependency in the root package.json) with ``npm ci``; a
+missing install fails here with the command to run, never skips.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ def parse_es5(sources: dict[str, str], tmp_path: Path) -> dict[str, dict[str, ob
     """Parse each named source with acorn as an ES5 script; return acorn's verdict per name."""
     node = shutil.which("node")
     assert node, "Node.js is missing: run `make test` (it installs nodejs and npm)"
-    assert (JS_DIR / "node_modules" / "acorn").is_dir(), (
-        "acorn is missing: run `make js` (npm ci in tests/js)"
+    assert (ROOT / "node_modules" / "acorn").is_dir(), (
+        "acorn is missing: run `npm ci` at the project root (or `make test`)"
     )
     paths = []
     for name, source in sources.items():

@@ -23,7 +23,7 @@ def test_check_page_language(
     assert f'<html lang="{lang}">' in html
     assert f"<h1>{heading}</h1>" in html
     assert 'hreflang="uk"' in html and 'hreflang="en"' in html  # the visible switch
-    assert '<script src="/probe.js">' in html
+    assert 'src="/probe.js"></script>' in html
     assert "<noscript>" in html
 
 

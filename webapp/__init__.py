@@ -43,7 +43,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(instance))
     app.config.update(settings)
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or _secret_key(instance)
-    app.config["DATABASE_URL"] = settings["DATABASE_URL"] or f"sqlite:///{instance / 'browsercheck.db'}"
+    default_db = f"sqlite:///{instance / 'browsercheck.db'}"
+    app.config["DATABASE_URL"] = settings["DATABASE_URL"] or default_db
     app.config["BUILD_ID"] = settings["BUILD_ID"] or _asset_build_id()
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_BYTES"]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -69,4 +70,31 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import embed
 
     embed.init_app(app)
+    from . import matrix_views
+
+    app.register_blueprint(matrix_views.bp)
+
+    from . import health
+    from .overload import InFlightLimit
+
+    app.register_blueprint(health.bp)
+    app.wsgi_app = InFlightLimit(  # type: ignore[method-assign]
+        app.wsgi_app, app.config["MAX_IN_FLIGHT"], app.config["RETRY_AFTER"]
+    )
+
+    # hostile input: headers, the log scrubber, the API description, rate limits (after routes)
+    from . import openapi, privacy, ratelimit, security
+
+    security.init_app(app)
+    privacy.init_app(app)
+    app.register_blueprint(openapi.bp)
+    ratelimit.init_app(app)
+
+    # Support desk (issue 7): sign-in + CSRF, the desk, the user's context API, retention.
+    from . import auth, retention, support, user_context
+
+    auth.init_app(app, report_store.engine)
+    app.register_blueprint(support.bp)
+    app.register_blueprint(user_context.bp)
+    retention.init_app(app)
     return app

@@ -6,25 +6,49 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from diagnostics.validate import validate_payload
 from reports.model import normalize_code
 
 from .errors import ApiError
+from .privacy import protect, protect_document
 from .services import create_report, created_answer, store
 
 bp = Blueprint("collector", __name__)
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON (RFC 8259); Python accepts them, PostgreSQL and browsers do not.
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _read_body(limit: int) -> bytes:
+    """The request body, 413 over ``limit`` bytes, with or without a Content-Length.
+
+    Werkzeug refuses a too-long Content-Length itself, but a chunked body (no length) is only
+    cut at the limit, which would read as malformed JSON: read one byte past it to tell."""
+    if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
+        return request.get_data(cache=False)
+    raw: bytes = request.environ["wsgi.input"].read(limit + 1)
+    if len(raw) > limit:
+        raise RequestEntityTooLarge()
+    return raw
 
 
 def _json_body() -> Any:
     if request.mimetype != "application/json":
         raise ApiError(415, "unsupported_media_type",
                        "send the report as JSON (Content-Type: application/json)", "$")
-    raw = request.get_data(cache=False)  # raises 413 over MAX_CONTENT_LENGTH
+    raw = _read_body(current_app.config["MAX_CONTENT_LENGTH"])
     try:
-        return json.loads(raw)
+        document = json.loads(raw, parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}", "$") from exc
+    except RecursionError as exc:  # "[[[[..." deeper than the decoder's stack
+        raise ApiError(400, "too_deep", "the body is nested too deeply", "$") from exc
+    protect_document(document)  # from here on, no log line may carry what the user typed
+    return document
 
 
 @bp.post("/api/v1/reports")
@@ -47,6 +71,7 @@ def show(code: str) -> Response:
     report = store().get_with_token(canonical, request.args.get("t", "")) if canonical else None
     if report is None:
         raise ApiError(404, "not_found", "no such report, or the token is wrong")
+    protect(report.context.values())
     response = jsonify(report.to_dict())
     response.headers["Cache-Control"] = "no-store"
     return response

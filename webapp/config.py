@@ -6,6 +6,7 @@ README's configuration section is checked against this table by tests/test_confi
 from __future__ import annotations
 
 import os
+import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,20 @@ def _int(value: str) -> int:
 
 def _str(value: str) -> str:
     return value
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+        raise ValueError(f"expected on/off, true/false, yes/no or 1/0, got {value!r}")
+    return lowered in ("1", "true", "yes", "on")
+
+
+def _sqlite_synchronous(value: str) -> str:
+    upper = value.strip().upper()
+    if upper not in ("OFF", "NORMAL", "FULL", "EXTRA"):
+        raise ValueError(f"expected OFF, NORMAL, FULL or EXTRA, got {value!r}")
+    return upper
 
 
 def _list(value: str) -> list[str]:
@@ -55,14 +70,112 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CORS_ORIGINS", (),
             "Comma-separated origins (e.g. https://portal.example) whose pages may call the API "
             "cross-origin: the sites that embed /embed.js. Empty: same-origin only.", _list),
+    # serving and storage at scale (issue 8)
+    Setting("CONFIG", None,
+            "Optional TOML file with settings (keys: setting names, e.g. workers = 4); "
+            "environment variables override it."),
+    Setting("WORKERS", 2, "Worker processes of `browsercheck serve` (gunicorn).", _int),
+    Setting("THREADS", 32,
+            "Threads per worker process; those beyond MAX_IN_FLIGHT answer 503 quickly.", _int),
+    Setting("MAX_IN_FLIGHT", 16,
+            "Requests one worker process works on at once; past it the server answers 503 "
+            "with Retry-After at once instead of queueing (0: no limit; keep it below "
+            "THREADS, or requests queue before they are counted).", _int),
+    Setting("RETRY_AFTER", 1, "Seconds in the Retry-After header of a 503 under overload.",
+            _int),
+    Setting("DB_POOL_SIZE", 10, "Database connections kept open per worker process.", _int),
+    Setting("SQLITE_SYNCHRONOUS", "FULL",
+            "SQLite's synchronous pragma: FULL makes each acknowledged report survive a power "
+            "cut; NORMAL only a crash of the server.", _sqlite_synchronous),
+    Setting("MIGRATE_ON_START", True,
+            "Upgrade the database schema when the app starts (off: only by "
+            "`browsercheck db upgrade`).", _bool),
+    # --- hostile input (webapp/ratelimit.py, webapp/security.py) ---
+    Setting("RATELIMIT", "60/minute;600/hour",
+            "Per-address limit on creating and on looking up reports (a flask-limiter string, "
+            "429 with Retry-After above it); 'off' disables every rate limit."),
+    Setting("RATELIMIT_GLOBAL", "3000/minute",
+            "Limit on reports created by all addresses together (flask-limiter string); "
+            "'off' disables it."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://",
+            "Where rate-limit counters live (flask-limiter storage URI, e.g. redis://host:6379); "
+            "memory:// counts per server process."),
+    Setting("TRUSTED_PROXIES", 0,
+            "Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client "
+            "address (rate limits, the stored address hash); 0 when clients connect directly.",
+            _int),
+    # Support desk (issue 7)
+    Setting("RETENTION_DAYS", 180,
+            "Reports older than this many days are deleted (browsercheck purge, and the server "
+            "on its own every PURGE_INTERVAL_MINUTES).", _int),
+    Setting("PURGE_INTERVAL_MINUTES", 60,
+            "How often the server deletes expired reports, across all its processes; 0: never "
+            "(run browsercheck purge from cron instead).", _int),
+    Setting("SESSION_COOKIE_SAMESITE", "Lax",
+            "SameSite attribute of the support desk's session cookie: Lax or Strict."),
+    Setting("COOKIE_SECURE", "auto",
+            "Secure flag of the session cookie: auto (when the request came over HTTPS), "
+            "always, or never."),
+    Setting("SESSION_IDLE_MINUTES", 60, "A support agent's session ends after this idle time.",
+            _int),
+    Setting("SESSION_MAX_HOURS", 12, "A support agent's session ends this long after sign-in.",
+            _int),
+    Setting("LOGIN_MAX_FAILURES", 5,
+            "Failed sign-ins for one account within LOGIN_WINDOW_MINUTES before it waits.", _int),
+    Setting("LOGIN_MAX_CLIENT_FAILURES", 20,
+            "Failed sign-ins from one client address within LOGIN_WINDOW_MINUTES before it "
+            "waits.", _int),
+    Setting("LOGIN_WINDOW_MINUTES", 15, "Window of the failed sign-in limits.", _int),
+    Setting("SCREENSHOT_MAX_BYTES", 5 * 1024 * 1024,
+            "Largest screenshot a user can attach to a report (413 above).", _int),
+    Setting("SUPPORT_PAGE_SIZE", 50, "Reports per page in the support desk's list.", _int),
 )
 
 
-def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Defaults overridden by ``BROWSERCHECK_*`` variables, keyed by setting name."""
-    environ = os.environ if environ is None else environ
+class ConfigError(ValueError):
+    """A setting or the settings file cannot be read; the message names which."""
+
+
+def settings_from_file(path: str) -> dict[str, Any]:
+    """Settings from a TOML file: top-level keys are setting names in any case
+    (``database_url = "..."``, ``workers = 4``). Raises ConfigError for an unreadable file, an
+    unknown key or a value of the wrong kind."""
+    try:
+        with open(path, "rb") as file:
+            data = tomllib.load(file)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read the settings file {path}: {exc}") from exc
+    by_name = {setting.name: setting for setting in SETTINGS}
     values: dict[str, Any] = {}
+    for key, value in data.items():
+        setting = by_name.get(key.upper())
+        if setting is None or setting.name == "CONFIG":
+            raise ConfigError(f"{path}: unknown setting {key!r}")
+        try:
+            values[setting.name] = setting.parse(value) if isinstance(value, str) else value
+        except ValueError as exc:
+            raise ConfigError(f"{path}: {key}: {exc}") from exc
+        kind = type(setting.default) if setting.default is not None else str
+        value = values[setting.name]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise ConfigError(f"{path}: {key} must be a {kind.__name__}")
+    return values
+
+
+def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Defaults, overridden by the TOML file ``BROWSERCHECK_CONFIG`` names (if any), overridden
+    by ``BROWSERCHECK_*`` variables; keyed by setting name. Raises ConfigError."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {setting.name: setting.default for setting in SETTINGS}
+    config_file = environ.get("BROWSERCHECK_CONFIG")
+    if config_file:
+        values.update(settings_from_file(config_file))
     for setting in SETTINGS:
         raw = environ.get(setting.env_var)
-        values[setting.name] = setting.default if raw in (None, "") else setting.parse(raw)
+        if raw in (None, ""):
+            continue
+        try:
+            values[setting.name] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{setting.env_var}: {exc}") from exc
     return values

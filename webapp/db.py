@@ -1,17 +1,47 @@
-"""Database tables (SQLAlchemy 2.0 ORM) and the engine set-up (SQLite in WAL mode)."""
+"""Database tables (SQLAlchemy 2.0 ORM) and the engine set-up (SQLite in WAL mode, PostgreSQL).
+
+The schema itself is created and changed only by the Alembic revisions in webapp/migrations/
+(see DEVELOPERS.md, "Changing the schema"); a test fails when these models and the migrations
+disagree.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, String, Text, create_engine, event
+import orjson
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+)
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+#: Stable constraint names, so that migrations (and SQLite's batch mode) can refer to them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
 
 class Base(DeclarativeBase):
-    pass
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
 class ReportRow(Base):
@@ -34,22 +64,168 @@ class ReportRow(Base):
     probe: Mapped[dict[str, Any]] = mapped_column(JSON)
     context: Mapped[dict[str, Any]] = mapped_column(JSON)
     headers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    #: HMAC of the client address (webapp/privacy.py); the address itself is never stored.
+    ip_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
+    # Support desk (issue 7): denormalised for lookups and filters (see webapp/support_store.py).
+    browser_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    finding_ids: Mapped[str] = mapped_column(Text, default="")  # " id1 id2 " for LIKE '% id %'
+    context_text: Mapped[str] = mapped_column(Text, default="")  # case-folded user fields
 
-    __table_args__ = (Index("ix_reports_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_reports_status_created", "status", "created_at"),
+        # the support dashboard filters by each of these within a date range (revision 0002)
+        Index("ix_reports_browser_created", "browser_family", "created_at"),
+        Index("ix_reports_os_created", "os_family", "created_at"),
+        Index("ix_reports_device_created", "device_type", "created_at"),
+    )
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine for ``url``; SQLite gets WAL, a busy timeout and foreign keys."""
+# --- Support desk (issue 7): agents, their sessions and logins, screenshots, the stats roll-up ---
+
+
+class UserRow(Base):
+    """A support agent's account; ``password_hash`` is an argon2id hash (webapp/accounts.py)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16), default="agent")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class AgentSessionRow(Base):
+    """A server-side login session: the cookie holds a random id, the table its hash, so logout
+    and removing an account end the session for real."""
+
+    __tablename__ = "agent_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginAttemptRow(Base):
+    """One login attempt; recent failures per account and per client decide the lockout."""
+
+    __tablename__ = "login_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    client: Mapped[str] = mapped_column(String(64))
+    ok: Mapped[bool] = mapped_column(Boolean)
+
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_client_at", "client", "at"),
+    )
+
+
+class ScreenshotRow(Base):
+    """The one screenshot a user attached to a report (re-encoded, metadata stripped)."""
+
+    __tablename__ = "report_screenshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("reports.id", ondelete="CASCADE"), unique=True
+    )
+    mimetype: Mapped[str] = mapped_column(String(32))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReportRollupRow(Base):
+    """Reports counted per UTC day and per combination of the dimensions the statistics use;
+    kept up to date on insert and purge so that statistics never scan the reports table."""
+
+    __tablename__ = "report_rollup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    browser_family: Mapped[str] = mapped_column(String(64))
+    os_family: Mapped[str] = mapped_column(String(64))
+    device_type: Mapped[str] = mapped_column(String(16))
+    finding_ids: Mapped[str] = mapped_column(Text)
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint("day", "status", "browser_family", "os_family", "device_type",
+                         "finding_ids", name="uq_report_rollup_key"),
+    )
+
+
+class MaintenanceRow(Base):
+    """When a periodic job (the retention purge) last ran; claimed atomically across processes."""
+
+    __tablename__ = "maintenance"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    last_run_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+SQLITE_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+
+
+def _json_dumps(value: Any) -> str:
+    """JSON columns are written with orjson: the report's six columns in a fraction of the time."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+
+
+JSON_OPTIONS: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+
+
+class MissingDriver(RuntimeError):
+    """The database URL names a driver that is not installed."""
+
+
+def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 10) -> Engine:
+    """Create the engine for ``url``.
+
+    SQLite gets WAL, a busy timeout, foreign keys and ``sqlite_synchronous`` (FULL: a commit is
+    on disk before we answer 201, even across a power cut; NORMAL: only across a crash of the
+    process). PostgreSQL (``postgresql+psycopg://``) gets a connection pool of ``pool_size``
+    per process that checks connections before use, so the app recovers after a database
+    restart. Raises :class:`MissingDriver` with the install hint when psycopg is missing.
+    """
+    if sqlite_synchronous not in SQLITE_SYNCHRONOUS:
+        raise ValueError(f"sqlite_synchronous must be one of {', '.join(SQLITE_SYNCHRONOUS)}")
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        in_memory = url in ("sqlite://", "sqlite:///:memory:")
+        pool = {} if in_memory else {"pool_size": pool_size, "max_overflow": pool_size}
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **pool, **JSON_OPTIONS,
+            hide_parameters=True,
+        )
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             cursor = dbapi_conn.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
+            # WAL is a property of the file, set once; setting it again takes a lock that a
+            # busy database refuses at once (no busy timeout), so only ask
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA synchronous={sqlite_synchronous}")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    try:
+        return create_engine(url, pool_pre_ping=True, pool_size=pool_size,
+                             max_overflow=pool_size, **JSON_OPTIONS,
+                             # error messages and SQL logs must not carry what users typed
+                             hide_parameters=True)
+    except ModuleNotFoundError as exc:
+        raise MissingDriver(
+            f"the database URL needs the {exc.name!r} module: "
+            "pip install 'browsercheck[postgres]' (psycopg 3, URL postgresql+psycopg://...)"
+        ) from exc

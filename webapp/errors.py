@@ -1,4 +1,9 @@
-"""One JSON error shape for the whole API: ``{"error": {"code", "message", "field"}}``."""
+"""One JSON error shape for the whole API: ``{"error": {"code", "message", "field"}}``.
+
+``code`` is stable (clients branch on it); ``message`` is for people; ``field`` names what was at
+fault: a JSON path into the body (``$`` for the body as a whole, ``$.screen.width``), or null when
+nothing in the body is to blame (404, 405, 429, 500).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,19 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from diagnostics.errors import PayloadError
+
+#: Stable error codes of the HTTP errors the API answers (the rest fall back to werkzeug's name).
+HTTP_ERROR_CODES: dict[int, str] = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "body_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+    500: "internal_error",
+}
+#: Headers of werkzeug's own error answer worth keeping on the JSON one (405 lists what is allowed).
+_KEPT_ERROR_HEADERS = ("Allow", "Retry-After")
 
 
 class ApiError(Exception):
@@ -22,8 +40,21 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
     return response
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
+    """True when the current request should get errors as JSON (API paths, JSON bodies)."""
     return request.path.startswith("/api/") or request.mimetype == "application/json"
+
+
+def _http_message(exc: HTTPException, limit: int) -> tuple[str, str | None]:
+    """The message and field of an HTTP error; never the text of an unexpected exception."""
+    status = exc.code or 500
+    if status == 413:
+        return f"the body is over {limit} bytes", "$"
+    if status == 405:
+        return f"{request.method} is not allowed here", None
+    if status >= 500:
+        return "the server failed; the error was logged, please try again later", None
+    return exc.description or exc.name, None
 
 
 def init_app(app: Flask) -> None:
@@ -37,10 +68,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response | HTTPException:
-        if not _wants_json():
+        if not wants_json():
             return exc
-        code = (exc.name or "error").lower().replace(" ", "_")
-        if exc.code == 413:
-            limit = app.config["MAX_BODY_BYTES"]
-            return error_response(413, "body_too_large", f"the body is over {limit} bytes", "$")
-        return error_response(exc.code or 500, code, exc.description or exc.name)
+        status = exc.code or 500
+        code = HTTP_ERROR_CODES.get(status) or (exc.name or "error").lower().replace(" ", "_")
+        message, field = _http_message(exc, app.config["MAX_BODY_BYTES"])
+        response = error_response(status, code, message, field)
+        for name, value in exc.get_headers():
+            if name in _KEPT_ERROR_HEADERS:
+                response.headers[name] = value
+        return response

@@ -14,21 +14,27 @@ from flask import (
     url_for,
 )
 from markupsafe import Markup
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from diagnostics.validate import ProbePayload
 from probes import probe_source
 from reports.model import normalize_code
 from reports.render import render_html, render_text
 
-from .i18n import negotiate_lang
+from .i18n import SUPPORTED, negotiate_lang
+from .privacy import protect
 from .services import create_report, store, view_url
 
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
-def index() -> Response:
-    return redirect("/check" + (f"?lang={request.args['lang']}" if "lang" in request.args else ""))
+def index() -> WerkzeugResponse:
+    """Redirects to the check page, keeping a supported ``lang``."""
+    lang = request.args.get("lang")
+    # Only a known language goes into the Location header: a raw value could carry a line break.
+    target = url_for("public.check", lang=lang) if lang in SUPPORTED else url_for("public.check")
+    return redirect(target)
 
 
 @bp.get("/check")
@@ -38,7 +44,7 @@ def check() -> str:
 
 
 @bp.post("/check/noscript")
-def check_noscript() -> Response:
+def check_noscript() -> WerkzeugResponse:
     """With JavaScript off: a report from the request headers alone."""
     payload = ProbePayload(data={"source": "noscript"}, source="noscript")
     report, token = create_report(payload, request.headers, negotiate_lang())
@@ -64,6 +70,7 @@ def report_view(code: str) -> Response:
     report = store().get_with_token(canonical, request.args.get("t", "")) if canonical else None
     if report is None:
         abort(404)
+    protect(report.context.values())
     lang = request.args.get("lang") if request.args.get("lang") in ("uk", "en") else report.lang
     g.lang = lang
     html = render_template(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 
 from diagnostics.models import Text
 from diagnostics.validate import ProbePayload
@@ -14,6 +15,7 @@ from reports.model import Report, new_token
 from reports.render import render_text
 
 from .i18n import UI
+from .privacy import client_address_hash
 from .store import ReportStore
 
 
@@ -22,15 +24,28 @@ def store() -> ReportStore:
     return s
 
 
+#: Seconds a loaded policy is used before the file is looked at again (an edit shows within it).
+POLICY_RECHECK_SECONDS = 1.0
+
+
 def policy() -> Policy:
-    return load_policy(current_app.config.get("POLICY_FILE"))
+    """The app's policy; the file is re-checked at most once a second, not on every request."""
+    path = current_app.config.get("POLICY_FILE")
+    cached: tuple[float, Any, Policy] | None = current_app.extensions.get("browsercheck.policy")
+    now = time.monotonic()
+    if cached is None or cached[1] != path or now - cached[0] > POLICY_RECHECK_SECONDS:
+        cached = (now, path, load_policy(path))
+        current_app.extensions["browsercheck.policy"] = cached
+    return cached[2]
 
 
 def create_report(payload: ProbePayload, headers: Any, lang: str) -> tuple[Report, str]:
-    """Diagnose, store (committed before returning) and return the report and its token."""
+    """Diagnose, store (committed before returning) and return the report and its token.
+    In a request, the sender's address is stored as its keyed hash only."""
     report = build_report(payload, headers, policy(), lang)
     token = new_token()
-    report = store().add(report, token)
+    ip_hash = client_address_hash() if has_request_context() else None
+    report = store().add(report, token, ip_hash=ip_hash)
     return report, token
 
 
@@ -38,16 +53,20 @@ def view_url(report: Report, token: str) -> str:
     return url_for("public.report_view", code=report.display_code, t=token)
 
 
-def email_parts(report: Report, lang: str) -> dict[str, str]:
-    """Subject and body of the "Email support" mailto: link, following the support checklist."""
+def email_parts(report: Report, lang: str, text: str | None = None) -> dict[str, str]:
+    """Subject and body of the "Email support" mailto: link, following the support checklist.
+    ``text``: the report's text with context when the caller has rendered it already."""
     subject = f"{UI['email_subject'].get(lang)} {report.display_code}"
-    body = UI["email_prompt"].get(lang) + "\n\n" + render_text(report, lang, include_context=True)
+    if text is None:
+        text = render_text(report, lang, include_context=True)
+    body = UI["email_prompt"].get(lang) + "\n\n" + text
     return {"to": current_app.config["SUPPORT_EMAIL"], "subject": subject, "body": body}
 
 
 def created_answer(report: Report, token: str, lang: str) -> dict[str, Any]:
     """The 201 body of ``POST /api/v1/reports``: what the check page shows and offers to send."""
     env = report.environment
+    text = render_text(report, lang, include_context=True)  # shown, and the e-mail's body
     status_label: Text = {
         "supported": Text("Підтримується", "Supported"),
         "limited": Text("Працює з обмеженнями", "Limited support"),
@@ -64,7 +83,10 @@ def created_answer(report: Report, token: str, lang: str) -> dict[str, Any]:
             "status": status_label.get(lang),
             "message": report.verdict.message.get(lang) if report.verdict.message else "",
         },
-        "text": render_text(report, lang, include_context=True),
+        "text": text,
         "report": report.to_dict(),
-        "email": email_parts(report, lang),
+        "email": email_parts(report, lang, text),
+        # The check page's optional "tell support more" form posts here (webapp/user_context.py).
+        "context_url": url_for("user_context.context", code=report.display_code, t=token),
+        "screenshot_url": url_for("user_context.screenshot", code=report.display_code, t=token),
     }

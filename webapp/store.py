@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +14,9 @@ from diagnostics.models import Environment, Finding
 from matrix.rules import Verdict
 from reports.model import Report, new_code
 
-from .db import Base, ReportRow, make_engine
+from .db import ReportRow, make_engine
+from .groupcommit import GroupCommitter
+from .support_store import count_rows_in_rollup, desk_columns
 
 
 def hash_token(token: str) -> str:
@@ -39,22 +41,38 @@ def _to_report(row: ReportRow) -> Report:
 class ReportStore:
     """Stores reports in any SQLAlchemy database; ``close()`` is idempotent."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = GroupCommitter(
+            self.engine, cast(Table, ReportRow.__table__), after_insert=count_rows_in_rollup
+        )
 
     def create_schema(self) -> None:
-        Base.metadata.create_all(self.engine)
+        """Create or upgrade the schema to the newest migration (webapp/migrations/)."""
+        from .migrate import upgrade_database
+
+        upgrade_database(self.engine)
+
+    def ping(self) -> None:
+        """Run a trivial query; raises SQLAlchemy's error when the database is unreachable."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
 
     def close(self) -> None:
+        self._writer.close()
         self.engine.dispose()
 
     def session(self) -> Session:
         return self._sessions()
 
-    def add(self, report: Report, token: str, attempts: int = 5) -> Report:
+    def add(
+        self, report: Report, token: str, attempts: int = 5, ip_hash: str | None = None
+    ) -> Report:
         """Insert ``report``; on a code collision retry with a fresh code. Returns the report
-        as stored (its code may differ). Returns only after the transaction committed."""
+        as stored (its code may differ). Returns only after the transaction committed (with
+        the other reports of its group commit, webapp/groupcommit.py).
+        ``ip_hash`` is the keyed hash of the sender's address (webapp/privacy.py), if any."""
         for attempt in range(attempts):
             if attempt:
                 report = _with_code(report, new_code())
@@ -75,14 +93,13 @@ class ReportStore:
                 probe=report.probe,
                 context=report.context,
                 headers=report.headers,
+                ip_hash=ip_hash,
+                **desk_columns(report),
             )
-            with self.session() as session:
-                session.add(row)
-                try:
-                    session.commit()
-                except IntegrityError:
-                    session.rollback()
-                    continue
+            try:
+                self._writer.insert(_column_values(row))
+            except IntegrityError:
+                continue
             return report
         raise RuntimeError("could not allocate a unique report code")
 
@@ -96,19 +113,29 @@ class ReportStore:
         """The report when ``token`` is its private token; None for a wrong token or code alike.
 
         The token hash is compared in constant time, and a dummy comparison runs for a missing
-        code, so the answer does not reveal whether the code exists."""
+        code, so the answer does not reveal whether the code exists. Only the id and the token
+        hash are read before the token matched: a wrong token costs the same as a missing code
+        (loading and decoding the report's JSON would take measurably longer)."""
         with self.session() as session:
-            row = session.scalar(select(ReportRow).where(ReportRow.code == code))
-            expected = row.token_hash if row else "0" * 64
-            if hmac.compare_digest(expected, hash_token(token or "")) and row is not None:
-                return _to_report(row)
-            return None
+            found = session.execute(
+                select(ReportRow.id, ReportRow.token_hash).where(ReportRow.code == code)
+            ).first()
+            expected = found.token_hash if found else "0" * 64
+            if not hmac.compare_digest(expected, hash_token(token or "")) or found is None:
+                return None
+            row = session.get(ReportRow, found.id)
+            return _to_report(row) if row else None
 
     def count(self) -> int:
         from sqlalchemy import func
 
         with self.session() as session:
             return int(session.scalar(select(func.count(ReportRow.id))) or 0)
+
+
+def _column_values(row: ReportRow) -> dict[str, Any]:
+    """The columns set on ``row``, for a Core insert (unset ones keep their defaults)."""
+    return {key: value for key, value in vars(row).items() if not key.startswith("_")}
 
 
 def _with_code(report: Report, code: str) -> Report:
@@ -118,6 +145,12 @@ def _with_code(report: Report, code: str) -> Report:
 
 
 def store_from_app_config(config: dict[str, Any]) -> ReportStore:
-    store = ReportStore(config["DATABASE_URL"])
-    store.create_schema()
+    """The app's store; the schema is upgraded on start-up unless MIGRATE_ON_START is off."""
+    store = ReportStore(
+        config["DATABASE_URL"],
+        sqlite_synchronous=config.get("SQLITE_SYNCHRONOUS", "FULL"),
+        pool_size=config.get("DB_POOL_SIZE", 10),
+    )
+    if config.get("MIGRATE_ON_START", True):
+        store.create_schema()
     return store

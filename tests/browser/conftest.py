@@ -3,61 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from matrix.engines import ENGINES, BrowserSession, EngineHub, EngineMissing, resolve_engine
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class LiveServer:
-    """``browsercheck serve`` in a subprocess; its stderr is printed when a test fails."""
-
-    def __init__(
-        self, instance: Path, env: dict[str, str] | None = None, port: int | None = None
-    ) -> None:
-        self.port = port or free_port()  # a fixed port restarts a server under an open page
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = instance / "server.log"
-        instance.mkdir(parents=True, exist_ok=True)
-        environ = {**os.environ, "BROWSERCHECK_INSTANCE_PATH": str(instance), **(env or {})}
-        self._log_file = open(self.log, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "webapp", "serve", "--port", str(self.port)],
-            env=environ, stdout=self._log_file, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(self.url + "/api/v1/build", timeout=1).close()
-                break
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError("server did not start:\n" + self.log.read_text()) from None
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self._log_file.close()
+from matrix.server import LiveServer, free_port  # noqa: F401 - re-exported for browser tests
 
 
 @pytest.fixture(scope="session")
@@ -104,3 +58,29 @@ def session(request: pytest.FixtureRequest, engine_hub: EngineHub) -> Iterator[B
     opened = engine_hub.open(request.param)
     yield opened
     opened.close()
+
+
+# --- Support desk (issue 7): an agent account in the live server's database, made by the CLI ---
+DESK_EMAIL = "desk-agent@example.com"
+DESK_PASSWORD = "browser test passphrase 42"
+
+
+@pytest.fixture(scope="session")
+def desk_agent(live_server: LiveServer) -> tuple[str, str]:
+    """``browsercheck users add`` run against the live server's instance folder."""
+    result = subprocess.run(
+        [sys.executable, "-m", "webapp", "users", "add", DESK_EMAIL, "--password", DESK_PASSWORD],
+        env={**os.environ, "BROWSERCHECK_INSTANCE_PATH": str(live_server.log.parent)},
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return DESK_EMAIL, DESK_PASSWORD
+
+
+def sign_in_page(page: Any, server: LiveServer, agent: tuple[str, str]) -> None:
+    """Sign ``page`` in to the support desk through the login form."""
+    page.goto(f"{server.url}/support/login?lang=en")
+    page.fill("#email", agent[0])
+    page.fill("#password", agent[1])
+    page.click("form.login button[type=submit]")
+    page.wait_for_url(f"{server.url}/support/reports*")

@@ -42,6 +42,7 @@
       encodeURIComponent(data.email.subject) + "&body=" + encodeURIComponent(data.email.body);
     $("private-link").href = data.view_url + "&lang=" + lang;
     showFindings(data.findings || []);
+    urls = { context: data.context_url + "&lang=" + lang, screenshot: data.screenshot_url };
     root.setAttribute("data-status", data.verdict.status);
     $("result").hidden = false;
     setProgress(msg("done"));
@@ -65,6 +66,78 @@
     }
     list.hidden = !findings.length;
   }
+
+  // --- the optional "tell support more" form: context fields and one screenshot -------------
+  var form = $("context-form"), urls = null;
+
+  function formMsg(name) { return form.getAttribute("data-msg-" + name) || ""; }
+
+  function setFormStatus(text, failed) {
+    var status = $("ctx-status");
+    status.textContent = text;
+    status.className = failed ? "error" : "";
+  }
+
+  function xhr(url, body, contentType, done) {
+    try {
+      var req = new XMLHttpRequest();
+      req.open("POST", url, true);
+      if (contentType) { req.setRequestHeader("Content-Type", contentType); }
+      req.onreadystatechange = function () {
+        if (req.readyState !== 4) { return; }
+        var data = null;
+        try { data = JSON.parse(req.responseText); } catch (e) {}
+        done(req.status, data);
+      };
+      req.send(body);
+    } catch (e) { done(0, null); }
+  }
+
+  function failure(status, data) {
+    var reason = data && data.error && data.error.message ? data.error.message : "HTTP " + status;
+    setFormStatus(formMsg("failed").replace("{reason}", reason), true);
+  }
+
+  function updateShareable(data) {
+    text("r-text", data.text);
+    blobLink("download-txt", data.text, "text/plain;charset=utf-8", "browsercheck-" + data.code + ".txt");
+    $("email").href = "mailto:" + encodeURIComponent(data.email.to) + "?subject=" +
+      encodeURIComponent(data.email.subject) + "&body=" + encodeURIComponent(data.email.body);
+  }
+
+  function contextFields() {
+    var fields = {}, inputs = form.querySelectorAll("[data-ctx]"), i, value;
+    for (i = 0; i < inputs.length; i++) {
+      value = inputs[i].value.replace(/^\s+|\s+$/g, "");
+      if (value) { fields[inputs[i].getAttribute("data-ctx")] = value; }
+    }
+    return fields;
+  }
+
+  function uploadScreenshot(file) {
+    var body = new window.FormData();
+    body.append("screenshot", file);
+    xhr(urls.screenshot, body, null, function (status, data) {
+      if (status === 200) { setFormStatus(formMsg("saved"), false); } else { failure(status, data); }
+    });
+  }
+
+  form.onsubmit = function (event) {
+    if (event && event.preventDefault) { event.preventDefault(); }
+    if (!urls) { return false; }
+    var picker = $("ctx-screenshot"), file = picker.files && picker.files.length ? picker.files[0] : null;
+    if (file && file.size > parseInt(form.getAttribute("data-max-bytes"), 10)) {
+      setFormStatus(formMsg("failed").replace("{reason}", formMsg("too-big")), true);
+      return false;
+    }
+    setFormStatus(formMsg("saving"), false);
+    xhr(urls.context, JSON.stringify(contextFields()), "application/json", function (status, data) {
+      if (status !== 200 || !data) { failure(status, data); return; }
+      updateShareable(data);
+      if (file && window.FormData) { uploadScreenshot(file); } else { setFormStatus(formMsg("saved"), false); }
+    });
+    return false;
+  };
 
   $("copy").onclick = function () {
     var done = function () { setProgress(msg("copied")); };

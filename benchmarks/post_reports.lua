@@ -1,0 +1,48 @@
+-- wrk script of benchmarks/ingest.py: POST /api/v1/reports with real probe payloads.
+-- Arguments (after --): the User-Agent file and the body file, one per line, same order.
+-- Each connection cycles through them from its own offset; every answer but 201 is counted,
+-- and 503s (shed under overload) apart.
+local threads = {}
+local next_id = 0
+
+function setup(thread)
+  thread:set("id", next_id)
+  next_id = next_id + 1
+  table.insert(threads, thread)
+end
+
+function init(args)
+  uas, bodies = {}, {}
+  for line in io.lines(args[1]) do uas[#uas + 1] = line end
+  for line in io.lines(args[2]) do bodies[#bodies + 1] = line end
+  counter = id * 7919
+  not_created = 0
+  refused = 0
+end
+
+function request()
+  counter = counter + 1
+  local i = counter % #bodies + 1
+  return wrk.format("POST", "/api/v1/reports",
+    {["Content-Type"] = "application/json", ["User-Agent"] = uas[i]}, bodies[i])
+end
+
+function response(status, headers, body)
+  if status ~= 201 then not_created = not_created + 1 end
+  if status == 503 then refused = refused + 1 end
+end
+
+function done(summary, latency, requests)
+  local not_created_total, refused_total = 0, 0
+  for _, thread in ipairs(threads) do
+    not_created_total = not_created_total + thread:get("not_created")
+    refused_total = refused_total + thread:get("refused")
+  end
+  local errors = summary.errors
+  io.write(string.format(
+    'RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p90_us": %d, "p99_us": %d, ' ..
+    '"max_us": %d, "not_created": %d, "refused": %d, "socket_errors": %d}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max, not_created_total, refused_total,
+    errors.connect + errors.read + errors.write + errors.timeout))
+end

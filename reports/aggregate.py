@@ -1,0 +1,176 @@
+"""Statistics of the support desk with pandas: a DataFrame in, tables out (no Flask, no SQL).
+
+The input has one row per report, or one row per group of identical reports with their count in
+``n`` (what the storage's daily roll-up gives), and the columns of :data:`STATS_COLUMNS`:
+``day`` (a date), ``status`` (the verdict), ``browser_family``, ``os_family``, ``device_type``
+and ``finding_ids`` (the report's finding ids, space-separated). Every function weights rows by
+``n`` when it is there, so both shapes give the same tables.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+
+from diagnostics.models import Text
+
+DIMENSIONS: tuple[str, ...] = ("status", "browser_family", "os_family", "device_type")
+STATS_COLUMNS: tuple[str, ...] = ("day", *DIMENSIONS, "finding_ids", "n")
+STATUSES: tuple[str, ...] = ("supported", "limited", "unsupported", "unknown")
+
+#: Titles of the tables (terminal, page and chart titles) in Ukrainian and English.
+TITLES: dict[str, Text] = {
+    "by_browser": Text("Звіти за браузером", "Reports by browser"),
+    "by_os": Text("Звіти за операційною системою", "Reports by operating system"),
+    "by_verdict": Text("Звіти за висновком", "Reports by verdict"),
+    "top_findings": Text("Найчастіші проблеми", "Top findings"),
+    "unsupported_per_day": Text("Частка непідтримуваних за днями",
+                                "Unsupported share per day"),
+}
+COLUMN_LABELS: dict[str, Text] = {
+    "status": Text("Висновок", "Verdict"),
+    "browser_family": Text("Браузер", "Browser"),
+    "os_family": Text("Операційна система", "Operating system"),
+    "device_type": Text("Пристрій", "Device"),
+    "finding": Text("Проблема", "Finding"),
+    "day": Text("День", "Day"),
+    "reports": Text("Звітів", "Reports"),
+    "unsupported": Text("Непідтримуваних", "Unsupported"),
+    "share": Text("Частка", "Share"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """All tables of the statistics page for one period."""
+
+    total: int
+    by_browser: pd.DataFrame
+    by_os: pd.DataFrame
+    by_verdict: pd.DataFrame
+    top_findings: pd.DataFrame
+    unsupported_per_day: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by name (the keys of :data:`TITLES`), in display order."""
+        return {name: getattr(self, name) for name in TITLES}
+
+
+def _weights(frame: pd.DataFrame) -> pd.Series:
+    if "n" in frame.columns:
+        return frame["n"].astype("int64")
+    return pd.Series(1, index=frame.index, dtype="int64")
+
+
+def _with_share(counts: pd.Series, key: str, total: int) -> pd.DataFrame:
+    table = counts.rename("reports").rename_axis(key).reset_index()
+    table = table.sort_values(["reports", key], ascending=[False, True], kind="stable")
+    table["share"] = table["reports"] / total if total else 0.0
+    return table.reset_index(drop=True)
+
+
+def share_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Reports per value of ``column``: columns ``column``, ``reports``, ``share`` (0..1),
+    the most frequent first."""
+    weights = _weights(frame)
+    counts = weights.groupby(frame[column], observed=True, sort=False).sum()
+    return _with_share(counts, column, int(weights.sum()))
+
+
+def top_findings(frame: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
+    """The ``limit`` most frequent findings: columns ``finding``, ``reports`` (reports that have
+    it) and ``share`` (of all reports)."""
+    weights = _weights(frame)
+    total = int(weights.sum())
+    # Few distinct finding sets exist: count the sets first, then split only those.
+    per_set = weights.groupby(frame["finding_ids"].fillna(""), sort=False).sum()
+    exploded = per_set.rename("reports").rename_axis("ids").reset_index()
+    exploded["finding"] = exploded["ids"].str.split()
+    exploded = exploded.explode("finding").dropna(subset=["finding"])
+    counts = exploded.groupby("finding", sort=False)["reports"].sum()
+    return _with_share(counts, "finding", total).head(limit)
+
+
+def unsupported_per_day(
+    frame: pd.DataFrame, start: date | None = None, end: date | None = None
+) -> pd.DataFrame:
+    """Per day from ``start`` to ``end`` (default: the first and last day in ``frame``), days
+    without reports included: columns ``day``, ``reports``, ``unsupported``, ``share``."""
+    weights = _weights(frame)
+    days = pd.to_datetime(frame["day"]).dt.normalize()
+    unsupported = weights.where(frame["status"] == "unsupported", 0)
+    per_day = pd.DataFrame({"reports": weights, "unsupported": unsupported}).groupby(days).sum()
+    if start is None and end is None and per_day.empty:
+        return pd.DataFrame({"day": pd.Series(dtype="object"), "reports": [], "unsupported": [],
+                             "share": []})
+    first = pd.Timestamp(start) if start else per_day.index.min()
+    last = pd.Timestamp(end) if end else per_day.index.max()
+    per_day = per_day.reindex(pd.date_range(first, last, freq="D"), fill_value=0)
+    per_day["share"] = (per_day["unsupported"] / per_day["reports"].where(per_day["reports"] > 0)
+                        ).fillna(0.0)
+    per_day.index = per_day.index.date
+    return per_day.rename_axis("day").reset_index()
+
+
+def summarize(frame: pd.DataFrame, start: date | None = None, end: date | None = None,
+              findings_limit: int = 10) -> Summary:
+    """Every table of the statistics for the reports in ``frame``."""
+    return Summary(
+        total=int(_weights(frame).sum()),
+        by_browser=share_by(frame, "browser_family"),
+        by_os=share_by(frame, "os_family"),
+        by_verdict=share_by(frame, "status"),
+        top_findings=top_findings(frame, findings_limit),
+        unsupported_per_day=unsupported_per_day(frame, start, end),
+    )
+
+
+_PERIOD = re.compile(r"^(\d{1,4})([dw])$")
+
+
+def parse_since(text: str, today: date) -> date:
+    """The first day of a period: ``"7d"`` (the last 7 days, today included), ``"2w"`` or an ISO
+    date (``"2025-01-31"``). Raises ValueError for anything else."""
+    cleaned = text.strip().lower()
+    match = _PERIOD.match(cleaned)
+    if match:
+        days = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
+        if days < 1:
+            raise ValueError(f"the period must be at least one day: {text!r}")
+        return today - timedelta(days=days - 1)
+    try:
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise ValueError(f"expected e.g. 7d, 2w or 2025-01-31, got {text!r}") from None
+
+
+def empty_frame() -> pd.DataFrame:
+    """A frame with the statistics' columns and no rows."""
+    return pd.DataFrame({column: pd.Series(dtype="int64" if column == "n" else "object")
+                         for column in STATS_COLUMNS})
+
+
+def format_table(table: pd.DataFrame, lang: str) -> str:
+    """A table as aligned text with translated headings and shares as percentages."""
+    shown = table.copy()
+    if "share" in shown.columns:
+        shown["share"] = shown["share"].map(lambda value: f"{value * 100:.1f}%")
+    shown.columns = [COLUMN_LABELS[c].get(lang) if c in COLUMN_LABELS else c
+                     for c in shown.columns]
+    if shown.empty:
+        return "—"
+    return shown.to_string(index=False)
+
+
+def format_summary(summary: Summary, lang: str, names: Iterable[str] | None = None) -> str:
+    """The tables of ``summary`` (all, or ``names``) as text for the terminal."""
+    total = Text("Усього звітів", "Reports in total").get(lang)
+    parts = [f"{total}: {summary.total}"]
+    tables = summary.tables()
+    for name in names or tables:
+        parts.append(f"{TITLES[name].get(lang)}\n{format_table(tables[name], lang)}")
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,41 @@
+"""One-line descriptions of an Environment's parts, as the report views show them.
+
+Plain Python, not Jinja macros: a macro written in a text template and called from an HTML one
+returns its output marked safe without having escaped it, so browser versions and device models
+from client hints reached the HTML report raw. These return plain strings, which each template
+escapes (HTML) or prints as is (text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from diagnostics.models import Environment
+
+
+def _with(head: str, tail: str | None) -> str:
+    return f"{head} {tail}" if tail else head
+
+
+def describe_browser(env: Environment) -> str:
+    """``"Chrome 131.0.0"``: the family and, when known, the version."""
+    return _with(env.browser.family, env.browser.version)
+
+
+def describe_engine(env: Environment) -> str:
+    """``"Blink 131.0.0.0"``: the engine family and, when known, its version."""
+    return _with(env.engine.family, env.engine.version)
+
+
+def describe_os(env: Environment, labels: Mapping[str, str]) -> str:
+    """``"macOS at least 10.15.7"``: a frozen (approximate) version says it is a lower bound."""
+    version = env.os.version
+    if version and env.os.approximate:
+        version = f"{labels['at_least']} {version}"
+    return _with(env.os.family, version)
+
+
+def describe_device(env: Environment, labels: Mapping[str, str]) -> str:
+    """``"mobile phone (Samsung SM-S911B)"``: the kind, then brand and model when known."""
+    maker = " ".join(part for part in (env.device.brand, env.device.model) if part)
+    return _with(labels[f"device_{env.device.type}"], f"({maker})" if maker else None)

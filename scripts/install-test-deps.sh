@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Make sure the system programs the tests (and, with --bench, the benchmarks) need are here:
+#   PostgreSQL's server programs (initdb, pg_ctl): the tests start a throwaway cluster of their own
+#   wrk (--bench): the load generator of benchmarks/ingest.py
+# As root, missing ones are installed from Debian with apt-get; otherwise we stop and say what to
+# install.
+set -euo pipefail
+
+want=()
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && [[ -z "${BROWSERCHECK_PG_BINDIR:-}" ]]; then
+  want+=(postgresql)
+fi
+if [[ "${1:-}" == "--bench" ]] && ! command -v wrk >/dev/null; then
+  want+=(wrk)
+fi
+
+if ((${#want[@]} == 0)); then
+  echo "test deps: PostgreSQL${1:+ and wrk} available"
+  exit 0
+fi
+bash "$(dirname "$0")/apt-install.sh" "test deps" "${want[@]}"
+# Debian's package starts a cluster of its own; the tests use their own clusters instead.
+if [[ " ${want[*]} " == *" postgresql "* ]] && command -v pg_lsclusters >/dev/null; then
+  pg_lsclusters --no-header | while read -r version name _; do
+    pg_ctlcluster "$version" "$name" stop 2>/dev/null || true
+  done
+fi

@@ -1,0 +1,135 @@
+"""reports/aggregate.py (pandas, pure) and reports/charts.py (SVG): tables from reports or from
+their daily roll-up agree, periods parse, charts are accessible SVG."""
+
+from __future__ import annotations
+
+from datetime import date
+from xml.etree import ElementTree
+
+import pandas as pd
+import pytest
+
+from reports.aggregate import (
+    empty_frame,
+    format_summary,
+    parse_since,
+    share_by,
+    summarize,
+    top_findings,
+    unsupported_per_day,
+)
+from reports.charts import daily_share_chart, share_bar_chart
+
+D1, D2, D4 = date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 4)
+GROUPED = pd.DataFrame({
+    "day": [D1, D1, D2, D4],
+    "status": ["supported", "unsupported", "supported", "unsupported"],
+    "browser_family": ["Chrome", "IE", "Firefox", "IE"],
+    "os_family": ["Windows", "Windows", "Linux", "Windows"],
+    "device_type": ["desktop"] * 4,
+    "finding_ids": [" cookies_disabled ", "", " cookies_disabled stale_build ", ""],
+    "n": [5, 1, 2, 2],
+})
+
+
+def one_row_per_report(grouped: pd.DataFrame) -> pd.DataFrame:
+    return grouped.loc[grouped.index.repeat(grouped["n"])].drop(columns="n").reset_index(
+        drop=True)
+
+
+def test_grouped_and_per_report_frames_give_the_same_tables() -> None:
+    grouped, rows = summarize(GROUPED), summarize(one_row_per_report(GROUPED))
+    assert grouped.total == rows.total == 10
+    for name, table in grouped.tables().items():
+        pd.testing.assert_frame_equal(table, rows.tables()[name], check_dtype=False, obj=name)
+
+
+def test_share_by_counts_and_orders() -> None:
+    table = share_by(GROUPED, "browser_family")
+    assert table.to_dict("records") == [
+        {"browser_family": "Chrome", "reports": 5, "share": 0.5},
+        {"browser_family": "IE", "reports": 3, "share": 0.3},
+        {"browser_family": "Firefox", "reports": 2, "share": 0.2},
+    ]
+
+
+def test_top_findings_counts_reports_with_each_finding() -> None:
+    table = top_findings(GROUPED)
+    assert table.to_dict("records") == [
+        {"finding": "cookies_disabled", "reports": 7, "share": 0.7},
+        {"finding": "stale_build", "reports": 2, "share": 0.2},
+    ]
+    assert len(top_findings(GROUPED, limit=1)) == 1
+
+
+def test_unsupported_per_day_includes_days_without_reports() -> None:
+    table = unsupported_per_day(GROUPED, start=date(2025, 2, 28), end=D4)
+    assert list(table["day"]) == [date(2025, 2, 28), D1, D2, date(2025, 3, 3), D4]
+    assert list(table["reports"]) == [0, 6, 2, 0, 2]
+    assert list(table["unsupported"]) == [0, 1, 0, 0, 2]
+    assert list(table["share"].round(3)) == [0.0, 0.167, 0.0, 0.0, 1.0]
+
+
+def test_empty_input_gives_empty_tables() -> None:
+    summary = summarize(empty_frame())
+    assert summary.total == 0
+    assert all(table.empty for table in summary.tables().values())
+    assert "Reports in total: 0" in format_summary(summary, "en")
+
+
+@pytest.mark.parametrize(
+    "lang,words",
+    [("uk", ["Усього звітів: 10", "Звіти за браузером", "Частка", "50.0%"]),
+     ("en", ["Reports in total: 10", "Top findings", "Share", "70.0%"])],
+    ids=["uk", "en"],
+)
+def test_terminal_tables_are_translated(lang: str, words: list[str]) -> None:
+    text = format_summary(summarize(GROUPED), lang)
+    for word in words:
+        assert word in text
+
+
+@pytest.mark.parametrize(
+    "text,first",
+    [("7d", date(2025, 3, 4)), ("1d", date(2025, 3, 10)), ("2w", date(2025, 2, 25)),
+     (" 30D ", date(2025, 2, 9)), ("2025-01-31", date(2025, 1, 31))],
+    ids=["7-days", "today", "2-weeks", "spaces-case", "iso-date"],
+)
+def test_parse_since(text: str, first: date) -> None:
+    assert parse_since(text, date(2025, 3, 10)) == first
+
+
+@pytest.mark.parametrize("text", ["0d", "7", "seven days", "7h", "2025-13-01"],
+                         ids=["zero", "no-unit", "words", "hours", "bad-date"])
+def test_parse_since_refuses(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_since(text, date(2025, 3, 10))
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_bar_chart_is_accessible_svg_and_says_the_numbers() -> None:
+    svg = share_bar_chart(share_by(GROUPED, "browser_family"), "browser_family",
+                          "Звіти за браузером", "немає даних")
+    root = ElementTree.fromstring(svg)
+    assert root.tag == f"{SVG}svg" and root.get("role") == "img"
+    assert root.get("aria-labelledby") == "chart-title chart-desc"
+    assert root.find(f"{SVG}title").text == "Звіти за браузером"  # type: ignore[union-attr]
+    assert root.find(f"{SVG}desc").text == "Chrome: 50.0%; IE: 30.0%; Firefox: 20.0%"  # type: ignore[union-attr]
+    assert "Firefox" in svg  # labels are text, not paths
+    assert "<script" not in svg
+
+
+def test_charts_are_deterministic_and_handle_no_data() -> None:
+    table = unsupported_per_day(GROUPED)
+    assert daily_share_chart(table, "t", "none") == daily_share_chart(table, "t", "none")
+    empty = share_bar_chart(share_by(empty_frame(), "status"), "status", "t", "no data")
+    assert ElementTree.fromstring(empty).find(f"{SVG}desc").text == "no data"  # type: ignore[union-attr]
+
+
+def test_hostile_labels_stay_text_in_the_svg() -> None:
+    table = pd.DataFrame({"browser_family": ["<script>alert(1)</script>"], "reports": [1],
+                          "share": [1.0]})
+    svg = share_bar_chart(table, "browser_family", "t", "none")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg

@@ -1,0 +1,118 @@
+"""Schema migrations on SQLite and PostgreSQL: upgrade, downgrade, adoption, concurrency, CLI."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from click.testing import CliRunner
+from sqlalchemy import Engine, inspect, text
+
+from webapp.cli import main
+from webapp.db import Base
+from webapp.migrate import (
+    current_revision,
+    downgrade_database,
+    head_revision,
+    upgrade_database,
+)
+from webapp.store import ReportStore
+
+DASHBOARD_INDEXES = {
+    "ix_reports_created_at": ["created_at"],
+    "ix_reports_status_created": ["status", "created_at"],
+    "ix_reports_browser_created": ["browser_family", "created_at"],
+    "ix_reports_os_created": ["os_family", "created_at"],
+    "ix_reports_device_created": ["device_type", "created_at"],
+}
+
+
+@pytest.fixture
+def url(db_url: str | None, tmp_path: Path) -> str:
+    return db_url or f"sqlite:///{tmp_path / 'migrations.db'}"
+
+
+@pytest.fixture
+def engine(url: str) -> Iterator[Engine]:
+    store = ReportStore(url)
+    yield store.engine
+    store.close()
+
+
+def test_upgrade_creates_the_schema_with_lookup_and_filter_indexes(engine: Engine) -> None:
+    assert current_revision(engine) is None
+    assert upgrade_database(engine) == head_revision()
+    inspector = inspect(engine)
+    indexes = {ix["name"]: ix["column_names"] for ix in inspector.get_indexes("reports")}
+    assert {name: indexes.get(name) for name in DASHBOARD_INDEXES} == DASHBOARD_INDEXES
+    unique = [uq["column_names"] for uq in inspector.get_unique_constraints("reports")]
+    assert ["code"] in unique  # lookup by code: the unique constraint's index
+
+
+def test_migrations_at_head_match_the_models(engine: Engine) -> None:
+    """Fails when webapp/db.py changes without a revision (see DEVELOPERS.md)."""
+    upgrade_database(engine)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert differences == []
+
+
+def test_downgrade_to_base_and_back(engine: Engine) -> None:
+    upgrade_database(engine)
+    assert downgrade_database(engine, "base") is None
+    assert "reports" not in inspect(engine).get_table_names()
+    assert upgrade_database(engine) == head_revision()
+
+
+def test_a_database_made_before_migrations_is_adopted_keeping_its_rows(engine: Engine) -> None:
+    upgrade_database(engine, "0001")
+    with engine.begin() as conn:  # what the core pipeline's create_all left: no version table
+        conn.execute(text("DROP TABLE alembic_version"))
+        conn.execute(text(
+            "INSERT INTO reports (code, token_hash, created_at, lang, source, status,"
+            " browser_family, os_family, device_type, user_agent, environment, findings,"
+            " verdict, probe, context, headers) VALUES ('ABCD2345', 'x', '2025-01-01', 'uk',"
+            " 'web', 'supported', 'Chrome', 'Windows', 'desktop', 'ua', '{}', '[]', '{}',"
+            " '{}', '{}', '{}')"
+        ))
+    assert upgrade_database(engine) == head_revision()
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT code FROM reports")) == "ABCD2345"
+
+
+def test_processes_starting_together_upgrade_once(url: str) -> None:
+    """Several workers starting at once: one upgrades, the others wait and find it done."""
+    stores = [ReportStore(url) for _ in range(3)]
+    results: list[object] = []
+
+    def run(store: ReportStore) -> None:
+        try:
+            results.append(upgrade_database(store.engine))
+        except Exception as exc:  # noqa: BLE001 - the assertion below shows it
+            results.append(exc)
+
+    threads = [threading.Thread(target=run, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    for store in stores:
+        store.close()
+    assert results == [head_revision()] * 3
+
+
+def test_cli_db_upgrade_and_current(url: str, tmp_path: Path) -> None:
+    env = {"BROWSERCHECK_DATABASE_URL": url,
+           "BROWSERCHECK_INSTANCE_PATH": str(tmp_path / "instance")}
+    runner = CliRunner()
+    before = runner.invoke(main, ["db", "current"], env=env)
+    assert before.exit_code == 0 and f"database: empty; newest: {head_revision()}" in before.output
+    upgraded = runner.invoke(main, ["db", "upgrade"], env=env)
+    assert upgraded.exit_code == 0, upgraded.output
+    assert f"database at revision {head_revision()}" in upgraded.output
+    after = runner.invoke(main, ["db", "current"], env=env)
+    assert f"database: {head_revision()}; newest: {head_revision()}" in after.output

@@ -1,0 +1,409 @@
+"""The OpenAPI 3.1 description of every endpoint, served at ``GET /api/openapi.json``.
+
+Paths come from the app's own URL map, so no route goes undescribed: the operations below add
+what a route's docstring cannot say (bodies, answers, errors); a route without an entry here is
+still listed, with its docstring and a generic answer. The report payload's schema is the one
+``probes/schema.json``, embedded at ``#/components/schemas/ReportPayload`` (its ``$defs``
+references re-pointed there), never a copy kept by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from flask import Blueprint, Flask, Response, current_app, jsonify
+
+from matrix import STATUSES
+from probes import payload_schema
+
+from .errors import HTTP_ERROR_CODES
+
+bp = Blueprint("openapi", __name__)
+
+EXTENSION = "browsercheck.openapi"
+_PAYLOAD_REF = "#/components/schemas/ReportPayload"
+_CODE_PATTERN = "^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(kind: str) -> dict[str, Any]:
+    return {"type": [kind, "null"]}
+
+
+def _object(required: list[str], **properties: Any) -> dict[str, Any]:
+    # Answers stay open to new members: clients must ignore what they do not know.
+    return {"type": "object", "required": required, "properties": properties}
+
+
+def _embedded_payload_schema() -> dict[str, Any]:
+    """``probes/schema.json`` with its ``$defs`` references pointing inside this document."""
+
+    def repoint(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: (
+                    _PAYLOAD_REF + value[1:]
+                    if key == "$ref" and isinstance(value, str) and value.startswith("#/")
+                    else repoint(value)
+                )
+                for key, value in node.items()
+                if key not in ("$id", "$schema")  # the base URI would re-anchor "#/..." refs
+            }
+        if isinstance(node, list):
+            return [repoint(item) for item in node]
+        return node
+
+    schema: dict[str, Any] = repoint(payload_schema())
+    return schema
+
+
+def _schemas() -> dict[str, Any]:
+    text = _object(["uk", "en"], uk={"type": "string"}, en={"type": "string"})
+    string, maybe_string = {"type": "string"}, _nullable("string")
+    return {
+        "ReportPayload": _embedded_payload_schema(),
+        "Error": _object(
+            ["error"],
+            error=_object(
+                ["code", "message", "field"],
+                code={
+                    "type": "string",
+                    "description": "Stable, machine-readable.",
+                    "examples": sorted(
+                        {
+                            "malformed_json",
+                            "not_an_object",
+                            "too_deep",
+                            "invalid_text",
+                            "schema_maxLength",
+                            *HTTP_ERROR_CODES.values(),
+                        }
+                    ),
+                },
+                message={"type": "string", "description": "For people; may change."},
+                field={
+                    **maybe_string,
+                    "description": (
+                        "What was at fault: a JSON path into the body ($, $.screen.width), "
+                        "or null when nothing in the body is to blame."
+                    ),
+                },
+            ),
+        ),
+        "Text": text,
+        "Environment": _object(
+            ["browser", "engine", "os", "device", "in_app", "is_bot", "sources", "user_agent"],
+            browser=_object(
+                ["family"], family=string, version=maybe_string, major=_nullable("integer")
+            ),
+            engine=_object(["family"], family=string, version=maybe_string),
+            os=_object(
+                ["family"],
+                family=string,
+                version=maybe_string,
+                major=_nullable("integer"),
+                approximate={"type": "boolean"},
+            ),
+            device=_object(["type"], type=string, brand=maybe_string, model=maybe_string),
+            in_app=maybe_string,
+            is_bot={"type": "boolean"},
+            sources={"type": "object", "additionalProperties": {"type": "string"}},
+            conflicts={"type": "array", "items": {"type": "object"}},
+            user_agent=string,
+        ),
+        "Verdict": _object(
+            ["status", "rule", "reasons", "remedies"],
+            status={"enum": list(STATUSES)},
+            rule=string,
+            message={"oneOf": [_ref("Text"), {"type": "null"}]},
+            reasons={"type": "array", "items": _ref("Text")},
+            remedies={"type": "array", "items": _ref("Text")},
+        ),
+        "Finding": _object(
+            ["id", "severity", "title", "remedy"],
+            id=string,
+            severity={"enum": ["info", "warning", "error"]},
+            title=_ref("Text"),
+            remedy=_ref("Text"),
+        ),
+        "Report": _object(
+            ["code", "created_at", "lang", "source", "environment", "verdict", "findings"],
+            code={"type": "string", "pattern": _CODE_PATTERN},
+            created_at={"type": "string", "format": "date-time"},
+            lang={"enum": ["uk", "en"]},
+            source=string,
+            environment=_ref("Environment"),
+            verdict=_ref("Verdict"),
+            findings={"type": "array", "items": _ref("Finding")},
+            probe={"type": "object", "description": "The payload as sent, without context."},
+        ),
+        "CreatedReport": _object(
+            [
+                "code",
+                "view_url",
+                "verdict",
+                "environment",
+                "findings",
+                "display",
+                "text",
+                "report",
+                "email",
+            ],
+            code={
+                "type": "string",
+                "pattern": _CODE_PATTERN,
+                "description": "The short code to give support.",
+            },
+            view_url={"type": "string", "description": "The private page, with its token."},
+            verdict=_ref("Verdict"),
+            environment=_ref("Environment"),
+            findings={"type": "array", "items": _ref("Finding")},
+            display=_object(["status", "message"], status=string, message=string),
+            text={"type": "string", "description": "The plain-text report, for e-mail."},
+            report=_ref("Report"),
+            email=_object(["to", "subject", "body"], to=string, subject=string, body=string),
+        ),
+    }
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
+
+
+def _error(description: str, headers: dict[str, Any] | None = None) -> dict[str, Any]:
+    answer: dict[str, Any] = {"description": description, "content": _json(_ref("Error"))}
+    if headers:
+        answer["headers"] = headers
+    return answer
+
+
+_RETRY_AFTER = {
+    "Retry-After": {
+        "required": True,
+        "description": "Seconds to wait.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    }
+}
+_HTML = {"text/html": {"schema": {"type": "string"}}}
+_TEXT = {"text/plain": {"schema": {"type": "string"}}}
+_PARAMETERS: dict[str, dict[str, Any]] = {
+    "code": {
+        "name": "code",
+        "in": "path",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "The report code, XXXX-XXXX (any case, dash optional).",
+    },
+    "t": {
+        "name": "t",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "The report's private token, from view_url.",
+    },
+    "lang": {
+        "name": "lang",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "uk or en; anything else is ignored.",
+    },
+    "filename": {"name": "filename", "in": "path", "required": True, "schema": {"type": "string"}},
+}
+_SERVER_ERROR_JSON = {"500": _error("The server failed (logged); the request may be retried.")}
+_SERVER_ERROR_HTML = {"500": {"description": "The server failed.", "content": _HTML}}
+_PAGE_LIMITED = {
+    "description": "Too many requests from this address.",
+    "content": _TEXT,
+    "headers": _RETRY_AFTER,
+}
+
+#: Operations by endpoint name and method.
+OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
+    ("collector.create", "post"): {
+        "summary": "Send a probe payload; get the diagnosis, the code and the private link.",
+        "operationId": "createReport",
+        "tags": ["collector"],
+        "requestBody": {"required": True, "content": _json({"$ref": _PAYLOAD_REF})},
+        "responses": {
+            "201": {
+                "description": "Diagnosed and stored.",
+                "headers": {
+                    "Location": {
+                        "required": True,
+                        "schema": {"type": "string"},
+                        "description": "The private report page.",
+                    }
+                },
+                "content": _json(_ref("CreatedReport")),
+            },
+            "400": _error(
+                "Malformed JSON, not an object, too deep, or breaks the schema "
+                "(field names the value)."
+            ),
+            "413": _error("The body is over BROWSERCHECK_MAX_BODY_BYTES."),
+            "415": _error("The body is not application/json."),
+            "429": _error("Too many reports from this address, or from everyone.", _RETRY_AFTER),
+            **_SERVER_ERROR_JSON,
+        },
+    },
+    ("collector.show", "get"): {
+        "summary": "The report as JSON, for the holder of its private token.",
+        "operationId": "getReport",
+        "tags": ["collector"],
+        "parameters": [_PARAMETERS["code"], _PARAMETERS["t"]],
+        "responses": {
+            "200": {"description": "The report.", "content": _json(_ref("Report"))},
+            "404": _error("No such report, or a wrong token: the two are indistinguishable."),
+            "429": _error("Too many look-ups from this address.", _RETRY_AFTER),
+            **_SERVER_ERROR_JSON,
+        },
+    },
+    ("collector.build", "get"): {
+        "summary": "The current front-end build id (the probe compares it with the page's).",
+        "operationId": "getBuild",
+        "tags": ["collector"],
+        "responses": {
+            "200": {
+                "description": "The build id.",
+                "content": _json(_object(["build"], build={"type": "string"})),
+            },
+            **_SERVER_ERROR_JSON,
+        },
+    },
+    ("openapi.document", "get"): {
+        "summary": "This document.",
+        "operationId": "getOpenApi",
+        "tags": ["meta"],
+        "responses": {"200": {"description": "OpenAPI 3.1.", "content": _json({"type": "object"})}},
+    },
+    ("public.index", "get"): {
+        "summary": "Redirects to the check page.",
+        "tags": ["pages"],
+        "parameters": [_PARAMETERS["lang"]],
+        "responses": {"302": {"description": "To /check."}},
+    },
+    ("public.check", "get"): {
+        "summary": "The check page: runs the probe and shows the report.",
+        "tags": ["pages"],
+        "parameters": [_PARAMETERS["lang"]],
+        "responses": {"200": {"description": "The page.", "content": _HTML}, **_SERVER_ERROR_HTML},
+    },
+    ("public.check_noscript", "post"): {
+        "summary": "With JavaScript off: a report from the request headers alone.",
+        "tags": ["pages"],
+        "parameters": [_PARAMETERS["lang"]],
+        "responses": {
+            "303": {"description": "To the private report page."},
+            "429": _PAGE_LIMITED,
+            **_SERVER_ERROR_HTML,
+        },
+    },
+    ("public.probe_js", "get"): {
+        "summary": "The in-page probe (ES5); loadable from other origins.",
+        "tags": ["pages"],
+        "responses": {
+            "200": {
+                "description": "The script.",
+                "content": {"text/javascript": {"schema": {"type": "string"}}},
+            }
+        },
+    },
+    ("public.report_view", "get"): {
+        "summary": "The user's private report page.",
+        "tags": ["pages"],
+        "parameters": [_PARAMETERS["code"], _PARAMETERS["t"], _PARAMETERS["lang"]],
+        "responses": {
+            "200": {"description": "The report.", "content": _HTML},
+            "404": {
+                "description": "No such report, or a wrong token (indistinguishable).",
+                "content": _HTML,
+            },
+            "429": _PAGE_LIMITED,
+            **_SERVER_ERROR_HTML,
+        },
+    },
+    ("static", "get"): {
+        "summary": "Style sheets and scripts of the pages.",
+        "tags": ["pages"],
+        "parameters": [_PARAMETERS["filename"]],
+        "responses": {
+            "200": {"description": "The file."},
+            "404": {"description": "No such file.", "content": _HTML},
+        },
+    },
+}
+#: An undescribed route: any answer; errors on /api/ paths keep the JSON shape.
+_GENERIC = {"default": {"description": "See the route's documentation."}}
+_ANY_METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def _openapi_path(rule: str) -> str:
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def _derived_operation(app: Flask, endpoint: str, arguments: set[str]) -> dict[str, Any]:
+    doc = (app.view_functions[endpoint].__doc__ or endpoint).strip().splitlines()[0]
+    return {
+        "summary": doc,
+        "parameters": [
+            _PARAMETERS.get(name)
+            or {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in sorted(arguments)
+        ],
+        "responses": _GENERIC,
+    }
+
+
+#: Blueprints left out of the document: the support desk is an HTML application for signed-in
+#: agents (login, CSRF-protected forms), not part of the public API.
+PRIVATE_BLUEPRINTS: tuple[str, ...] = ("support.", "auth.")
+
+
+def build_document(app: Flask) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of ``app``: every public route of its URL map, every error
+    answer (the agents' desk under /support/ is left out, see PRIVATE_BLUEPRINTS)."""
+    paths: dict[str, dict[str, Any]] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.endpoint.startswith(PRIVATE_BLUEPRINTS):
+            continue
+        item = paths.setdefault(_openapi_path(rule.rule), {})
+        for method in _ANY_METHODS:
+            if method.upper() not in (rule.methods or ()):
+                continue
+            operation = OPERATIONS.get((rule.endpoint, method))
+            if operation is None:
+                operation = _derived_operation(app, rule.endpoint, set(rule.arguments))
+            item[method] = operation
+    try:
+        package_version = version("browsercheck")
+    except PackageNotFoundError:
+        package_version = "0"
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "browsercheck",
+            "version": package_version,
+            "description": (
+                "Browser diagnostics for a self-service portal: the collector API, the report "
+                "views and the pages. Every error of an /api/ path is JSON: "
+                '{"error": {"code", "message", "field"}}.'
+            ),
+        },
+        "paths": paths,
+        "components": {"schemas": _schemas()},
+    }
+
+
+@bp.get("/api/openapi.json")
+def document() -> Response:
+    """This API's OpenAPI 3.1 document."""
+    doc = current_app.extensions.get(EXTENSION)
+    if doc is None:
+        doc = current_app.extensions[EXTENSION] = build_document(current_app)
+    return jsonify(doc)

@@ -1,0 +1,117 @@
+"""Rate limits (flask-limiter): per client address and for everyone together.
+
+``BROWSERCHECK_RATELIMIT`` (default ``60/minute;600/hour``) bounds each address separately on
+creating reports and, with its own counters, on looking them up; ``BROWSERCHECK_RATELIMIT_GLOBAL``
+bounds the reports all addresses create together. A person checking a browser sends a handful;
+a script sending hundreds from one address gets ``429`` with ``Retry-After`` and the JSON error
+shape. ``off`` disables. Counters are keyed by the address's keyed hash, so neither the limiter's
+storage nor its log lines hold an address.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter, RateLimitExceeded
+from limits import parse_many
+
+from .errors import error_response, wants_json
+from .privacy import client_address_hash
+
+#: Views that write a report: the per-address and the global limit.
+WRITE_ENDPOINTS = ("collector.create", "public.check_noscript")
+#: Views that read a report by code and token: the per-address limit, counted apart from writes.
+LOOKUP_ENDPOINTS = ("collector.show", "public.report_view")
+EXTENSION = "browsercheck.limiter"
+
+
+def _everyone() -> str:
+    return "everyone"
+
+
+def _is_off(spec: str | None) -> bool:
+    return not spec or spec.strip().lower() == "off"
+
+
+def _checked(spec: str, setting: str) -> str:
+    try:
+        parse_many(spec)
+    except ValueError as exc:
+        raise ValueError(f"BROWSERCHECK_{setting}: not a rate limit: {spec!r} ({exc})") from exc
+    return spec
+
+
+def _retry_after() -> int:
+    """Seconds until the limit that was just broken lets a request through again."""
+    limiter: Limiter = current_app.extensions[EXTENSION]
+    current = limiter.current_limit
+    if current is None:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def _too_many(exc: RateLimitExceeded) -> Response:
+    seconds = _retry_after()
+    if wants_json():
+        response = error_response(
+            429, "rate_limited", f"too many requests; try again in {seconds} s", None
+        )
+    else:  # the no-JavaScript form: a plain answer in both languages
+        response = Response(
+            f"Забагато запитів. Спробуйте ще раз за {seconds} с.\n"
+            f"Too many requests. Try again in {seconds} s.\n",
+            status=429,
+            mimetype="text/plain",
+        )
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+def init_app(app: Flask) -> None:
+    """Bind a limiter of its own to ``app`` (so apps made in one process never share counters)."""
+    spec = app.config.get("RATELIMIT")
+    enabled = not _is_off(spec)
+    limiter = Limiter(
+        key_func=client_address_hash,
+        storage_uri=app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
+        strategy="sliding-window-counter",  # no burst of twice the limit at a window's edge
+        headers_enabled=False,  # Retry-After on 429 only; successes need no limit headers
+        key_prefix="browsercheck",
+        enabled=enabled,
+    )
+    limiter.init_app(app)
+    app.extensions[EXTENSION] = limiter
+    app.register_error_handler(RateLimitExceeded, _too_many)
+    if not enabled:
+        return
+    limited = frozenset(WRITE_ENDPOINTS + LOOKUP_ENDPOINTS)
+    # Every other route (pages, the probe, static files) skips the limiter's work entirely.
+    limiter.request_filter(lambda: request.endpoint not in limited)
+    assert spec is not None
+    decorators: dict[str, list[Callable[[Any], Any]]] = {}
+    per_address = _checked(spec, "RATELIMIT")
+    for scope, endpoints in (("write", WRITE_ENDPOINTS), ("lookup", LOOKUP_ENDPOINTS)):
+        for endpoint in endpoints:
+            decorators.setdefault(endpoint, []).append(
+                limiter.shared_limit(per_address, scope=f"address-{scope}")
+            )
+    everyone = app.config.get("RATELIMIT_GLOBAL")
+    if not _is_off(everyone):
+        assert everyone is not None
+        for endpoint in WRITE_ENDPOINTS:
+            decorators[endpoint].append(
+                limiter.shared_limit(
+                    _checked(everyone, "RATELIMIT_GLOBAL"), scope="everyone", key_func=_everyone
+                )
+            )
+    for endpoint, wrap in decorators.items():
+        view = app.view_functions.get(endpoint)
+        if view is None:
+            continue
+        for decorator in wrap:
+            view = decorator(view)
+        app.view_functions[endpoint] = view
