@@ -3,7 +3,7 @@
  *   <script src="https://collector/embed.js" data-collector="https://collector" data-lang="uk"
  *           data-banner="true" data-button="true" data-target="#where" data-build="..."></script>
  * Nothing is sent until the user clicks the button or the host calls BrowserCheck.open(); the banner
- * is decided here, in the browser, from the collector's compact policy, and nothing is stored. */
+ * is decided here, in the browser, from the collector's public policy (GET /api/v1/matrix), and nothing is stored. */
 (function (window, document) {
   "use strict";
   var BC = window.BrowserCheck;
@@ -56,7 +56,7 @@
 
   function button(where) {
     var box = el("span", null, "display:inline-block;font:inherit");
-    var btn = el("button", t.button, "font:inherit;padding:.5em 1em;border:1px solid #0b57d0;border-radius:.25em;background:#0b57d0;color:#fff;cursor:pointer");
+    var btn = el("button", t.button, "font:inherit;padding:.5em 1em;border:0;border-radius:.25em;background:#0b57d0;color:#fff;cursor:pointer");
     var status = el("span", null, "margin-left:.5em");
     btn.type = "button";
     btn.className = "browsercheck-button";
@@ -86,7 +86,7 @@
     } else { document.body.appendChild(box); }
   }
 
-  // --- the banner: the compact policy evaluated here ----------------------------------------
+  // --- the banner: the public policy evaluated here ----------------------------------------
   function major(re, ua) { var m = re.exec(ua); return m ? parseInt(m[1], 10) : undefined; }
 
   function detect(ua, data) {
@@ -127,7 +127,8 @@
     return 0;
   }
 
-  // Mirrors matrix.rules.evaluate_policy for the compact policy: the worse of browser and OS.
+  // Mirrors matrix.rules.evaluate_policy for GET /api/v1/matrix (matrix.policy_summary): the worse
+  // of browser and OS; what the summary cannot decide here (limited ranges, devices) is not "unsupported".
   function verdict(policy, ua, data) {
     var env = detect(ua || "", data), rule = policy.browsers[env.family], status = "supported", sys, i, limited = false;
     if (!rule) { status = "unknown"; } else if (rule.status) { status = rule.status; } else if (rule.engine_min !== undefined) {
@@ -137,7 +138,7 @@
     }
     sys = env.os && policy.systems[env.os];
     if (status !== "unsupported" && sys && env.osVersion && !env.frozen && !(sys.frozen && !compare(env.osVersion, sys.frozen))) {
-      for (i = 0; sys.limited && i < sys.limited.length; i++) { if (!compare(env.osVersion, sys.limited[i])) { limited = true; } }
+      for (i = 0; sys.limited && sys.limited.versions && i < sys.limited.versions.length; i++) { if (!compare(env.osVersion, sys.limited.versions[i])) { limited = true; } }
       if (limited) { status = status === "supported" || status === "unknown" ? "limited" : status; } else if (sys.min && compare(env.osVersion, sys.min) < 0) {
         status = "unsupported";
       }
@@ -149,7 +150,7 @@
     var result = verdict(policy, navigator.userAgent, navigator.userAgentData), message, box, link, close;
     if (result.status !== "unsupported") { return result; }
     message = policy.messages && policy.messages.unsupported;
-    box = el("div", null, "position:relative;z-index:2147483647;padding:.75em 3em .75em 1em;background:#fff4e5;color:#1b1b1b;border-bottom:2px solid #b3261e;font:16px/1.4 system-ui,sans-serif");
+    box = el("div", null, "position:relative;z-index:2147483647;padding:.75em 3em .75em 1em;background:#fff4e5;color:#111;border-bottom:2px solid #b3261e;font:16px/1.4 sans-serif");
     box.className = "browsercheck-banner";
     box.setAttribute("role", "region");
     box.setAttribute("aria-label", t.update);
@@ -169,9 +170,8 @@
   }
 
   function policy(done) {
-    BC.request("GET", collector + "/api/v1/matrix/compact", null, function (status, text) {
-      var data = null;
-      try { data = status === 200 ? JSON.parse(text) : null; } catch (e) {}
+    BC.request("GET", collector + "/api/v1/matrix", null, function (status, text) {
+      var data = status === 200 && BC.parse(text);
       done(data && data.browsers ? data : null);
     });
   }

@@ -35,7 +35,7 @@ and remove it at once.
 **When:** on the check page the probe runs when the page loads. Embedded in another site
 (`/embed.js`) it sends nothing until the user clicks "Перевірити браузер / Check my browser" or
 the host page calls `BrowserCheck.open()`; the optional "outdated browser" banner is decided in
-the browser from the public policy (`GET /api/v1/matrix/compact`) and stores nothing.
+the browser from the public policy (`GET /api/v1/matrix`) and stores nothing.
 
 **Limits:** every string and list is bounded (lengths and counts below); the whole payload is at
 most 64 KB. A field the collector refuses is dropped by the probe and the report sent again

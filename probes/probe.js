@@ -30,6 +30,13 @@
     return typeof value === "number" && isFinite(value) && value >= min && value <= max ? value : undefined;
   }
 
+  // Up to ``max`` non-empty strings of an array-like list.
+  function strings(list, max) {
+    var out = [], i;
+    for (i = 0; i < list.length && i < max; i++) { if (list[i]) { out.push(str(list[i], 200)); } }
+    return out;
+  }
+
   function bool(value) { return typeof value === "boolean" ? value : undefined; }
 
   function origin() {
@@ -56,6 +63,7 @@
     window.addEventListener("error", function (event) {
       // Only runtime errors reach window in the bubbling phase; failed <img>/<script> loads do not.
       var error = event.error;
+      if (SYNTAX.test(event.filename || "")) { return; }  // an old browser's answer to a syntax check
       record("error", event.message || (error && error.message), event.filename, event.lineno, event.colno);
     });
     window.addEventListener("unhandledrejection", function (event) {
@@ -98,9 +106,17 @@
 
   function media(query) { return safe(function () { return window.matchMedia(query).matches; }, false); }
 
-  function syntax(source) {
-    // Compiling is enough: the Function constructor throws SyntaxError on syntax it does not know.
-    try { new Function(source); return true; } catch (e) { return e && e.name === "SyntaxError" ? false : undefined; }
+  // ES2015/ES2020 syntax without eval (the pages' CSP has no 'unsafe-eval'): a same-origin script per
+  // level (webapp/static/syntax-es*.js) sets its flag only where it parses; a failed load is unknown.
+  var SYNTAX = /\/static\/syntax-es\d+\.js/;
+  function syntax(level, base) {
+    return function (done) {
+      var s = document.createElement("script");
+      s.onload = function () { done(window["__bcES" + level] === true); };
+      s.onerror = function () { done(undefined); };
+      s.src = base + "/static/syntax-es" + level + ".js";
+      (document.head || document.documentElement).appendChild(s);
+    };
   }
 
   function cssSupports(a, b) {
@@ -119,7 +135,7 @@
       var ok = box.scrollHeight === 1;
       body.removeChild(box);
       return ok;
-    }, undefined);
+    });
   }
 
   function sourceOf(entry) {
@@ -136,37 +152,33 @@
   var scr = window.screen || {};
 
   function identity(p) {
-    p.userAgent = safe(function () { return str(nav.userAgent, 2000); }, undefined);
-    p.platform = safe(function () { return str(nav.platform, 200); }, undefined);
-    p.languages = safe(function () {
-      var list = nav.languages || [nav.language || nav.userLanguage], out = [], i;
-      for (i = 0; i < list.length && i < 20; i++) { if (list[i]) { out.push(str(list[i], 200)); } }
-      return out;
-    }, undefined);
-    p.utcOffsetMinutes = safe(function () { return num(-Math.round(new Date().getTimezoneOffset()), -1440, 1440); }, undefined);
+    p.userAgent = safe(function () { return str(nav.userAgent, 2000); });
+    p.platform = safe(function () { return str(nav.platform, 200); });
+    p.languages = safe(function () { return strings(nav.languages || [nav.language || nav.userLanguage], 20); });
+    p.utcOffsetMinutes = safe(function () { return num(-Math.round(new Date().getTimezoneOffset()), -1440, 1440); });
     p.timeZone = safe(function () {
       // Temporal answers in well under a millisecond; Intl.DateTimeFormat's first use takes tens.
       return str(typeof Temporal === "object" && Temporal.Now ? Temporal.Now.timeZoneId() :
         Intl.DateTimeFormat().resolvedOptions().timeZone, 200);
-    }, undefined);
-    p.page = safe(function () { return str(origin() + window.location.pathname, 2000); }, undefined);
+    });
+    p.page = safe(function () { return str(origin() + window.location.pathname, 2000); });
   }
 
   function display(p) {
-    p.screen = safe(function () { return { width: num(scr.width, 0, 1e5), height: num(scr.height, 0, 1e5) }; }, undefined);
-    p.availableScreen = safe(function () { return { width: num(scr.availWidth, 0, 1e5), height: num(scr.availHeight, 0, 1e5) }; }, undefined);
+    p.screen = safe(function () { return { width: num(scr.width, 0, 1e5), height: num(scr.height, 0, 1e5) }; });
+    p.availableScreen = safe(function () { return { width: num(scr.availWidth, 0, 1e5), height: num(scr.availHeight, 0, 1e5) }; });
     p.viewport = safe(function () {
       return { width: num(window.innerWidth || document.documentElement.clientWidth, 0, 1e5),
                height: num(window.innerHeight || document.documentElement.clientHeight, 0, 1e5) };
-    }, undefined);
-    p.devicePixelRatio = safe(function () { return num(window.devicePixelRatio, 0, 100); }, undefined);
-    p.maxTouchPoints = safe(function () { return num(nav.maxTouchPoints, 0, 1000); }, undefined);
+    });
+    p.devicePixelRatio = safe(function () { return num(window.devicePixelRatio, 0, 100); });
+    p.maxTouchPoints = safe(function () { return num(nav.maxTouchPoints, 0, 1000); });
     p.display = {
-      colorDepth: safe(function () { return num(scr.colorDepth, 0, 1000); }, undefined),
-      orientation: safe(function () { return str(scr.orientation.type, 50); }, undefined),
+      colorDepth: safe(function () { return num(scr.colorDepth, 0, 1000); }),
+      orientation: safe(function () { return str(scr.orientation.type, 50); }),
       orientationAngle: safe(function () {
         return num(scr.orientation ? scr.orientation.angle : window.orientation, -360, 360);
-      }, undefined),
+      }),
       colorScheme: media("(prefers-color-scheme: dark)") ? "dark" :
         media("(prefers-color-scheme: light)") ? "light" : undefined,
       reducedMotion: media("(prefers-reduced-motion: reduce)") ? "reduce" :
@@ -176,8 +188,8 @@
         // Firefox sizes both in CSS pixels (the ratio is its window frame, not zoom): no estimate there.
         return window.outerWidth > 0 && window.innerWidth > 0 && !("mozInnerScreenX" in window) ?
           num(Math.round(window.outerWidth / window.innerWidth * 100) / 100, 0.1, 10) : undefined;
-      }, undefined),
-      pinchZoom: safe(function () { return num(window.visualViewport.scale, 0.1, 100); }, undefined)
+      }),
+      pinchZoom: safe(function () { return num(window.visualViewport.scale, 0.1, 100); })
     };
   }
 
@@ -187,18 +199,16 @@
     return safe(function () {
       var store = window.localStorage, key = "browsercheck.browser_id", id = store.getItem(key), c = window.crypto || window.msCrypto, b, i;
       if (!/^[A-Za-z0-9_-]{16,64}$/.test(id || "")) {
-        b = c && c.getRandomValues ? c.getRandomValues(new Uint8Array(22)) : [];
-        for (id = "", i = 0; i < 22; i++) {
-          id += "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".charAt((b[i] === undefined ? Math.random() * 256 : b[i]) & 63);
-        }
+        b = c && c.getRandomValues ? c.getRandomValues(new Uint8Array(16)) : [];
+        for (id = "", i = 0; i < 16; i++) { id += (256 + (b[i] === undefined ? Math.random() * 256 : b[i]) | 0).toString(16).slice(1); }
         store.setItem(key, id);
       }
       return store.getItem(key) === id ? id : undefined;
-    }, undefined);
+    });
   }
 
   function storage(p) {
-    p.cookieEnabled = safe(function () { return bool(nav.cookieEnabled); }, undefined);
+    p.cookieEnabled = safe(function () { return bool(nav.cookieEnabled); });
     p.storage = { localStorage: storageWorks("localStorage"), sessionStorage: storageWorks("sessionStorage"),
       cookies: cookieWorks() };
     p.browser_id = browserId();
@@ -216,13 +226,11 @@
       webgl: "WebGLRenderingContext" in window,
       fetch: typeof window.fetch === "function",
       promise: typeof Promise === "function",
-      es2015: syntax("class A {}; let a = 1; const f = (x) => `${x}`; var [b] = [a]; return f(b);"),
-      es2020: syntax("var a = null; return a?.b ?? 0n;"),
       cssGrid: cssSupports("display", "grid"),
       cssFlexGap: flexGap(),
       cssHas: cssSupports("selector(:has(a))")
     };
-    p.online = safe(function () { return bool(nav.onLine); }, undefined);
+    p.online = safe(function () { return bool(nav.onLine); });
     p.network = safe(function () {
       var c = nav.connection || nav.mozConnection || nav.webkitConnection;
       return c ? { effectiveType: str(c.effectiveType, 20), type: str(c.type, 20), rtt: num(c.rtt, 0, 600000),
@@ -232,7 +240,7 @@
       if (options.build) { return str(options.build, 200); }
       var meta = document.querySelector('meta[name="browsercheck-build"]');
       return meta ? str(meta.getAttribute("content"), 200) : undefined;
-    }, undefined) };
+    }) };
     p.cache = safe(function () {
       var out = {}, nav2 = perf.getEntriesByType ? perf.getEntriesByType("navigation")[0] : null;
       var types = ["navigate", "reload", "back_forward"], list, own = origin(), i, entry;
@@ -251,23 +259,10 @@
     }, {});
   }
 
-  function clean(value) {
-    // Drop undefined members so the payload validates against the schema.
-    var out, key, i;
-    if (value && typeof value === "object") {
-      if (Object.prototype.toString.call(value) === "[object Array]") {
-        out = [];
-        for (i = 0; i < value.length; i++) { if (value[i] !== undefined) { out.push(clean(value[i])); } }
-        return out;
-      }
-      out = {};
-      for (key in value) {
-        if (Object.prototype.hasOwnProperty.call(value, key) && value[key] !== undefined) { out[key] = clean(value[key]); }
-      }
-      return out;
-    }
-    return value;
-  }
+  // Drop undefined members so the payload validates against the schema (no array holds one).
+  function clean(value) { return JSON.parse(JSON.stringify(value)); }
+
+  function parse(text) { return safe(function () { return JSON.parse(text); }, null); }
 
   function sameOrigin(url) { return !/^[a-z][a-z0-9+.-]*:/i.test(url) || url.indexOf(origin() + "/") === 0; }
 
@@ -313,19 +308,13 @@
       return data ? { brands: brandList(data.brands), mobile: !!data.mobile, platform: str(data.platform, 200) } : undefined;
     };
     if (!data || typeof data.getHighEntropyValues !== "function") { done(low()); return; }
-    data.getHighEntropyValues(["platformVersion", "fullVersionList", "model", "architecture",
-      "bitness", "wow64", "formFactors"]).then(function (v) {
+    var keys = ["platformVersion", "model", "architecture", "bitness"];
+    data.getHighEntropyValues(keys.concat(["fullVersionList", "wow64", "formFactors"])).then(function (v) {
       var out = low(), i;
-      out.platformVersion = str(v.platformVersion, 200);
+      for (i = 0; i < keys.length; i++) { out[keys[i]] = str(v[keys[i]], 200); }
       out.fullVersionList = brandList(v.fullVersionList);
-      out.model = str(v.model, 200);
-      out.architecture = str(v.architecture, 200);
-      out.bitness = str(v.bitness, 200);
       out.wow64 = bool(v.wow64);
-      if (v.formFactors && v.formFactors.length !== undefined) {
-        out.formFactors = [];
-        for (i = 0; i < v.formFactors.length && i < 10; i++) { out.formFactors.push(str(v.formFactors[i], 200)); }
-      }
+      out.formFactors = v.formFactors ? strings(v.formFactors, 10) : undefined;
       done(out);
     }, function () { done(low()); });
   }
@@ -372,7 +361,7 @@
 
   function collect(options, done) {
     options = options || {};
-    var started = now(), p = { schema_version: 1, source: "web" }, late = {}, pending = 6, sent = now();
+    var started = now(), p = { schema_version: 1, source: "web" }, late = {}, pending = 8, sent = now();
     var groups = [identity, display, storage, capabilities];
     var step = function () {
       pending -= 1;
@@ -387,6 +376,7 @@
         p.serviceWorker.installing = late.worker.installing;
       }
       p.build.current = late.build;
+      if (p.capabilities) { p.capabilities.es2015 = late.es2015; p.capabilities.es2020 = late.es2020; }
       p.network.requestRttMs = late.rtt;
       if (options.lang) { p.lang = options.lang; }
       p.timing = { probe_ms: Math.max(0, Math.round(now() - started)) };
@@ -400,13 +390,15 @@
     task(5000, function (finish) {
       request("GET", (options.base || "") + "/api/v1/build", null, function (status, text) {
         late.rtt = num(Math.round(now() - sent), 0, 600000);
-        finish(status === 200 ? safe(function () { return str(JSON.parse(text).build, 200); }, undefined) : undefined);
+        finish(status === 200 ? str((parse(text) || {}).build, 200) : undefined);
       });
     }, function (current) { late.build = current; step(); });
     task(1000, highEntropyHints, function (hints) { late.hints = hints; step(); });
     task(1500, indexedDbOpens, function (ok) { late.indexedDB = ok; step(); });
     task(1500, cacheStorage, function (info) { late.caches = info; step(); });
     task(1000, workerRegistration, function (reg) { late.worker = reg; step(); });
+    task(2000, syntax(2015, options.base || ""), function (ok) { late.es2015 = ok; step(); });
+    task(2000, syntax(2020, options.base || ""), function (ok) { late.es2020 = ok; step(); });
     (function next(i) {
       if (i === groups.length) { step(); return; }
       try { groups[i](p, options); } catch (e) {}
@@ -431,7 +423,7 @@
     options = options || {};
     retries = retries || 0;
     request("POST", options.endpoint || (options.base || "") + "/api/v1/reports", JSON.stringify(payload), function (status, text) {
-      var data = safe(function () { return JSON.parse(text); }, null);
+      var data = parse(text);
       mark("browsercheck:answered");
       var field = data && data.error && data.error.field;
       if (status === 400 && field && retries < 3 && drop(payload, field)) {
@@ -447,7 +439,7 @@
   }
 
   window.BrowserCheck = {
-    version: 2, collect: collect, send: send, run: run, request: request,
+    version: 2, collect: collect, send: send, run: run, request: request, parse: parse,
     errors: function () { return clean(errors.slice(0)); }
   };
 }(typeof window !== "undefined" ? window : null, typeof document !== "undefined" ? document : null));

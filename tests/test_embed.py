@@ -1,4 +1,4 @@
-"""Embedding: /embed.js, the compact policy, and CORS only for the configured origins."""
+"""Embedding: /embed.js, the policy its banner reads, and CORS only for the configured origins."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from matrix import load_policy
-from matrix.compact import compact_policy
-from matrix.loader import parse_policy
+from matrix.summary import policy_summary
 from probes import embed_source, probe_source
 from webapp import create_app
 from webapp.embed import origin_patterns
@@ -111,33 +110,12 @@ def test_served_scripts_are_minified_but_keep_their_names(client: FlaskClient) -
     assert "function cookieWorks(" in served  # names kept: readable stack traces for support
 
 
-def test_compact_policy_is_served_and_cacheable(client: FlaskClient) -> None:
-    response = client.get("/api/v1/matrix/compact")
+def test_banner_policy_is_the_public_matrix_json(client: FlaskClient) -> None:
+    """The banner reads GET /api/v1/matrix (one public policy endpoint): small and cacheable."""
+    assert '"/api/v1/matrix"' in embed_source()
+    response = client.get("/api/v1/matrix")
     assert response.status_code == 200
-    assert response.headers["Cache-Control"] == "public, max-age=300"
-    assert response.get_json() == compact_policy(load_policy())
+    assert "max-age=300" in response.headers["Cache-Control"]
+    assert response.get_json() == policy_summary(load_policy())
     assert len(gzip.compress(response.data)) < 2048
-
-
-def test_compact_policy_shape() -> None:
-    compact = compact_policy(load_policy())
-    assert compact["version"] == 1
-    assert compact["browsers"]["Chrome"] == {"min": 109, "download": "https://www.google.com/chrome/"}
-    assert compact["browsers"]["Opera"]["engine_min"] == 109
-    assert compact["browsers"]["IE"] == {"status": "unsupported"}
-    assert compact["systems"]["macOS"] == {"min": "11", "frozen": "10.15"}
-    assert compact["systems"]["Windows"] == {"min": "10", "limited": ["7", "8"]}
-    assert compact["messages"]["unsupported"]["uk"].startswith("Ваш браузер застарів")
-    assert set(compact["messages"]["unsupported"]) == {"uk", "en"}
-
-
-def test_compact_policy_of_a_custom_policy() -> None:
-    policy = parse_policy({
-        "browsers": [{"family": "Firefox", "min": 140}, {"family": "Safari", "status": "limited"}],
-        "systems": [{"family": "iOS", "min": "17.4"}],
-        "messages": {"unsupported": {"uk": "Оновіть", "en": "Update"}},
-    })
-    compact = compact_policy(policy)
-    assert compact["browsers"] == {"Firefox": {"min": 140}, "Safari": {"status": "limited"}}
-    assert compact["systems"] == {"iOS": {"min": "17.4"}}
-    assert compact["messages"] == {"unsupported": {"uk": "Оновіть", "en": "Update"}}
+    assert client.get("/api/v1/matrix/compact").status_code == 404

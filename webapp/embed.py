@@ -1,4 +1,4 @@
-"""Embedding in other sites: ``/embed.js``, the compact policy, and CORS for the allowed origins.
+"""Embedding in other sites: ``/embed.js`` and CORS for the allowed origins.
 
 A host page adds one script tag; the script talks to this collector cross-origin, which the
 browser allows only for origins listed in ``BROWSERCHECK_CORS_ORIGINS``.
@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Flask, Response, jsonify, request
+from flask import Blueprint, Flask, Response, request
 from flask_cors import CORS
 
-from matrix.compact import compact_policy
 from probes import embed_source
-
-from .services import policy
 
 bp = Blueprint("embed", __name__)
 
@@ -31,14 +28,6 @@ def embed_js() -> Response:
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.add_etag()
     response.make_conditional(request)  # 304 for a matching If-None-Match, in place
-    return response
-
-
-@bp.get("/api/v1/matrix/compact")
-def matrix_compact() -> Response:
-    """The policy in the compact form the embed script evaluates in the browser."""
-    response = jsonify(compact_policy(policy()))
-    response.headers["Cache-Control"] = "public, max-age=300"
     return response
 
 

@@ -20,9 +20,9 @@ from playwright.sync_api import Page, Playwright, expect
 
 from diagnostics import detect_environment
 from diagnostics.validate import validate_payload
-from matrix import evaluate_policy, load_policy
-from matrix.compact import compact_policy
+from matrix import evaluate_policy, load_policy, policy_summary
 from matrix.engines import BrowserSession, resolve_engine
+from matrix.loader import default_policy_path
 from tests.browser.conftest import LiveServer, free_port
 
 pytestmark = pytest.mark.browser
@@ -31,19 +31,15 @@ ENGINE_FAMILY = {"chromium": "Blink", "firefox": "Gecko", "webkit": "WebKit"}
 #: Findings a healthy browser on the check page must not get.
 PROBLEMS = ("stale_build", "service_worker_outdated", "cookies_disabled", "storage_blocked",
             "private_mode", "page_errors", "javascript_off")
-#: A policy under which every browser that runs here is outdated (for the banner).
-STRICT_POLICY = """\
-version: 1
-browsers:
-  - {family: Chrome, min: 999, download: "https://www.google.com/chrome/"}
-  - {family: Chromium, min: 999, download: "https://www.chromium.org/"}
-  - {family: Firefox, min: 999, download: "https://www.mozilla.org/firefox/new/"}
-  - {family: Safari, min: 999, download: "https://support.apple.com/102665"}
-messages:
-  unsupported:
-    uk: Ваш браузер застарів. Оновіть його.
-    en: Your browser is outdated. Update it.
-"""
+
+
+def strict_policy() -> str:
+    """The shipped policy (matrix/policy.yaml) with every browser minimum raised to 999, so that
+    every browser that runs here is outdated (for the banner); its release table by full path."""
+    text = default_policy_path().read_text(encoding="utf-8")
+    text = re.sub(r"^(\s+(?:engine_)?min:) \d+", r"\1 999", text, flags=re.MULTILINE)
+    releases = default_policy_path().parent / "releases.csv"
+    return re.sub(r"^releases: .*$", f"releases: {releases}", text, count=1, flags=re.MULTILINE)
 
 
 def wait_for(session: BrowserSession, expression: str, timeout: float = 15.0) -> Any:
@@ -320,7 +316,7 @@ def embed_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stat
     root = tmp_path_factory.mktemp("host")
     host = StaticHost(root)
     policy = root / "strict-policy.yaml"
-    policy.write_text(STRICT_POLICY, encoding="utf-8")
+    policy.write_text(strict_policy(), encoding="utf-8")
     collector = LiveServer(tmp_path_factory.mktemp("embed") / "instance", {
         "BROWSERCHECK_CORS_ORIGINS": host.url, "BROWSERCHECK_POLICY_FILE": str(policy)})
     for name, lang, extra in (("uk.html", "uk", 'data-banner="true"'),
@@ -345,7 +341,7 @@ def test_embed_button_and_banner_from_a_second_origin(
     fetched = session.evaluate(
         "performance.getEntriesByType('resource').map(function (e) { return e.name; })")
     assert sorted(u[len(collector.url):] for u in fetched if u.startswith(collector.url)) == [
-        "/api/v1/matrix/compact", "/embed.js"]
+        "/api/v1/matrix", "/embed.js"]
 
     session.evaluate("document.querySelector('.browsercheck-button').click()")
     session.wait_visible(".browsercheck-report")
@@ -489,12 +485,12 @@ def test_banner_decision_matches_the_server(page: Page, embed_sites: tuple[Stati
     page.goto(f"{host.url}/api.html")
     page.wait_for_function("window.BrowserCheck && typeof BrowserCheck.verdict === 'function'")
     policy = load_policy()
-    with urllib.request.urlopen(collector.url + "/api/v1/matrix/compact", timeout=10) as response:
+    with urllib.request.urlopen(collector.url + "/api/v1/matrix", timeout=10) as response:
         strict = json.load(response)
     assert strict["browsers"]["Chrome"]["min"] == 999  # the collector serves its own policy
-    compact = compact_policy(policy)
+    summary = policy_summary(policy)
     ours = page.evaluate("([p, uas]) => uas.map(ua => BrowserCheck.verdict(p, ua, null).status)",
-                         [compact, list(VERDICT_UAS.values())])
+                         [summary, list(VERDICT_UAS.values())])
     theirs = [evaluate_policy(policy, detect_environment(ua)).status for ua in VERDICT_UAS.values()]
     assert dict(zip(VERDICT_UAS, ours, strict=True)) == dict(zip(VERDICT_UAS, theirs, strict=True))
     assert "unsupported" in theirs and "supported" in theirs and "limited" in theirs
