@@ -138,11 +138,13 @@ def device_client_hints(user_agent: str, mobile: bool, chromium_version: str) ->
     android = re.search(r"Android (\d+(?:\.\d+)*)(?:; ([^;)]+))?", user_agent)
     if android:
         model = (android.group(2) or "").split(" Build/")[0].strip()
+        # the descriptor's UA claims Chrome: announce the brands that Chrome would
+        names = ["Chromium", "Google Chrome"] if "Chrome/" in user_agent else ["Chromium"]
         return {
-            "brands": [{"brand": "Chromium", "version": major},
-                       {"brand": "Not_A Brand", "version": "24"}],
-            "fullVersionList": [{"brand": "Chromium", "version": chromium_version},
-                                {"brand": "Not_A Brand", "version": "24.0.0.0"}],
+            "brands": [{"brand": n, "version": major} for n in names]
+            + [{"brand": "Not_A Brand", "version": "24"}],
+            "fullVersionList": [{"brand": n, "version": chromium_version} for n in names]
+            + [{"brand": "Not_A Brand", "version": "24.0.0.0"}],
             "platform": "Android", "platformVersion": android.group(1),
             "architecture": "", "model": "" if model == "K" else model, "mobile": mobile,
             "formFactors": form,
@@ -223,8 +225,14 @@ class PlaywrightSession:
         return list(self._errors)
 
     def screenshot(self, path: str | Path) -> None:
-        # caret="initial": hiding the caret injects a <style>, which our CSP (rightly) refuses
+        # Playwright's screenshot injects a <style> of its own (caret, scrollbars); over BiDi
+        # Firefox applies the page's CSP to it and reports the refusal as a page error. That
+        # error is the tool's, not the page's: drop it, and only it.
+        before = len(self._errors)
         self.page.screenshot(path=str(path), full_page=True, caret="initial")
+        self._errors[before:] = [
+            e for e in self._errors[before:] if "blocked an inline style" not in e
+        ]
 
     def describe(self) -> dict[str, str]:
         return {

@@ -52,7 +52,8 @@ LABELS: dict[str, Text] = {
 }
 
 CONTEXT_KEYS: tuple[str, ...] = (
-    "service", "page", "action", "error_text", "login", "account", "company", "meter", "app_version",
+    "service", "page", "action", "error_text", "login", "account", "company", "meter",
+    "app_version",
 )
 
 
