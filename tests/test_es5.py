@@ -79,3 +79,22 @@ def test_newer_syntax_fails_the_check(snippet: str, tmp_path: Path) -> None:
     result = parse_es5({"new.js": "(function () {\n" + snippet + "\n}());\n"}, tmp_path)["new.js"]
     assert not result["ok"]
     assert result["line"] == 2
+
+
+@pytest.mark.parametrize("level,older", [(2015, 5), (2020, 2019)], ids=["es2015", "es2020"])
+def test_syntax_probe_scripts_need_exactly_their_level(level: int, older: int) -> None:
+    """The probe's syntax checks (webapp/static/syntax-es*.js) parse at their level, not below:
+    an older browser refuses them, so its flag stays unset."""
+    node = shutil.which("node")
+    assert node, "Node.js is missing: run `make test` (it installs nodejs and npm)"
+    script = (
+        "const acorn = require('acorn'), fs = require('fs');"
+        "const src = fs.readFileSync(process.argv[1], 'utf8');"
+        "const ok = v => { try { acorn.parse(src, {ecmaVersion: v}); return true; }"
+        " catch (e) { return false; } };"
+        "console.log(JSON.stringify([ok(+process.argv[2]), ok(+process.argv[3])]));"
+    )
+    path = ROOT / f"webapp/static/syntax-es{level}.js"
+    done = subprocess.run([node, "-e", script, str(path), str(level), str(older)],
+                          capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
+    assert json.loads(done.stdout) == [True, False], done.stderr
