@@ -109,11 +109,14 @@
   // ES2015/ES2020 syntax without eval (the pages' CSP has no 'unsafe-eval'): a same-origin script per
   // level (webapp/static/syntax-es*.js) sets its flag only where it parses; a failed load is unknown.
   var SYNTAX = /\/static\/syntax-es\d+\.js/;
+  // The page's script nonce (CSP), read while this script runs: the syntax scripts carry it too.
+  var NONCE = safe(function () { return document.currentScript.nonce; });
   function syntax(level, base) {
     return function (done) {
       var s = document.createElement("script");
       s.onload = function () { done(window["__bcES" + level] === true); };
       s.onerror = function () { done(undefined); };
+      if (NONCE) { s.setAttribute("nonce", NONCE); }
       s.src = base + "/static/syntax-es" + level + ".js";
       (document.head || document.documentElement).appendChild(s);
     };
