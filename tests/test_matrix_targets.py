@@ -61,7 +61,7 @@ def test_every_device_is_a_playwright_descriptor(playwright: Any) -> None:
         ("chromium-ua-chrome-109-windows-7", "limited", "os:Windows"),
         ("chromium-ua-samsung-internet-20", "unsupported", "browser:Samsung Internet"),
         ("chromium-ua-chrome-119-android-7", "unsupported", "os:Android"),
-        ("chromium-galaxy-s9-plus", "supported", "browser:Chromium"),
+        ("chromium-galaxy-s9-plus", "supported", "browser:Chrome"),
         ("chromium-ipad-gen-7", "unsupported", "os:iOS"),
         ("firefox-ua-114-windows-10", "unsupported", "browser:Firefox"),
         ("firefox-ua-115-windows-10", "supported", "browser:Firefox"),
