@@ -174,6 +174,7 @@ def test_rate_limited_answer(limited_app: Flask, error_schema: Draft202012Valida
     assert statuses == [201, 201, 429]
     response = client.post("/api/v1/reports", json={})
     assert_error(response, 429, "rate_limited", None, error_schema)
+    # Never more than the limit's window (flask-limiter's own reset_at is a second late).
     assert 1 <= int(response.headers["Retry-After"]) <= 60
 
 

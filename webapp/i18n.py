@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, g, request, url_for
 
 from diagnostics.models import Text
@@ -79,6 +81,5 @@ def t(key: str) -> str:
 
 def lang_url(lang: str) -> str:
     """The current page in ``lang``, keeping its other query arguments (a report's token)."""
-    args = request.args.to_dict()
-    args["lang"] = lang
-    return url_for(request.endpoint or "public.check", **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "lang": lang}
+    return url_for(request.endpoint or "public.check", **values)

@@ -52,7 +52,7 @@ def check_noscript() -> WerkzeugResponse:
 
 
 @bp.get("/favicon.ico")
-def favicon() -> Response:
+def favicon() -> WerkzeugResponse:
     return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 

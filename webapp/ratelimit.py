@@ -51,7 +51,10 @@ def _retry_after() -> int:
     current = limiter.current_limit
     if current is None:
         return 60
-    return max(1, math.ceil(current.reset_at - time.time()))
+    # RequestLimit.reset_at is int(expiry + 1), a second late; the window's own float is exact,
+    # and no wait is longer than the limit's window ("2/minute": at most 60 s).
+    reset_at = current.window[0]
+    return max(1, min(math.ceil(reset_at - time.time()), current.limit.get_expiry()))
 
 
 def _too_many(exc: RateLimitExceeded) -> Response:

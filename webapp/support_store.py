@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Date, Select, cast, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -92,10 +94,7 @@ def count_rows_in_rollup(conn: Connection, rows: list[dict[str, Any]]) -> None:
     for key_values, n in counts.items():
         values = dict(zip(ROLLUP_KEY, key_values, strict=True))
         if dialect in ("sqlite", "postgresql"):
-            if dialect == "sqlite":
-                from sqlalchemy.dialects.sqlite import insert as dialect_insert
-            else:
-                from sqlalchemy.dialects.postgresql import insert as dialect_insert
+            dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
             upsert = dialect_insert(ReportRollupRow).values(**values, n=n)
             conn.execute(upsert.on_conflict_do_update(
                 index_elements=list(ROLLUP_KEY), set_={"n": ReportRollupRow.n + n}))
