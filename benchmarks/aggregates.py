@@ -60,8 +60,11 @@ PROFILES: list[tuple[str, str, str, float, float, float]] = [
     ("Opera Mini", "Android", "mobile", 0.5, 0.0, 0.9),
 ]
 FINDINGS: list[tuple[str, float]] = [
-    ("cookies_disabled", 0.02), ("storage_blocked", 0.03), ("stale_build", 0.05),
-    ("in_app", 0.03), ("offline", 0.01),
+    ("cookies_disabled", 0.02),
+    ("storage_blocked", 0.03),
+    ("stale_build", 0.05),
+    ("in_app", 0.03),
+    ("offline", 0.01),
 ]
 STATUSES = ("supported", "limited", "unsupported")
 
@@ -88,15 +91,34 @@ def generate(store: ReportStore, count: int, seed: int = 7) -> None:
     offsets = rng.integers(0, DAYS * 86400 * 1_000_000, size=count).astype("timedelta64[us]")
     created = np.datetime_as_string(np.datetime64(now, "us") - offsets, unit="us")
 
-    envs = [json.dumps({"browser": {"family": b}, "os": {"family": o}, "device": {"type": d}})
-            for b, o, d, *_ in PROFILES]
+    envs = [
+        json.dumps({"browser": {"family": b}, "os": {"family": o}, "device": {"type": d}})
+        for b, o, d, *_ in PROFILES
+    ]
     verdicts = [json.dumps({"status": s}) for s in STATUSES]
     finding_sets: dict[int, tuple[str, str]] = {}
-    columns = ("code", "token_hash", "created_at", "lang", "source", "status", "browser_family",
-               "os_family", "device_type", "user_agent", "environment", "findings", "verdict",
-               "probe", "context", "headers", "browser_id", "finding_ids", "context_text")
-    sql = (f"INSERT INTO reports ({', '.join(columns)}) "
-           f"VALUES ({', '.join('?' for _ in columns)})")
+    columns = (
+        "code",
+        "token_hash",
+        "created_at",
+        "lang",
+        "source",
+        "status",
+        "browser_family",
+        "os_family",
+        "device_type",
+        "user_agent",
+        "environment",
+        "findings",
+        "verdict",
+        "probe",
+        "context",
+        "headers",
+        "browser_id",
+        "finding_ids",
+        "context_text",
+    )
+    sql = f"INSERT INTO reports ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     bits = has @ (1 << np.arange(len(FINDINGS)))
     connection = store.engine.raw_connection()
     try:
@@ -109,12 +131,29 @@ def generate(store: ReportStore, count: int, seed: int = 7) -> None:
                 ids = [FINDINGS[j][0] for j in range(len(FINDINGS)) if key >> j & 1]
                 finding_sets[key] = (json.dumps([{"id": x} for x in ids]), finding_ids_text(ids))
             p = PROFILES[profile[i]]
-            batch.append((
-                _code(i), "0" * 64, created[i].replace("T", " "), "uk", "web",
-                STATUSES[status[i]], p[0], p[1], p[2], f"Mozilla/5.0 ({p[1]}) {p[0]}",
-                envs[profile[i]], finding_sets[key][0], verdicts[status[i]], "{}", "{}", "{}",
-                None, finding_sets[key][1], "",
-            ))
+            batch.append(
+                (
+                    _code(i),
+                    "0" * 64,
+                    created[i].replace("T", " "),
+                    "uk",
+                    "web",
+                    STATUSES[status[i]],
+                    p[0],
+                    p[1],
+                    p[2],
+                    f"Mozilla/5.0 ({p[1]}) {p[0]}",
+                    envs[profile[i]],
+                    finding_sets[key][0],
+                    verdicts[status[i]],
+                    "{}",
+                    "{}",
+                    "{}",
+                    None,
+                    finding_sets[key][1],
+                    "",
+                )
+            )
             if len(batch) == 50_000:
                 cursor.executemany(sql, batch)
                 batch.clear()
@@ -134,10 +173,18 @@ def ours(store: ReportStore, start: date, end: date) -> Summary:
 def pushdown(store: ReportStore, start: date, end: date) -> Summary:
     """One GROUP BY over the reports table itself (needed columns only)."""
     day = func.date(ReportRow.created_at).label("day")
-    keys = [ReportRow.status, ReportRow.browser_family, ReportRow.os_family,
-            ReportRow.device_type, ReportRow.finding_ids]
-    statement = (select(day, *keys, func.count()).where(ReportRow.created_at >= _midnight(start))
-                 .group_by(day, *keys))
+    keys = [
+        ReportRow.status,
+        ReportRow.browser_family,
+        ReportRow.os_family,
+        ReportRow.device_type,
+        ReportRow.finding_ids,
+    ]
+    statement = (
+        select(day, *keys, func.count())
+        .where(ReportRow.created_at >= _midnight(start))
+        .group_by(day, *keys)
+    )
     with store.engine.connect() as connection:
         rows = connection.execute(statement).all()
     frame = pd.DataFrame.from_records(rows, columns=list(STATS_COLUMNS))
@@ -149,12 +196,20 @@ def naive(store: ReportStore, start: date, end: date) -> Summary:
     """Baseline: every report of the period loaded, findings parsed from their JSON."""
     with store.engine.connect() as connection:
         frame = pd.read_sql(
-            select(ReportRow.created_at, ReportRow.status, ReportRow.browser_family,
-                   ReportRow.os_family, ReportRow.device_type, ReportRow.findings)
-            .where(ReportRow.created_at >= _midnight(start)), connection)
+            select(
+                ReportRow.created_at,
+                ReportRow.status,
+                ReportRow.browser_family,
+                ReportRow.os_family,
+                ReportRow.device_type,
+                ReportRow.findings,
+            ).where(ReportRow.created_at >= _midnight(start)),
+            connection,
+        )
     frame["day"] = pd.to_datetime(frame["created_at"]).dt.date
-    frame["finding_ids"] = [finding_ids_text([f["id"] for f in found])
-                            for found in frame["findings"]]
+    frame["finding_ids"] = [
+        finding_ids_text([f["id"] for f in found]) for found in frame["findings"]
+    ]
     return summarize(frame.drop(columns=["created_at", "findings"]), start, end)
 
 
@@ -178,8 +233,11 @@ def same_tables(a: Summary, b: Summary) -> bool:
         return False
     for name, table in a.tables().items():
         other = b.tables()[name]
-        if not table.reset_index(drop=True).astype(str).equals(
-                other.reset_index(drop=True).astype(str)):
+        if (
+            not table.reset_index(drop=True)
+            .astype(str)
+            .equals(other.reset_index(drop=True).astype(str))
+        ):
             return False
     return True
 
@@ -216,17 +274,25 @@ def main() -> int:
 
     assert ours_result.total == args.reports, ours_result.total
     consistent = same_tables(ours_result, push_result) and same_tables(ours_result, naive_result)
-    print(f"reports: {args.reports:,}; roll-up rows read: {rollup_rows:,}; "
-          f"CPUs: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}")
+    print(
+        f"reports: {args.reports:,}; roll-up rows read: {rollup_rows:,}; "
+        f"CPUs: {os.cpu_count()}; load average: {os.getloadavg()[0]:.1f}"
+    )
     print(f"{'ours (roll-up + pandas)':34} {ours_first:6.3f} s   (best of 3: {ours_best:.3f} s)")
-    print(f"{'pushdown GROUP BY on reports':34} {push_first:6.3f} s   "
-          f"x{push_first / ours_first:,.1f} ours")
-    print(f"{'naive: load every report':34} {naive_first:6.3f} s   "
-          f"x{naive_first / ours_first:,.1f} ours")
+    print(
+        f"{'pushdown GROUP BY on reports':34} {push_first:6.3f} s   "
+        f"x{push_first / ours_first:,.1f} ours"
+    )
+    print(
+        f"{'naive: load every report':34} {naive_first:6.3f} s   "
+        f"x{naive_first / ours_first:,.1f} ours"
+    )
     print(f"same tables from all three: {'yes' if consistent else 'NO'}")
     met = ours_first < TARGET_SECONDS
-    print(f"target: statistics over {args.reports:,} reports in < {TARGET_SECONDS:.0f} s: "
-          f"{'met' if met else 'NOT met'} ({ours_first:.3f} s, first run)")
+    print(
+        f"target: statistics over {args.reports:,} reports in < {TARGET_SECONDS:.0f} s: "
+        f"{'met' if met else 'NOT met'} ({ours_first:.3f} s, first run)"
+    )
     return 0 if met and consistent else 1
 
 

@@ -67,8 +67,10 @@ def sizes() -> None:
         raw = text.encode("utf-8")
         for level in (6, 9):
             packed = len(gzip.compress(raw, compresslevel=level))
-            print(f"  {name:10} raw {len(raw):6d} B   gzip -{level} {packed:5d} B   "
-                  f"{packed / SIZE_BUDGET:5.2f} of budget")
+            print(
+                f"  {name:10} raw {len(raw):6d} B   gzip -{level} {packed:5d} B   "
+                f"{packed / SIZE_BUDGET:5.2f} of budget"
+            )
 
 
 def one_run(hub: EngineHub, url: str, slowdown: float) -> dict[str, Any]:
@@ -81,8 +83,9 @@ def one_run(hub: EngineHub, url: str, slowdown: float) -> dict[str, Any]:
             cdp = page.context.new_cdp_session(page)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
         page.goto(url + "/check?lang=en")
-        page.wait_for_function("performance.getEntriesByName('browsercheck:shown').length > 0",
-                               timeout=30000)
+        page.wait_for_function(
+            "performance.getEntriesByName('browsercheck:shown').length > 0", timeout=30000
+        )
         result: dict[str, Any] = page.evaluate(MEASURE)
         result.update(page.evaluate(SYNC_COLLECT))
         result["bare_post"] = page.evaluate(BARE_POST)
@@ -101,17 +104,28 @@ def timings(hub: EngineHub, url: str, runs: int, slowdown: float) -> None:
     sync = [r["sync"] for r in results]
     med, base = statistics.median(shown), statistics.median(bare)
     print(f"\nheadless Chromium, {runs} runs, {label}")
-    print(f"  probe start -> report shown: median {med:6.1f} ms  p90 "
-          f"{statistics.quantiles(shown, n=10)[-1]:6.1f}  max {max(shown):6.1f}   "
-          f"{med / TIME_BUDGET_MS:4.2f} of the 300 ms budget")
-    print("  of which: collect {:5.1f} ms, POST round trip {:5.1f} ms, showing {:5.1f} ms (medians)"
-          .format(*(statistics.median(r[k] for r in results) for k in ("collect", "post", "render"))))
-    print(f"  baseline, bare POST /api/v1/reports: median {base:6.1f} ms   "
-          f"probe/baseline = {med / base:4.2f}")
-    print(f"  long tasks on the page (>50 ms): {len(tasks)}"
-          + (f", longest {max(tasks):.1f} ms" if tasks else ""))
-    print(f"  collect() synchronous part: median {statistics.median(sync):5.1f} ms  max "
-          f"{max(sync):5.1f} ms   {max(sync) / TASK_BUDGET_MS:4.2f} of the 50 ms budget")
+    print(
+        f"  probe start -> report shown: median {med:6.1f} ms  p90 "
+        f"{statistics.quantiles(shown, n=10)[-1]:6.1f}  max {max(shown):6.1f}   "
+        f"{med / TIME_BUDGET_MS:4.2f} of the 300 ms budget"
+    )
+    print(
+        "  of which: collect {:5.1f} ms, POST round trip {:5.1f} ms, showing {:5.1f} ms (medians)".format(
+            *(statistics.median(r[k] for r in results) for k in ("collect", "post", "render"))
+        )
+    )
+    print(
+        f"  baseline, bare POST /api/v1/reports: median {base:6.1f} ms   "
+        f"probe/baseline = {med / base:4.2f}"
+    )
+    print(
+        f"  long tasks on the page (>50 ms): {len(tasks)}"
+        + (f", longest {max(tasks):.1f} ms" if tasks else "")
+    )
+    print(
+        f"  collect() synchronous part: median {statistics.median(sync):5.1f} ms  max "
+        f"{max(sync):5.1f} ms   {max(sync) / TASK_BUDGET_MS:4.2f} of the 50 ms budget"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

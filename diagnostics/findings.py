@@ -263,7 +263,7 @@ def _in_app(env: Environment, data: Mapping[str, Any]) -> Finding | None:
             Text(
                 "Відкрийте сторінку у своєму браузері (меню ⋯ → «Відкрити в браузері»): "
                 "вбудовані браузери ламають вхід і завантаження файлів.",
-                "Open this page in your browser (menu ⋯ → \"Open in browser\"): built-in "
+                'Open this page in your browser (menu ⋯ → "Open in browser"): built-in '
                 "browsers break sign-in and downloads.",
             ),
         )

@@ -47,33 +47,33 @@ _CLEAR_DATA: dict[tuple[Kind, Platform], Text] = {
     ("chrome", "desktop"): Text(
         "Chrome: натисніть значок ліворуч від адреси сайту → «Налаштування сайту» → «Видалити "
         "дані», потім перезавантажте сторінку (Ctrl+Shift+R).",
-        "Chrome: click the icon to the left of the site's address → \"Site settings\" → "
-        "\"Delete data\", then reload the page (Ctrl+Shift+R).",
+        'Chrome: click the icon to the left of the site\'s address → "Site settings" → '
+        '"Delete data", then reload the page (Ctrl+Shift+R).',
     ),
     ("chrome", "android"): Text(
         "Chrome: ⋮ → «Налаштування» → «Налаштування сайтів» → «Усі сайти» → цей сайт → "
         "«Видалити й скинути», потім відкрийте сторінку знову.",
-        "Chrome: ⋮ → Settings → Site settings → All sites → this site → \"Delete & reset\", "
+        'Chrome: ⋮ → Settings → Site settings → All sites → this site → "Delete & reset", '
         "then open the page again.",
     ),
     ("chrome", "ios"): Text(
         "Chrome: ⋯ → «Налаштування» → «Конфіденційність і безпека» → «Очистити дані "
         "веб-перегляду» → позначте «Файли cookie, дані сайтів» і «Зображення та файли в кеші» "
         "→ «Очистити».",
-        "Chrome: ⋯ → Settings → Privacy and Security → Clear Browsing Data → tick \"Cookies, "
-        "Site Data\" and \"Cached Images and Files\" → Clear.",
+        'Chrome: ⋯ → Settings → Privacy and Security → Clear Browsing Data → tick "Cookies, '
+        'Site Data" and "Cached Images and Files" → Clear.',
     ),
     ("firefox", "desktop"): Text(
         "Firefox: натисніть замок ліворуч від адреси → «Очистити файли cookie і дані сайту…» "
         "→ «Вилучити», потім перезавантажте сторінку (Ctrl+Shift+R).",
-        "Firefox: click the padlock to the left of the address → \"Clear cookies and site "
-        "data…\" → \"Remove\", then reload the page (Ctrl+Shift+R).",
+        'Firefox: click the padlock to the left of the address → "Clear cookies and site '
+        'data…" → "Remove", then reload the page (Ctrl+Shift+R).',
     ),
     ("firefox", "android"): Text(
         "Firefox: ⋮ → «Налаштування» → «Видалити дані перегляду» → позначте «Файли cookie і "
         "дані сайтів» і «Кешовані зображення та файли» → «Видалити».",
-        "Firefox: ⋮ → Settings → Delete browsing data → tick \"Cookies and site data\" and "
-        "\"Cached images and files\" → Delete.",
+        'Firefox: ⋮ → Settings → Delete browsing data → tick "Cookies and site data" and '
+        '"Cached images and files" → Delete.',
     ),
     ("firefox", "ios"): Text(
         "Firefox: ☰ → «Налаштування» → «Керування даними» → «Дані вебсайтів» → цей сайт → "
@@ -83,8 +83,8 @@ _CLEAR_DATA: dict[tuple[Kind, Platform], Text] = {
     ("safari", "desktop"): Text(
         "Safari: меню Safari → «Параметри» → «Приватність» → «Керувати даними вебсайтів…» → "
         "знайдіть цей сайт → «Вилучити», потім перезавантажте сторінку (Option+Cmd+R).",
-        "Safari: Safari menu → Settings → Privacy → \"Manage Website Data…\" → find this site "
-        "→ \"Remove\", then reload the page (Option+Cmd+R).",
+        'Safari: Safari menu → Settings → Privacy → "Manage Website Data…" → find this site '
+        '→ "Remove", then reload the page (Option+Cmd+R).',
     ),
     ("safari", "ios"): Text(
         "iPhone/iPad: «Параметри» → «Safari» (у новіших iOS: «Програми» → «Safari») → "
@@ -103,28 +103,28 @@ _CLEAR_DATA: dict[tuple[Kind, Platform], Text] = {
     ("edge", "android"): Text(
         "Edge: ⋯ → «Параметри» → «Конфіденційність і безпека» → «Очистити дані браузера» → "
         "позначте «Файли cookie та дані сайтів» і «Кешовані зображення та файли» → «Очистити».",
-        "Edge: ⋯ → Settings → Privacy and security → Clear browsing data → tick \"Cookies and "
-        "site data\" and \"Cached images and files\" → Clear data.",
+        'Edge: ⋯ → Settings → Privacy and security → Clear browsing data → tick "Cookies and '
+        'site data" and "Cached images and files" → Clear data.',
     ),
     ("samsung", "android"): Text(
         "Samsung Internet: ≡ → «Налаштування» → «Особисті дані перегляду» → «Видалити дані "
         "перегляду» → позначте «Файли cookie і дані сайтів» і «Зображення та файли в кеші» → "
         "«Видалити дані».",
         "Samsung Internet: ≡ → Settings → Personal browsing data → Delete browsing data → tick "
-        "\"Cookies and site data\" and \"Cached images and files\" → Delete data.",
+        '"Cookies and site data" and "Cached images and files" → Delete data.',
     ),
     ("opera", "desktop"): Text(
         "Opera: натисніть замок ліворуч від адреси → «Налаштування сайту» → «Видалити дані», "
         "потім перезавантажте сторінку (Ctrl+Shift+R).",
-        "Opera: click the padlock to the left of the address → \"Site settings\" → \"Delete "
-        "data\", then reload the page (Ctrl+Shift+R).",
+        'Opera: click the padlock to the left of the address → "Site settings" → "Delete '
+        'data", then reload the page (Ctrl+Shift+R).',
     ),
     ("opera", "android"): Text(
         "Opera: значок профілю → ⚙ «Налаштування» → «Конфіденційність» → «Очистити дані "
         "перегляду» → позначте «Файли cookie і дані сайтів» і «Кешовані зображення та файли» → "
         "«Очистити».",
-        "Opera: profile icon → ⚙ Settings → Privacy → Clear browsing data → tick \"Cookies and "
-        "site data\" and \"Cached images and files\" → Clear.",
+        'Opera: profile icon → ⚙ Settings → Privacy → Clear browsing data → tick "Cookies and '
+        'site data" and "Cached images and files" → Clear.',
     ),
 }
 _CLEAR_DATA_ANY = Text(
@@ -155,7 +155,7 @@ _ALLOW_COOKIES: dict[tuple[Kind, Platform], Text] = {
     ("firefox", "desktop"): Text(
         "Firefox: ☰ → «Налаштування» → «Приватність і захист» → «Файли cookie та дані сайтів» "
         "→ «Керувати винятками…» → введіть адресу цього сайту → «Дозволити».",
-        "Firefox: ☰ → Settings → Privacy & Security → Cookies and Site Data → \"Manage "
+        'Firefox: ☰ → Settings → Privacy & Security → Cookies and Site Data → "Manage '
         "Exceptions…\" → enter this site's address → Allow.",
     ),
     ("firefox", "android"): Text(
@@ -165,18 +165,18 @@ _ALLOW_COOKIES: dict[tuple[Kind, Platform], Text] = {
     ("safari", "desktop"): Text(
         "Safari: меню Safari → «Параметри» → «Приватність» → зніміть позначку «Блокувати всі "
         "файли cookie».",
-        "Safari: Safari menu → Settings → Privacy → untick \"Block all cookies\".",
+        'Safari: Safari menu → Settings → Privacy → untick "Block all cookies".',
     ),
     ("safari", "ios"): Text(
         "iPhone/iPad: «Параметри» → «Safari» → вимкніть «Блокувати всі cookie».",
-        "iPhone/iPad: Settings → Safari → turn off \"Block All Cookies\".",
+        'iPhone/iPad: Settings → Safari → turn off "Block All Cookies".',
     ),
     ("edge", "desktop"): Text(
         "Edge: «Параметри» → «Файли cookie та дозволи сайтів» → «Керування та видалення файлів "
         "cookie й даних сайтів» → увімкніть «Дозволити сайтам зберігати й читати дані файлів "
         "cookie».",
         "Edge: Settings → Cookies and site permissions → Manage and delete cookies and site data "
-        "→ turn on \"Allow sites to save and read cookie data\".",
+        '→ turn on "Allow sites to save and read cookie data".',
     ),
     ("edge", "android"): Text(
         "Edge: ⋯ → «Параметри» → «Конфіденційність і безпека» → «Файли cookie» → «Дозволити».",
@@ -185,7 +185,7 @@ _ALLOW_COOKIES: dict[tuple[Kind, Platform], Text] = {
     ("samsung", "android"): Text(
         "Samsung Internet: ≡ → «Налаштування» → «Конфіденційність» → увімкніть «Приймати файли "
         "cookie».",
-        "Samsung Internet: ≡ → Settings → Privacy → turn on \"Accept cookies\".",
+        'Samsung Internet: ≡ → Settings → Privacy → turn on "Accept cookies".',
     ),
     ("opera", "desktop"): Text(
         "Opera: «Налаштування» → «Конфіденційність і безпека» → «Налаштування сайтів» → «Файли "
@@ -207,8 +207,8 @@ _ENABLE_JAVASCRIPT: dict[tuple[Kind, Platform], Text] = {
     ("chrome", "desktop"): Text(
         "Chrome: ⋮ → «Налаштування» → «Конфіденційність і безпека» → «Налаштування сайтів» → "
         "«JavaScript» → «Сайти можуть використовувати JavaScript».",
-        "Chrome: ⋮ → Settings → Privacy and security → Site settings → JavaScript → \"Sites can "
-        "use JavaScript\".",
+        'Chrome: ⋮ → Settings → Privacy and security → Site settings → JavaScript → "Sites can '
+        'use JavaScript".',
     ),
     ("chrome", "android"): Text(
         "Chrome: ⋮ → «Налаштування» → «Налаштування сайтів» → «JavaScript» → увімкніть.",
@@ -222,7 +222,7 @@ _ENABLE_JAVASCRIPT: dict[tuple[Kind, Platform], Text] = {
     ),
     ("safari", "desktop"): Text(
         "Safari: меню Safari → «Параметри» → «Безпека» → позначте «Увімкнути JavaScript».",
-        "Safari: Safari menu → Settings → Security → tick \"Enable JavaScript\".",
+        'Safari: Safari menu → Settings → Security → tick "Enable JavaScript".',
     ),
     ("safari", "ios"): Text(
         "iPhone/iPad: «Параметри» → «Safari» → «Додатково» → увімкніть «JavaScript».",
@@ -231,7 +231,7 @@ _ENABLE_JAVASCRIPT: dict[tuple[Kind, Platform], Text] = {
     ("edge", "desktop"): Text(
         "Edge: «Параметри» → «Файли cookie та дозволи сайтів» → «JavaScript» → увімкніть "
         "«Дозволено».",
-        "Edge: Settings → Cookies and site permissions → JavaScript → turn on \"Allowed\".",
+        'Edge: Settings → Cookies and site permissions → JavaScript → turn on "Allowed".',
     ),
     ("samsung", "android"): Text(
         "Samsung Internet: ≡ → «Налаштування» → «Додатково» → увімкніть «JavaScript».",

@@ -67,13 +67,12 @@ def _check_structure(value: Any, limit: int, path: str = "$") -> None:
     while stack:
         item, depth, where = stack.pop()
         if depth > limit:
-            raise PayloadError(
-                f"nested deeper than {limit} levels", field=where, code="too_deep"
-            )
+            raise PayloadError(f"nested deeper than {limit} levels", field=where, code="too_deep")
         if isinstance(item, str):
             if _has_lone_surrogate(item):
                 raise PayloadError(
-                    "the text holds an unpaired UTF-16 surrogate", field=where,
+                    "the text holds an unpaired UTF-16 surrogate",
+                    field=where,
                     code="invalid_text",
                 )
         elif isinstance(item, dict):
@@ -81,7 +80,8 @@ def _check_structure(value: Any, limit: int, path: str = "$") -> None:
                 child = f"{where}.{_name(key)}"
                 if _has_lone_surrogate(key):
                     raise PayloadError(
-                        "the member name holds an unpaired UTF-16 surrogate", field=child,
+                        "the member name holds an unpaired UTF-16 surrogate",
+                        field=child,
                         code="invalid_text",
                     )
                 stack.append((member, depth + 1, child))

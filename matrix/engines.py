@@ -107,11 +107,21 @@ def resolve_engine(playwright: Any, engine: str) -> EngineLaunch | EngineMissing
         return EngineLaunch(engine, "bundled", "playwright", bundled, kwargs)
     system = _system_path(engine)
     if engine == "chromium" and system:
-        return EngineLaunch(engine, "system", "playwright", system,
-                            {"executable_path": system, "args": list(CHROMIUM_ARGS)})
+        return EngineLaunch(
+            engine,
+            "system",
+            "playwright",
+            system,
+            {"executable_path": system, "args": list(CHROMIUM_ARGS)},
+        )
     if engine == "firefox" and system:
-        return EngineLaunch(engine, "system", "playwright", system,
-                            {"executable_path": system, "channel": "moz-firefox"})
+        return EngineLaunch(
+            engine,
+            "system",
+            "playwright",
+            system,
+            {"executable_path": system, "channel": "moz-firefox"},
+        )
     if engine == "webkit" and system:
         browser = _webkitgtk_browser()
         if browser and (os.environ.get("DISPLAY") or shutil.which("Xvfb")):
@@ -145,15 +155,23 @@ def device_client_hints(user_agent: str, mobile: bool, chromium_version: str) ->
             + [{"brand": "Not_A Brand", "version": "24"}],
             "fullVersionList": [{"brand": n, "version": chromium_version} for n in names]
             + [{"brand": "Not_A Brand", "version": "24.0.0.0"}],
-            "platform": "Android", "platformVersion": android.group(1),
-            "architecture": "", "model": "" if model == "K" else model, "mobile": mobile,
+            "platform": "Android",
+            "platformVersion": android.group(1),
+            "architecture": "",
+            "model": "" if model == "K" else model,
+            "mobile": mobile,
             "formFactors": form,
         }
     ios = re.search(r"OS (\d+)_(\d+)", user_agent)
     return {
-        "brands": [], "fullVersionList": [], "platform": "iOS" if ios else "",
+        "brands": [],
+        "fullVersionList": [],
+        "platform": "iOS" if ios else "",
         "platformVersion": f"{ios.group(1)}.{ios.group(2)}" if ios else "",
-        "architecture": "", "model": "", "mobile": mobile, "formFactors": form,
+        "architecture": "",
+        "model": "",
+        "mobile": mobile,
+        "formFactors": form,
     }
 
 
@@ -177,7 +195,10 @@ class PlaywrightSession:
     """A Playwright page in its own context; page errors and console errors are recorded."""
 
     def __init__(
-        self, browser: Any, launch: EngineLaunch, context_args: dict[str, Any],
+        self,
+        browser: Any,
+        launch: EngineLaunch,
+        context_args: dict[str, Any],
         owns_browser: bool = False,
     ) -> None:
         self.engine = launch.engine
@@ -190,8 +211,11 @@ class PlaywrightSession:
         self.page.on("pageerror", lambda exc: self._errors.append(f"pageerror: {exc}"))
         self.page.on(
             "console",
-            lambda msg: self._errors.append(f"console.{msg.type}: {msg.text}")
-            if msg.type == "error" else None,
+            lambda msg: (
+                self._errors.append(f"console.{msg.type}: {msg.text}")
+                if msg.type == "error"
+                else None
+            ),
         )
 
     def override_client_hints(
@@ -304,8 +328,10 @@ class WebDriverSession:
         recorded = self.evaluate(
             "window.BrowserCheck && window.BrowserCheck.errors ? window.BrowserCheck.errors() : []"
         )
-        return [f"pageerror: {e.get('message', e)}" if isinstance(e, dict) else str(e)
-                for e in recorded or []]
+        return [
+            f"pageerror: {e.get('message', e)}" if isinstance(e, dict) else str(e)
+            for e in recorded or []
+        ]
 
     def screenshot(self, path: str | Path) -> None:
         self.driver.save_screenshot(str(path))
@@ -333,9 +359,19 @@ class VirtualDisplay:
     def __init__(self) -> None:
         read_fd, write_fd = os.pipe()
         self.process = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x1024x24",
-             "-nolisten", "tcp"],
-            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "Xvfb",
+                "-displayfd",
+                str(write_fd),
+                "-screen",
+                "0",
+                "1280x1024x24",
+                "-nolisten",
+                "tcp",
+            ],
+            pass_fds=(write_fd,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         os.close(write_fd)
         with os.fdopen(read_fd) as reader:
@@ -448,7 +484,8 @@ class EngineHub:
                 # A device descriptor changes the User-Agent only: the client hints would still
                 # announce desktop Linux and win over it. Announce what that device would.
                 client_hints = device_client_hints(
-                    context_args["user_agent"], bool(context_args.get("is_mobile")),
+                    context_args["user_agent"],
+                    bool(context_args.get("is_mobile")),
                     str(browser.version),
                 )
             if client_hints is not None:

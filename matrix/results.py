@@ -20,7 +20,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
 STATUSES: tuple[str, ...] = (PASSED, FAILED, NOT_RUN)
 RESULTS_JSON, JUNIT_XML, REPORT_HTML, SCREENSHOTS = (
-    "results.json", "junit.xml", "report.html", "screenshots",
+    "results.json",
+    "junit.xml",
+    "report.html",
+    "screenshots",
 )
 SCHEMA = 1
 
@@ -53,19 +56,32 @@ class JobResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "kind": self.kind, "engine": self.engine, "status": self.status,
-            "reason": self.reason, "failures": list(self.failures), "ran": dict(self.ran),
-            "details": self.details, "screenshot": self.screenshot,
-            "seconds": round(self.seconds, 3), "note": self.note,
+            "id": self.id,
+            "kind": self.kind,
+            "engine": self.engine,
+            "status": self.status,
+            "reason": self.reason,
+            "failures": list(self.failures),
+            "ran": dict(self.ran),
+            "details": self.details,
+            "screenshot": self.screenshot,
+            "seconds": round(self.seconds, 3),
+            "note": self.note,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> JobResult:
         return cls(
-            id=data["id"], kind=data["kind"], engine=data["engine"], status=data["status"],
-            reason=data.get("reason", ""), failures=tuple(data.get("failures", ())),
-            ran=dict(data.get("ran", {})), details=dict(data.get("details", {})),
-            screenshot=data.get("screenshot"), seconds=float(data.get("seconds", 0.0)),
+            id=data["id"],
+            kind=data["kind"],
+            engine=data["engine"],
+            status=data["status"],
+            reason=data.get("reason", ""),
+            failures=tuple(data.get("failures", ())),
+            ran=dict(data.get("ran", {})),
+            details=dict(data.get("details", {})),
+            screenshot=data.get("screenshot"),
+            seconds=float(data.get("seconds", 0.0)),
             note=data.get("note", ""),
         )
 
@@ -172,8 +188,9 @@ def render_junit(run: MatrixRun) -> str:
                 case.result[0].text = "\n".join(r.failures)
             elif r.status == NOT_RUN:
                 case.result = [Skipped(f"not run: {r.reason}")]
-            case.system_out = json.dumps({"ran": r.ran, **r.details}, ensure_ascii=False,
-                                         indent=1, default=str)
+            case.system_out = json.dumps(
+                {"ran": r.ran, **r.details}, ensure_ascii=False, indent=1, default=str
+            )
             suite.add_testcase(case)
         suite.update_statistics()
         xml.add_testsuite(suite)
@@ -236,9 +253,7 @@ def merge_runs(folders: list[Path], output: Path) -> MatrixRun:
     total = int(counts.pop())
     missing = sorted(set(range(1, total + 1)) - {int(s.split("/")[0]) for s in shards})
     if missing:
-        raise ResultsError(
-            "missing shard(s) " + ", ".join(f"{i}/{total}" for i in missing)
-        )
+        raise ResultsError("missing shard(s) " + ", ".join(f"{i}/{total}" for i in missing))
     merged = MatrixRun(
         results=tuple(sorted(results, key=lambda r: (r.engine, r.kind != "target", r.id))),
         started=min(run.started for _, run in runs),
@@ -257,9 +272,11 @@ def summary_table(run: MatrixRun) -> Any:
     from rich.table import Table
 
     style = {PASSED: "green", FAILED: "bold red", NOT_RUN: "yellow"}
-    table = Table(title=f"browsercheck matrix: {run.counts[PASSED]} passed, "
-                        f"{run.counts[FAILED]} failed, {run.counts[NOT_RUN]} not run "
-                        f"in {run.seconds:.1f} s")
+    table = Table(
+        title=f"browsercheck matrix: {run.counts[PASSED]} passed, "
+        f"{run.counts[FAILED]} failed, {run.counts[NOT_RUN]} not run "
+        f"in {run.seconds:.1f} s"
+    )
     for column in ("job", "engine", "result", "detected", "verdict", "why"):
         table.add_column(column, overflow="fold")
     for r in run.results:
@@ -269,8 +286,9 @@ def summary_table(run: MatrixRun) -> Any:
         if verdict.get("expected") and verdict.get("got") != verdict.get("expected"):
             shown = f"{shown} (expected {verdict['expected']})"
         why = r.reason or "; ".join(r.failures)
-        table.add_row(r.id, r.engine, f"[{style[r.status]}]{r.status}[/]", detected, shown,
-                      why, style=None)
+        table.add_row(
+            r.id, r.engine, f"[{style[r.status]}]{r.status}[/]", detected, shown, why, style=None
+        )
     return table
 
 
@@ -285,6 +303,11 @@ def engines_table(run: MatrixRun) -> Any:
         if "missing" in ran:
             table.add_row(engine, "[yellow]missing[/]", "", "", ran["missing"])
         else:
-            table.add_row(engine, ran.get("version", ""), ran.get("driver", ""),
-                          ran.get("kind", ""), ran.get("binary", ""))
+            table.add_row(
+                engine,
+                ran.get("version", ""),
+                ran.get("driver", ""),
+                ran.get("kind", ""),
+                ran.get("binary", ""),
+            )
     return table

@@ -94,8 +94,10 @@ def run_axe(session: BrowserSession) -> dict[str, Any]:
         raise CheckFailed(f"no way to run axe-core in {type(session).__name__}")
     if not isinstance(response, dict) or "violations" not in response:
         raise CheckFailed(f"axe-core did not run: {response!r:.300}")
-    return {"violations": response["violations"],
-            "version": (response.get("testEngine") or {}).get("version", "")}
+    return {
+        "violations": response["violations"],
+        "version": (response.get("testEngine") or {}).get("version", ""),
+    }
 
 
 def describe_violations(violations: list[dict[str, Any]]) -> list[str]:
@@ -172,8 +174,10 @@ def _screenshot(session: BrowserSession, output: Path | None, name: str) -> str 
 def _summary(env: dict[str, Any]) -> str:
     b, o, d = env.get("browser", {}), env.get("os", {}), env.get("device", {})
     os_text = " ".join(str(x) for x in (o.get("family"), o.get("version")) if x)
-    return (f"{b.get('family')} {b.get('major') or ''} · {env.get('engine', {}).get('family')} · "
-            f"{os_text} · {d.get('type')}").replace("  ", " ")
+    return (
+        f"{b.get('family')} {b.get('major') or ''} · {env.get('engine', {}).get('family')} · "
+        f"{os_text} · {d.get('type')}"
+    ).replace("  ", " ")
 
 
 def check_target(
@@ -217,8 +221,12 @@ def check_target(
         failures += compare_environment(parts, detected)
         want = evaluate_policy(policy, declared_environment(parts))
         got = report.get("verdict") or {}
-        details["verdict"] = {"expected": want.status, "expected_rule": want.rule,
-                              "got": got.get("status"), "got_rule": got.get("rule")}
+        details["verdict"] = {
+            "expected": want.status,
+            "expected_rule": want.rule,
+            "got": got.get("status"),
+            "got_rule": got.get("rule"),
+        }
         if (got.get("status"), got.get("rule")) != (want.status, want.rule):
             failures.append(
                 f"verdict: the policy says {want.status} ({want.rule}) for the declared "
@@ -240,15 +248,24 @@ def check_target(
         screenshot = screenshot or _screenshot(session, output, target.id)
     failures += _browser_errors(session)
     return JobResult(
-        id=target.id, kind="target", engine=target.engine,
-        status=FAILED if failures else PASSED, failures=tuple(failures), ran=ran,
-        details=details, screenshot=screenshot, seconds=time.monotonic() - started,
+        id=target.id,
+        kind="target",
+        engine=target.engine,
+        status=FAILED if failures else PASSED,
+        failures=tuple(failures),
+        ran=ran,
+        details=details,
+        screenshot=screenshot,
+        seconds=time.monotonic() - started,
         note=target.note,
     )
 
 
 def check_a11y_page(
-    session: BrowserSession, page: A11yPage, base_url: str, output: Path | None = None,
+    session: BrowserSession,
+    page: A11yPage,
+    base_url: str,
+    output: Path | None = None,
     job_id: str | None = None,
 ) -> JobResult:
     """axe-core on one page in an open ``session``: zero violations pass.
@@ -269,9 +286,16 @@ def check_a11y_page(
             href = session.attribute("[data-testid=private-link]", "href") or ""
             url = urllib.parse.urljoin(base_url + "/", href)
         elif page.optional and _http_status(url) == 404:
-            return JobResult(job_id, "a11y", session.engine, NOT_RUN,
-                             reason=f"{page.path} answers 404: not served by this build",
-                             ran=ran, details=details, seconds=time.monotonic() - started)
+            return JobResult(
+                job_id,
+                "a11y",
+                session.engine,
+                NOT_RUN,
+                reason=f"{page.path} answers 404: not served by this build",
+                ran=ran,
+                details=details,
+                seconds=time.monotonic() - started,
+            )
         details["url"] = re.sub(r"([?&]t=)[^&]+", r"\1…", url)  # never write the token out
         session.goto(url)
         session.wait_visible("main")
@@ -284,9 +308,18 @@ def check_a11y_page(
     failures += _browser_errors(session)
     if failures:
         status = FAILED
-    return JobResult(job_id, "a11y", session.engine, status, reason=reason,
-                     failures=tuple(failures), ran=ran, details=details, screenshot=screenshot,
-                     seconds=time.monotonic() - started)
+    return JobResult(
+        job_id,
+        "a11y",
+        session.engine,
+        status,
+        reason=reason,
+        failures=tuple(failures),
+        ran=ran,
+        details=details,
+        screenshot=screenshot,
+        seconds=time.monotonic() - started,
+    )
 
 
 def _browser_errors(session: BrowserSession) -> list[str]:
@@ -309,7 +342,11 @@ def _http_status(url: str) -> int:
 
 
 def run_job(
-    hub: EngineHub, job: Job, base_url: str, policy: Policy, output: Path | None,
+    hub: EngineHub,
+    job: Job,
+    base_url: str,
+    policy: Policy,
+    output: Path | None,
     require: tuple[str, ...] = (),
 ) -> JobResult:
     """Run one job in ``hub``: open its session, check, close. An engine that is missing here
@@ -324,9 +361,19 @@ def run_job(
     elif job.target and job.target.emulates and launch.driver == "webdriver":
         reason = f"{launch.engine} over WebDriver cannot emulate devices or locales"
     if reason:
-        return with_require(JobResult(job.id, job.kind, job.engine, NOT_RUN, reason=reason,
-                                      ran={"engine": job.engine, "missing": reason}, note=note,
-                                      seconds=time.monotonic() - started), require)
+        return with_require(
+            JobResult(
+                job.id,
+                job.kind,
+                job.engine,
+                NOT_RUN,
+                reason=reason,
+                ran={"engine": job.engine, "missing": reason},
+                note=note,
+                seconds=time.monotonic() - started,
+            ),
+            require,
+        )
     session: BrowserSession | None = None
     try:
         session = open_target(hub, job.target) if job.target else hub.open(job.engine)
@@ -338,10 +385,16 @@ def run_job(
         # The job's time includes opening its browser (a launch for WebKitGTK and UA overrides).
         return replace(result, seconds=time.monotonic() - started)
     except Exception as exc:  # noqa: BLE001 - a session that cannot open is a failure, with why
-        return JobResult(job.id, job.kind, job.engine, FAILED,
-                         reason=f"could not open a session: {type(exc).__name__}: {exc}",
-                         ran=session.describe() if session else {"engine": job.engine},
-                         note=note, seconds=time.monotonic() - started)
+        return JobResult(
+            job.id,
+            job.kind,
+            job.engine,
+            FAILED,
+            reason=f"could not open a session: {type(exc).__name__}: {exc}",
+            ran=session.describe() if session else {"engine": job.engine},
+            note=note,
+            seconds=time.monotonic() - started,
+        )
     finally:
         if session is not None:
             session.close()
@@ -409,8 +462,10 @@ def run_matrix(
                         if on_result:
                             on_result(result)
 
-            threads = [threading.Thread(target=work, name=f"matrix-worker-{i + 1}", daemon=True)
-                       for i in range(max(1, min(workers, len(jobs))))]
+            threads = [
+                threading.Thread(target=work, name=f"matrix-worker-{i + 1}", daemon=True)
+                for i in range(max(1, min(workers, len(jobs))))
+            ]
             for thread in threads:
                 thread.start()
             for thread in threads:
@@ -443,6 +498,9 @@ def _display_for(jobs: list[Job]) -> VirtualDisplay | None:
 def with_require(result: JobResult, require: tuple[str, ...]) -> JobResult:
     """``result`` with "not run" turned into "failed" when its engine is required."""
     if result.status == NOT_RUN and result.engine in require:
-        return replace(result, status=FAILED,
-                       reason=f"required engine {result.engine} did not run: {result.reason}")
+        return replace(
+            result,
+            status=FAILED,
+            reason=f"required engine {result.engine} did not run: {result.reason}",
+        )
     return result

@@ -51,7 +51,9 @@ class LiveServer:
         self._log_file = open(self.log, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "webapp", "serve", "--port", str(self.port), *args],
-            env=environ, stdout=self._log_file, stderr=subprocess.STDOUT,
+            env=environ,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: kill() reaches gunicorn's workers
         )
         deadline = time.monotonic() + timeout

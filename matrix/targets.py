@@ -32,8 +32,18 @@ _EXPECT_KEYS = {
     "os": {"family", "major", "version", "approximate"},
     "device": {"type", "brand", "model"},
 }
-_TARGET_KEYS = {"id", "engine", "path", "device", "locale", "user_agent", "client_hints",
-                "expect", "note", "a11y"}
+_TARGET_KEYS = {
+    "id",
+    "engine",
+    "path",
+    "device",
+    "locale",
+    "user_agent",
+    "client_hints",
+    "expect",
+    "note",
+    "a11y",
+}
 _PAGE_KEYS = {"id", "page", "path", "optional"}
 
 
@@ -228,8 +238,11 @@ def load_targets(path: str | Path | None = None) -> RunDefinition:
 def jobs_of(definition: RunDefinition) -> list[Job]:
     """Every job of a run: each target, then each accessibility page in each engine."""
     jobs = [Job(t.id, t.engine, target=t) for t in definition.targets]
-    jobs += [Job(f"a11y-{engine}-{p.id}", engine, page=p)
-             for engine in ENGINES for p in definition.a11y_pages]
+    jobs += [
+        Job(f"a11y-{engine}-{p.id}", engine, page=p)
+        for engine in ENGINES
+        for p in definition.a11y_pages
+    ]
     return jobs
 
 

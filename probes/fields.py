@@ -94,8 +94,13 @@ def field_docs(schema: dict[str, Any] | None = None) -> list[FieldDoc]:
         for name, raw in properties.items():
             node = _resolve(raw, schema)
             path = prefix + name
-            out.append(FieldDoc(path, _type_text(node, schema), raw.get("description", "")
-                                or node.get("description", "")))
+            out.append(
+                FieldDoc(
+                    path,
+                    _type_text(node, schema),
+                    raw.get("description", "") or node.get("description", ""),
+                )
+            )
             if "properties" in node:
                 walk(node["properties"], path + ".")
             items = _resolve(node.get("items", {}), schema) if node.get("type") == "array" else {}

@@ -28,8 +28,7 @@ TITLES: dict[str, Text] = {
     "by_os": Text("Звіти за операційною системою", "Reports by operating system"),
     "by_verdict": Text("Звіти за висновком", "Reports by verdict"),
     "top_findings": Text("Найчастіші проблеми", "Top findings"),
-    "unsupported_per_day": Text("Частка непідтримуваних за днями",
-                                "Unsupported share per day"),
+    "unsupported_per_day": Text("Частка непідтримуваних за днями", "Unsupported share per day"),
 }
 COLUMN_LABELS: dict[str, Text] = {
     "status": Text("Висновок", "Verdict"),
@@ -105,19 +104,25 @@ def unsupported_per_day(
     unsupported = weights.where(frame["status"] == "unsupported", 0)
     per_day = pd.DataFrame({"reports": weights, "unsupported": unsupported}).groupby(days).sum()
     if start is None and end is None and per_day.empty:
-        return pd.DataFrame({"day": pd.Series(dtype="object"), "reports": [], "unsupported": [],
-                             "share": []})
+        return pd.DataFrame(
+            {"day": pd.Series(dtype="object"), "reports": [], "unsupported": [], "share": []}
+        )
     first = pd.Timestamp(start) if start else per_day.index.min()
     last = pd.Timestamp(end) if end else per_day.index.max()
     per_day = per_day.reindex(pd.date_range(first, last, freq="D"), fill_value=0)
-    per_day["share"] = (per_day["unsupported"] / per_day["reports"].where(per_day["reports"] > 0)
-                        ).fillna(0.0)
+    per_day["share"] = (
+        per_day["unsupported"] / per_day["reports"].where(per_day["reports"] > 0)
+    ).fillna(0.0)
     per_day.index = per_day.index.date
     return per_day.rename_axis("day").reset_index()
 
 
-def summarize(frame: pd.DataFrame, start: date | None = None, end: date | None = None,
-              findings_limit: int = 10) -> Summary:
+def summarize(
+    frame: pd.DataFrame,
+    start: date | None = None,
+    end: date | None = None,
+    findings_limit: int = 10,
+) -> Summary:
     """Every table of the statistics for the reports in ``frame``."""
     return Summary(
         total=int(_weights(frame).sum()),
@@ -150,8 +155,12 @@ def parse_since(text: str, today: date) -> date:
 
 def empty_frame() -> pd.DataFrame:
     """A frame with the statistics' columns and no rows."""
-    return pd.DataFrame({column: pd.Series(dtype="int64" if column == "n" else "object")
-                         for column in STATS_COLUMNS})
+    return pd.DataFrame(
+        {
+            column: pd.Series(dtype="int64" if column == "n" else "object")
+            for column in STATS_COLUMNS
+        }
+    )
 
 
 def format_table(table: pd.DataFrame, lang: str) -> str:
@@ -159,8 +168,7 @@ def format_table(table: pd.DataFrame, lang: str) -> str:
     shown = table.copy()
     if "share" in shown.columns:
         shown["share"] = shown["share"].map(lambda value: f"{value * 100:.1f}%")
-    shown.columns = [COLUMN_LABELS[c].get(lang) if c in COLUMN_LABELS else c
-                     for c in shown.columns]
+    shown.columns = [COLUMN_LABELS[c].get(lang) if c in COLUMN_LABELS else c for c in shown.columns]
     if shown.empty:
         return "—"
     return shown.to_string(index=False)

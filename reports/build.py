@@ -17,10 +17,19 @@ from .model import Report, new_code
 #: User-Agent client hints of https://wicg.github.io/ua-client-hints/), so a request carrying
 #: hundreds of made-up ``Sec-CH-UA-*`` names stores no more than a real browser's.
 KEPT_HEADERS = (
-    "user-agent", "accept-language",
-    "sec-ch-ua", "sec-ch-ua-arch", "sec-ch-ua-bitness", "sec-ch-ua-form-factors",
-    "sec-ch-ua-full-version", "sec-ch-ua-full-version-list", "sec-ch-ua-mobile",
-    "sec-ch-ua-model", "sec-ch-ua-platform", "sec-ch-ua-platform-version", "sec-ch-ua-wow64",
+    "user-agent",
+    "accept-language",
+    "sec-ch-ua",
+    "sec-ch-ua-arch",
+    "sec-ch-ua-bitness",
+    "sec-ch-ua-form-factors",
+    "sec-ch-ua-full-version",
+    "sec-ch-ua-full-version-list",
+    "sec-ch-ua-mobile",
+    "sec-ch-ua-model",
+    "sec-ch-ua-platform",
+    "sec-ch-ua-platform-version",
+    "sec-ch-ua-wow64",
 )
 #: Each kept header is cut to this many characters: longer ones are hostile, not browsers.
 MAX_HEADER_CHARS = 1000

@@ -54,14 +54,20 @@ def _percent(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
-def share_bar_chart(table: pd.DataFrame, label_column: str, title: str, empty: str,
-                    limit: int = 10) -> str:
+def share_bar_chart(
+    table: pd.DataFrame, label_column: str, title: str, empty: str, limit: int = 10
+) -> str:
     """A horizontal bar chart of ``share`` per ``label_column`` (the first ``limit`` rows)."""
     rows = table.head(limit)
     labels = [str(v) for v in rows[label_column]][::-1]
     shares = [float(v) * 100 for v in rows["share"]][::-1]
-    desc = "; ".join(f"{label}: {_percent(share / 100)}"
-                     for label, share in zip(labels[::-1], shares[::-1], strict=True)) or empty
+    desc = (
+        "; ".join(
+            f"{label}: {_percent(share / 100)}"
+            for label, share in zip(labels[::-1], shares[::-1], strict=True)
+        )
+        or empty
+    )
     with rc_context(_RC):
         figure = Figure(figsize=(6.4, 0.35 * max(len(rows), 1) + 1.1))
         axes = figure.add_subplot()
@@ -83,8 +89,12 @@ def daily_share_chart(table: pd.DataFrame, title: str, empty: str) -> str:
     """A line chart of the daily ``share`` (``day``, ``share`` columns) in percent."""
     days = list(table["day"])
     shares = [float(v) * 100 for v in table["share"]]
-    desc = "; ".join(f"{day}: {_percent(share / 100)}"
-                     for day, share in zip(days, shares, strict=True)) or empty
+    desc = (
+        "; ".join(
+            f"{day}: {_percent(share / 100)}" for day, share in zip(days, shares, strict=True)
+        )
+        or empty
+    )
     with rc_context(_RC):
         figure = Figure(figsize=(6.4, 2.8))
         axes = figure.add_subplot()

@@ -17,16 +17,33 @@ from .i18n import CONTEXT_KEYS
 
 #: Columns of an export, in order. ``ctx_*`` are what the user typed on the check page.
 EXPORT_COLUMNS: tuple[str, ...] = (
-    "code", "created_at", "lang", "source", "status", "browser_family", "browser_version",
-    "os_family", "os_version", "device_type", "finding_ids", "user_agent", "browser_id",
-    "has_screenshot", *(f"ctx_{key}" for key in CONTEXT_KEYS),
+    "code",
+    "created_at",
+    "lang",
+    "source",
+    "status",
+    "browser_family",
+    "browser_version",
+    "os_family",
+    "os_version",
+    "device_type",
+    "finding_ids",
+    "user_agent",
+    "browser_id",
+    "has_screenshot",
+    *(f"ctx_{key}" for key in CONTEXT_KEYS),
 )
 
 #: Dropped by "no personal fields": what identifies a person or may hold anything they typed
 #: (free text), and the browser id that links one person's reports. Service, company and app
 #: version stay: they describe the problem, not the person.
 PERSONAL_COLUMNS: tuple[str, ...] = (
-    "browser_id", "ctx_page", "ctx_action", "ctx_error_text", "ctx_login", "ctx_account",
+    "browser_id",
+    "ctx_page",
+    "ctx_action",
+    "ctx_error_text",
+    "ctx_login",
+    "ctx_account",
     "ctx_meter",
 )
 
@@ -72,16 +89,26 @@ def csv_chunks(chunks: Iterable[list[dict[str, object]]], no_personal: bool) -> 
         yield buffer.getvalue().encode("utf-8")
 
 
-def write_parquet(chunks: Iterable[list[dict[str, object]]], no_personal: bool,
-                  target: BinaryIO) -> None:
+def write_parquet(
+    chunks: Iterable[list[dict[str, object]]], no_personal: bool, target: BinaryIO
+) -> None:
     """Write the chunks as one Parquet file (a row group per chunk) to ``target``."""
     columns = export_columns(no_personal)
-    schema = pa.schema([
-        pa.field(c, pa.timestamp("us", tz="UTC") if c == "created_at"
-                 else pa.bool_() if c == "has_screenshot" else pa.string())
-        for c in columns
-    ])
+    schema = pa.schema(
+        [
+            pa.field(
+                c,
+                pa.timestamp("us", tz="UTC")
+                if c == "created_at"
+                else pa.bool_()
+                if c == "has_screenshot"
+                else pa.string(),
+            )
+            for c in columns
+        ]
+    )
     with pq.ParquetWriter(target, schema) as writer:
         for records in chunks:
-            writer.write_table(pa.Table.from_pandas(_frame(records, columns), schema=schema,
-                                                    preserve_index=False))
+            writer.write_table(
+                pa.Table.from_pandas(_frame(records, columns), schema=schema, preserve_index=False)
+            )

@@ -43,16 +43,27 @@ LABELS: dict[str, Text] = {
     "ctx_action": Text("Дія", "Action"),
     "ctx_error_text": Text("Текст помилки", "Error text"),
     "ctx_login": Text("Логін (e-mail або телефон)", "Login (e-mail or phone)"),
-    "ctx_account": Text("Особовий рахунок (або ЄДРПОУ і номер договору)",
-                        "Personal account (or EDRPOU and contract number)"),
-    "ctx_company": Text("Компанія (оператор ГРМ або постачальник)",
-                        "Company (gas distribution operator or supplier)"),
+    "ctx_account": Text(
+        "Особовий рахунок (або ЄДРПОУ і номер договору)",
+        "Personal account (or EDRPOU and contract number)",
+    ),
+    "ctx_company": Text(
+        "Компанія (оператор ГРМ або постачальник)",
+        "Company (gas distribution operator or supplier)",
+    ),
     "ctx_meter": Text("Номер лічильника газу", "Gas meter number"),
     "ctx_app_version": Text("Версія застосунку", "App version"),
 }
 
 CONTEXT_KEYS: tuple[str, ...] = (
-    "service", "page", "action", "error_text", "login", "account", "company", "meter",
+    "service",
+    "page",
+    "action",
+    "error_text",
+    "login",
+    "account",
+    "company",
+    "meter",
     "app_version",
 )
 

@@ -25,8 +25,10 @@ def jinja_env() -> Environment:
     )
     env.globals["label"] = label
     env.globals.update(
-        describe_browser=describe_browser, describe_engine=describe_engine,
-        describe_os=describe_os, describe_device=describe_device,
+        describe_browser=describe_browser,
+        describe_engine=describe_engine,
+        describe_os=describe_os,
+        describe_device=describe_device,
     )
     return env
 
@@ -42,8 +44,10 @@ def render_html(report: Report, lang: str | None = None) -> str:
 
 def render_text(report: Report, lang: str | None = None, include_context: bool = True) -> str:
     """The report as plain text, laid out as the support desk asks for an e-mail."""
-    return jinja_env().get_template("report.txt").render(
-        include_context=include_context, **_context(report, lang or report.lang)
+    return (
+        jinja_env()
+        .get_template("report.txt")
+        .render(include_context=include_context, **_context(report, lang or report.lang))
     )
 
 

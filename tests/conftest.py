@@ -70,8 +70,9 @@ def csrf_token(client: FlaskClient, url: str = "/support/login") -> str:
     return match.group(1)
 
 
-def sign_in(client: FlaskClient, email: str = AGENT_EMAIL, password: str = AGENT_PASSWORD,
-            **extra: str):  # type: ignore[no-untyped-def]
+def sign_in(
+    client: FlaskClient, email: str = AGENT_EMAIL, password: str = AGENT_PASSWORD, **extra: str
+):  # type: ignore[no-untyped-def]
     data = {"email": email, "password": password, "csrf_token": csrf_token(client), **extra}
     return client.post("/support/login", data=data)
 

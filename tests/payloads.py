@@ -17,8 +17,13 @@ from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
 _CHROME = re.compile(r"Chrome/(\d+)\.([\d.]+)")
-_PLATFORMS = (("Android", "Android"), ("Windows", "Windows"), ("Mac OS X", "macOS"),
-              ("CrOS", "Chrome OS"), ("Linux", "Linux"))
+_PLATFORMS = (
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "Chrome OS"),
+    ("Linux", "Linux"),
+)
 
 
 @cache
@@ -42,10 +47,14 @@ def probe_payload(ua: str, lang: str = "en") -> dict[str, Any]:
         major, rest = chrome.groups()
         platform = next((name for key, name in _PLATFORMS if key in ua), "Unknown")
         hints = payload["userAgentData"]
-        hints["brands"] = [{"brand": "Not:A-Brand", "version": "8"},
-                           {"brand": "Chromium", "version": major}]
-        hints["fullVersionList"] = [{"brand": "Not:A-Brand", "version": "8.0.0.0"},
-                                    {"brand": "Chromium", "version": f"{major}.{rest}"}]
+        hints["brands"] = [
+            {"brand": "Not:A-Brand", "version": "8"},
+            {"brand": "Chromium", "version": major},
+        ]
+        hints["fullVersionList"] = [
+            {"brand": "Not:A-Brand", "version": "8.0.0.0"},
+            {"brand": "Chromium", "version": f"{major}.{rest}"},
+        ]
         hints["mobile"] = "Mobile" in ua
         hints["platform"] = platform
     else:

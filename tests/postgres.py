@@ -20,7 +20,7 @@ import psycopg
 
 SERVER_USER = "postgres"
 #: Settings for tests: nothing to keep across a power cut, so skip the flushes that cost time.
-FAST = ("-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+FAST = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
 class PostgresMissing(RuntimeError):
@@ -30,8 +30,10 @@ class PostgresMissing(RuntimeError):
 def find_bindir() -> Path:
     """The folder with initdb and pg_ctl: $BROWSERCHECK_PG_BINDIR, else Debian's newest."""
     configured = os.environ.get("BROWSERCHECK_PG_BINDIR")
-    candidates = [configured] if configured else sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2])
+    candidates = (
+        [configured]
+        if configured
+        else sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(p.split("/")[-2]))
     )
     for candidate in reversed(candidates):
         if (Path(candidate) / "initdb").exists():
@@ -64,12 +66,32 @@ class PostgresCluster:
         if self._as_root:
             shutil.chown(self.root, SERVER_USER)
         try:
-            self._run("initdb", "-D", str(self.data), "-U", SERVER_USER, "--auth=trust",
-                      "--encoding=UTF8", "--no-locale", "--no-sync")
+            self._run(
+                "initdb",
+                "-D",
+                str(self.data),
+                "-U",
+                SERVER_USER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
+            )
             options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
             options += "" if durable else " " + FAST
-            self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
-                      "-o", options, "start")
+            self._run(
+                "pg_ctl",
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                options,
+                "start",
+            )
         except BaseException:
             self.close()
             raise

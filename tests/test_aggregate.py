@@ -21,20 +21,21 @@ from reports.aggregate import (
 from reports.charts import daily_share_chart, share_bar_chart
 
 D1, D2, D4 = date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 4)
-GROUPED = pd.DataFrame({
-    "day": [D1, D1, D2, D4],
-    "status": ["supported", "unsupported", "supported", "unsupported"],
-    "browser_family": ["Chrome", "IE", "Firefox", "IE"],
-    "os_family": ["Windows", "Windows", "Linux", "Windows"],
-    "device_type": ["desktop"] * 4,
-    "finding_ids": [" cookies_disabled ", "", " cookies_disabled stale_build ", ""],
-    "n": [5, 1, 2, 2],
-})
+GROUPED = pd.DataFrame(
+    {
+        "day": [D1, D1, D2, D4],
+        "status": ["supported", "unsupported", "supported", "unsupported"],
+        "browser_family": ["Chrome", "IE", "Firefox", "IE"],
+        "os_family": ["Windows", "Windows", "Linux", "Windows"],
+        "device_type": ["desktop"] * 4,
+        "finding_ids": [" cookies_disabled ", "", " cookies_disabled stale_build ", ""],
+        "n": [5, 1, 2, 2],
+    }
+)
 
 
 def one_row_per_report(grouped: pd.DataFrame) -> pd.DataFrame:
-    return grouped.loc[grouped.index.repeat(grouped["n"])].drop(columns="n").reset_index(
-        drop=True)
+    return grouped.loc[grouped.index.repeat(grouped["n"])].drop(columns="n").reset_index(drop=True)
 
 
 def test_grouped_and_per_report_frames_give_the_same_tables() -> None:
@@ -79,8 +80,10 @@ def test_empty_input_gives_empty_tables() -> None:
 
 @pytest.mark.parametrize(
     "lang,words",
-    [("uk", ["Усього звітів: 10", "Звіти за браузером", "Частка", "50.0%"]),
-     ("en", ["Reports in total: 10", "Top findings", "Share", "70.0%"])],
+    [
+        ("uk", ["Усього звітів: 10", "Звіти за браузером", "Частка", "50.0%"]),
+        ("en", ["Reports in total: 10", "Top findings", "Share", "70.0%"]),
+    ],
     ids=["uk", "en"],
 )
 def test_terminal_tables_are_translated(lang: str, words: list[str]) -> None:
@@ -91,16 +94,24 @@ def test_terminal_tables_are_translated(lang: str, words: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "text,first",
-    [("7d", date(2025, 3, 4)), ("1d", date(2025, 3, 10)), ("2w", date(2025, 2, 25)),
-     (" 30D ", date(2025, 2, 9)), ("2025-01-31", date(2025, 1, 31))],
+    [
+        ("7d", date(2025, 3, 4)),
+        ("1d", date(2025, 3, 10)),
+        ("2w", date(2025, 2, 25)),
+        (" 30D ", date(2025, 2, 9)),
+        ("2025-01-31", date(2025, 1, 31)),
+    ],
     ids=["7-days", "today", "2-weeks", "spaces-case", "iso-date"],
 )
 def test_parse_since(text: str, first: date) -> None:
     assert parse_since(text, date(2025, 3, 10)) == first
 
 
-@pytest.mark.parametrize("text", ["0d", "7", "seven days", "7h", "2025-13-01"],
-                         ids=["zero", "no-unit", "words", "hours", "bad-date"])
+@pytest.mark.parametrize(
+    "text",
+    ["0d", "7", "seven days", "7h", "2025-13-01"],
+    ids=["zero", "no-unit", "words", "hours", "bad-date"],
+)
 def test_parse_since_refuses(text: str) -> None:
     with pytest.raises(ValueError):
         parse_since(text, date(2025, 3, 10))
@@ -110,8 +121,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def test_bar_chart_is_accessible_svg_and_says_the_numbers() -> None:
-    svg = share_bar_chart(share_by(GROUPED, "browser_family"), "browser_family",
-                          "Звіти за браузером", "немає даних")
+    svg = share_bar_chart(
+        share_by(GROUPED, "browser_family"), "browser_family", "Звіти за браузером", "немає даних"
+    )
     root = ElementTree.fromstring(svg)
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"
     assert root.get("aria-labelledby") == "chart-title chart-desc"
@@ -129,7 +141,8 @@ def test_charts_are_deterministic_and_handle_no_data() -> None:
 
 
 def test_hostile_labels_stay_text_in_the_svg() -> None:
-    table = pd.DataFrame({"browser_family": ["<script>alert(1)</script>"], "reports": [1],
-                          "share": [1.0]})
+    table = pd.DataFrame(
+        {"browser_family": ["<script>alert(1)</script>"], "reports": [1], "share": [1.0]}
+    )
     svg = share_bar_chart(table, "browser_family", "t", "none")
     assert "<script>" not in svg and "&lt;script&gt;" in svg

@@ -24,21 +24,32 @@ def instance(tmp_path: Path) -> Iterator[Path]:
     path = tmp_path / "instance"
     app = create_app({"INSTANCE_PATH": str(path)})
     client = app.test_client()
-    for ua, ctx in ((CHROME_WIN, {"login": "user@example.com", "service": "site"}),
-                    ("Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko", {})):
+    for ua, ctx in (
+        (CHROME_WIN, {"login": "user@example.com", "service": "site"}),
+        ("Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko", {}),
+    ):
         client.post("/api/v1/reports", json={"context": ctx}, headers={"User-Agent": ua})
     app.extensions["browsercheck.store"].close()
     yield path
 
 
 def run(instance: Path, *args: str, stdin: str | None = None) -> Result:
-    return CliRunner().invoke(main, list(args), input=stdin,
-                              env={"BROWSERCHECK_INSTANCE_PATH": str(instance)})
+    return CliRunner().invoke(
+        main, list(args), input=stdin, env={"BROWSERCHECK_INSTANCE_PATH": str(instance)}
+    )
 
 
 def test_users_add_with_password_then_list(instance: Path) -> None:
-    added = run(instance, "users", "add", "Agent@Example.com", "--password",
-                "correct horse battery", "--role", "admin")
+    added = run(
+        instance,
+        "users",
+        "add",
+        "Agent@Example.com",
+        "--password",
+        "correct horse battery",
+        "--role",
+        "admin",
+    )
     assert added.exit_code == 0 and "created admin agent@example.com" in added.output
     assert "password:" not in added.output
     listed = run(instance, "users", "list")
@@ -57,10 +68,12 @@ def test_users_add_generates_a_password_when_none_is_given(instance: Path) -> No
 
 @pytest.mark.parametrize(
     "args,message",
-    [(["users", "add", "nope", "--password", "correct horse battery"], "not an e-mail"),
-     (["users", "add", "a@example.com", "--password", "short"], "at least 12"),
-     (["users", "remove", "ghost@example.com"], "no account"),
-     (["users", "set-password", "ghost@example.com", "--generate"], "no account")],
+    [
+        (["users", "add", "nope", "--password", "correct horse battery"], "not an e-mail"),
+        (["users", "add", "a@example.com", "--password", "short"], "at least 12"),
+        (["users", "remove", "ghost@example.com"], "no account"),
+        (["users", "set-password", "ghost@example.com", "--generate"], "no account"),
+    ],
     ids=["bad-email", "short-password", "remove-unknown", "reset-unknown"],
 )
 def test_user_errors_exit_1_with_a_message(instance: Path, args: list[str], message: str) -> None:
@@ -70,17 +83,22 @@ def test_user_errors_exit_1_with_a_message(instance: Path, args: list[str], mess
 
 def test_set_password_and_remove(instance: Path) -> None:
     run(instance, "users", "add", "a@example.com", "--password", "correct horse battery")
-    changed = run(instance, "users", "set-password", "a@example.com", "--password",
-                  "another long passphrase")
+    changed = run(
+        instance, "users", "set-password", "a@example.com", "--password", "another long passphrase"
+    )
     assert changed.exit_code == 0
     assert run(instance, "users", "remove", "a@example.com").exit_code == 0
     assert run(instance, "users", "list").output == ""
 
 
-@pytest.mark.parametrize("lang,words", [("en", ["Reports in total: 2", "Reports by browser",
-                                                 "Chrome", "IE", "50.0%"]),
-                                        ("uk", ["Усього звітів: 2", "Частка непідтримуваних"])],
-                         ids=["en", "uk"])
+@pytest.mark.parametrize(
+    "lang,words",
+    [
+        ("en", ["Reports in total: 2", "Reports by browser", "Chrome", "IE", "50.0%"]),
+        ("uk", ["Усього звітів: 2", "Частка непідтримуваних"]),
+    ],
+    ids=["en", "uk"],
+)
 def test_stats_prints_the_tables(instance: Path, lang: str, words: list[str]) -> None:
     result = run(instance, "stats", "--since", "7d", "--lang", lang)
     assert result.exit_code == 0, result.output
@@ -110,8 +128,11 @@ def test_purge_deletes_only_expired_reports(instance: Path) -> None:
     app = create_app({"INSTANCE_PATH": str(instance)})
     store = app.extensions["browsercheck.store"]
     with store.session() as session:
-        session.execute(update(ReportRow).where(ReportRow.user_agent == CHROME_WIN).values(
-            created_at=datetime.now(UTC) - timedelta(days=40)))
+        session.execute(
+            update(ReportRow)
+            .where(ReportRow.user_agent == CHROME_WIN)
+            .values(created_at=datetime.now(UTC) - timedelta(days=40))
+        )
         session.commit()
     SupportStore(store).rebuild_rollup()
     store.close()

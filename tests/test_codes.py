@@ -17,9 +17,17 @@ def test_token_has_at_least_128_bits() -> None:
 
 @pytest.mark.parametrize(
     "typed,canonical",
-    [("ABCD-2345", "ABCD2345"), ("abcd2345", "ABCD2345"), ("abcd 2345", "ABCD2345"),
-     ("O1IL-0000", "0111" + "0000"), ("ABCD-234", None), ("ABCD-23U5", "ABCD23V5"),
-     ("ABCD-2345-6", None), ("", None), ("ABCD-23!5", None)],
+    [
+        ("ABCD-2345", "ABCD2345"),
+        ("abcd2345", "ABCD2345"),
+        ("abcd 2345", "ABCD2345"),
+        ("O1IL-0000", "0111" + "0000"),
+        ("ABCD-234", None),
+        ("ABCD-23U5", "ABCD23V5"),
+        ("ABCD-2345-6", None),
+        ("", None),
+        ("ABCD-23!5", None),
+    ],
 )
 def test_normalize_code(typed: str, canonical: str | None) -> None:
     assert normalize_code(typed) == canonical

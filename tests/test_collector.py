@@ -13,7 +13,9 @@ CODE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$")
 
 
 def post(client: FlaskClient, payload: object, **headers: str):  # type: ignore[no-untyped-def]
-    return client.post("/api/v1/reports", json=payload, headers={"User-Agent": CHROME_WIN, **headers})
+    return client.post(
+        "/api/v1/reports", json=payload, headers={"User-Agent": CHROME_WIN, **headers}
+    )
 
 
 def test_create_report_answers_201_with_code_token_and_verdict(client: FlaskClient) -> None:
@@ -26,12 +28,17 @@ def test_create_report_answers_201_with_code_token_and_verdict(client: FlaskClie
     assert len(match.group(2)) * 6 >= 128  # token of at least 128 bits
     assert match.group(2).upper() != body["code"].replace("-", "")
     assert body["verdict"]["status"] == "supported"
-    assert body["environment"]["browser"] == {"family": "Chrome", "version": "131.0.0.0", "major": 131}
+    assert body["environment"]["browser"] == {
+        "family": "Chrome",
+        "version": "131.0.0.0",
+        "major": 131,
+    }
 
 
 def test_client_hints_headers_are_merged(client: FlaskClient) -> None:
     body = post(
-        client, {},
+        client,
+        {},
         **{"Sec-CH-UA-Platform": '"Windows"', "Sec-CH-UA-Platform-Version": '"15.0.0"'},
     ).get_json()
     assert body["environment"]["os"]["major"] == 11
@@ -61,20 +68,43 @@ def test_json_view_needs_the_token(client: FlaskClient) -> None:
         ({"data": "{not json", "content_type": "application/json"}, 400, "malformed_json", "$"),
         ({"data": "[1, 2]", "content_type": "application/json"}, 400, "not_an_object", "$"),
         ({"data": "lang=uk", "content_type": "text/plain"}, 415, "unsupported_media_type", "$"),
-        ({"data": "{}", "content_type": "application/x-www-form-urlencoded"}, 415,
-         "unsupported_media_type", "$"),
-        ({"data": '{"a": "' + "x" * 70000 + '"}', "content_type": "application/json"}, 413,
-         "body_too_large", "$"),
+        (
+            {"data": "{}", "content_type": "application/x-www-form-urlencoded"},
+            415,
+            "unsupported_media_type",
+            "$",
+        ),
+        (
+            {"data": '{"a": "' + "x" * 70000 + '"}', "content_type": "application/json"},
+            413,
+            "body_too_large",
+            "$",
+        ),
         ({"json": {"screen": {"width": "wide"}}}, 400, "schema_type", "$.screen.width"),
         ({"json": {"lang": "de"}}, 400, "schema_enum", "$.lang"),
         ({"json": {"tracking_id": 1}}, 400, "schema_additionalProperties", "$.tracking_id"),
         ({"json": {"languages": ["x"] * 50}}, 400, "schema_maxItems", "$.languages"),
         ({"json": {"userAgent": "x" * 3000}}, 400, "schema_maxLength", "$.userAgent"),
-        ({"json": {"userAgentData": {"brands": [{"brand": "A"}]}}}, 400, "schema_required",
-         "$.userAgentData.brands[0].version"),
+        (
+            {"json": {"userAgentData": {"brands": [{"brand": "A"}]}}},
+            400,
+            "schema_required",
+            "$.userAgentData.brands[0].version",
+        ),
     ],
-    ids=["malformed", "array", "text-plain", "form", "too-large", "wrong-type", "bad-enum",
-         "unknown-field", "too-many-items", "too-long", "missing-required"],
+    ids=[
+        "malformed",
+        "array",
+        "text-plain",
+        "form",
+        "too-large",
+        "wrong-type",
+        "bad-enum",
+        "unknown-field",
+        "too-many-items",
+        "too-long",
+        "missing-required",
+    ],
 )
 def test_error_answers_name_code_and_field(
     client: FlaskClient, kwargs: dict[str, object], status: int, code: str, field: str

@@ -19,11 +19,12 @@ def write(tmp_path: Path, text: str) -> str:
 
 
 def test_file_sets_values_and_environment_overrides_it(tmp_path: Path) -> None:
-    path = write(tmp_path, 'workers = 4\nDATABASE_URL = "sqlite:///x.db"\nmax_in_flight = 3\n'
-                           'migrate_on_start = false\nsqlite_synchronous = "normal"\n')
-    settings = settings_from_env(
-        {"BROWSERCHECK_CONFIG": path, "BROWSERCHECK_MAX_IN_FLIGHT": "7"}
+    path = write(
+        tmp_path,
+        'workers = 4\nDATABASE_URL = "sqlite:///x.db"\nmax_in_flight = 3\n'
+        'migrate_on_start = false\nsqlite_synchronous = "normal"\n',
     )
+    settings = settings_from_env({"BROWSERCHECK_CONFIG": path, "BROWSERCHECK_MAX_IN_FLIGHT": "7"})
     assert settings["WORKERS"] == 4
     assert settings["DATABASE_URL"] == "sqlite:///x.db"
     assert settings["MAX_IN_FLIGHT"] == 7  # the environment wins over the file
@@ -44,8 +45,16 @@ def test_file_sets_values_and_environment_overrides_it(tmp_path: Path) -> None:
         ('config = "other.toml"\n', "unknown setting 'config'"),
         ("workers = \n", "cannot read the settings file"),
     ],
-    ids=["unknown-key", "not-a-number", "bool-for-int", "float-for-int", "bad-choice",
-         "bad-bool", "nested-config", "not-toml"],
+    ids=[
+        "unknown-key",
+        "not-a-number",
+        "bool-for-int",
+        "float-for-int",
+        "bad-choice",
+        "bad-bool",
+        "nested-config",
+        "not-toml",
+    ],
 )
 def test_bad_file_is_refused_naming_the_key(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(message)):

@@ -46,8 +46,9 @@ class Load:
                 with self._lock:
                     ua = next(self._uas)
                 try:
-                    response = session.post(self.url, json=probe_payload(ua),
-                                            headers={"User-Agent": ua}, timeout=30)
+                    response = session.post(
+                        self.url, json=probe_payload(ua), headers={"User-Agent": ua}, timeout=30
+                    )
                 except requests.RequestException as exc:
                     self.refused.append(type(exc).__name__)
                     return
@@ -60,9 +61,7 @@ class Load:
             thread.join(60)
 
 
-def test_every_acknowledged_report_survives_a_sigkill(
-    tmp_path: Path, db_url: str | None
-) -> None:
+def test_every_acknowledged_report_survives_a_sigkill(tmp_path: Path, db_url: str | None) -> None:
     instance = tmp_path / "instance"
     env = {"BROWSERCHECK_RATELIMIT": "off", "BROWSERCHECK_MAX_IN_FLIGHT": "0"}
     if db_url:
@@ -93,7 +92,12 @@ def test_every_acknowledged_report_survives_a_sigkill(
 
     cli_env = {**os.environ, "BROWSERCHECK_INSTANCE_PATH": str(instance), **env}
     for code in (acked[0], acked[len(acked) // 2], acked[-1]):  # a sample through the CLI
-        shown = subprocess.run([sys.executable, "-m", "webapp", "report", "show", code],
-                               env=cli_env, capture_output=True, text=True, timeout=60)
+        shown = subprocess.run(
+            [sys.executable, "-m", "webapp", "report", "show", code],
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert shown.returncode == 0, shown.stderr
         assert code in shown.stdout

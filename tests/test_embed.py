@@ -17,13 +17,21 @@ from webapp import create_app
 from webapp.embed import origin_patterns
 
 HOST = "http://127.0.0.1:8123"
-PREFLIGHT = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+PREFLIGHT = {
+    "Access-Control-Request-Method": "POST",
+    "Access-Control-Request-Headers": "content-type",
+}
 
 
 @pytest.fixture
 def cors_app(tmp_path: Path) -> Iterator[Flask]:
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True,
-                      "CORS_ORIGINS": [HOST, "https://portal.example"]})
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "TESTING": True,
+            "CORS_ORIGINS": [HOST, "https://portal.example"],
+        }
+    )
     yield app
     app.extensions["browsercheck.store"].close()
 
@@ -33,9 +41,14 @@ def cors_client(cors_app: Flask) -> FlaskClient:
     return cors_app.test_client()
 
 
-@pytest.mark.parametrize("origin", [HOST, "https://portal.example", "HTTPS://PORTAL.EXAMPLE"],
-                         ids=["http-port", "https", "case-insensitive"])
-def test_preflight_for_json_post_from_an_allowed_origin(cors_client: FlaskClient, origin: str) -> None:
+@pytest.mark.parametrize(
+    "origin",
+    [HOST, "https://portal.example", "HTTPS://PORTAL.EXAMPLE"],
+    ids=["http-port", "https", "case-insensitive"],
+)
+def test_preflight_for_json_post_from_an_allowed_origin(
+    cors_client: FlaskClient, origin: str
+) -> None:
     response = cors_client.options("/api/v1/reports", headers={"Origin": origin, **PREFLIGHT})
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == origin
@@ -46,8 +59,13 @@ def test_preflight_for_json_post_from_an_allowed_origin(cors_client: FlaskClient
 
 @pytest.mark.parametrize(
     "origin",
-    ["https://evil.example", "https://portal.example.evil.example", "http://portal.example",
-     "null", "https://portal.example:444"],
+    [
+        "https://evil.example",
+        "https://portal.example.evil.example",
+        "http://portal.example",
+        "null",
+        "https://portal.example:444",
+    ],
     ids=["other-site", "suffix", "other-scheme", "opaque", "other-port"],
 )
 def test_other_origins_get_no_cors_headers(cors_client: FlaskClient, origin: str) -> None:
@@ -72,7 +90,10 @@ def test_without_the_setting_nothing_is_cross_origin(client: FlaskClient) -> Non
 
 
 def test_pages_never_get_cors_headers(cors_client: FlaskClient) -> None:
-    assert "Access-Control-Allow-Origin" not in cors_client.get("/check", headers={"Origin": HOST}).headers
+    assert (
+        "Access-Control-Allow-Origin"
+        not in cors_client.get("/check", headers={"Origin": HOST}).headers
+    )
 
 
 @pytest.mark.parametrize(

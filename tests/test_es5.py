@@ -30,15 +30,21 @@ def parse_es5(sources: dict[str, str], tmp_path: Path) -> dict[str, dict[str, ob
         path = tmp_path / name
         path.write_text(source, encoding="utf-8")
         paths.append(str(path))
-    done = subprocess.run([node, str(JS_DIR / "es5check.js"), *paths], capture_output=True,
-                          text=True, timeout=60, check=False)
+    done = subprocess.run(
+        [node, str(JS_DIR / "es5check.js"), *paths],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     results = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(results) == len(paths), done.stderr
     return {Path(r["file"]).name: r for r in results}
 
 
-@pytest.mark.parametrize("url", ["/probe.js", "/embed.js", "/static/check.js"],
-                         ids=["probe", "embed", "check-page"])
+@pytest.mark.parametrize(
+    "url", ["/probe.js", "/embed.js", "/static/check.js"], ids=["probe", "embed", "check-page"]
+)
 def test_served_scripts_parse_as_es5(client: FlaskClient, url: str, tmp_path: Path) -> None:
     with client.get(url) as response:  # static files are streamed: close them
         assert response.status_code == 200
@@ -48,9 +54,14 @@ def test_served_scripts_parse_as_es5(client: FlaskClient, url: str, tmp_path: Pa
 
 
 def test_sources_parse_as_es5(tmp_path: Path) -> None:
-    files = {p.name: p.read_text(encoding="utf-8")
-             for p in (ROOT / "probes/probe.js", ROOT / "probes/embed.js",
-                       ROOT / "webapp/static/check.js")}
+    files = {
+        p.name: p.read_text(encoding="utf-8")
+        for p in (
+            ROOT / "probes/probe.js",
+            ROOT / "probes/embed.js",
+            ROOT / "webapp/static/check.js",
+        )
+    }
     results = parse_es5(files, tmp_path)
     assert all(r["ok"] for r in results.values()), results
 
@@ -71,8 +82,20 @@ def test_sources_parse_as_es5(tmp_path: Path) -> None:
         "function f(a = 1) {}",
         "var o = {a() {}};",
     ],
-    ids=["arrow", "let", "const", "template", "class", "async", "spread", "optional-chaining",
-         "nullish", "destructuring", "default-param", "method-shorthand"],
+    ids=[
+        "arrow",
+        "let",
+        "const",
+        "template",
+        "class",
+        "async",
+        "spread",
+        "optional-chaining",
+        "nullish",
+        "destructuring",
+        "default-param",
+        "method-shorthand",
+    ],
 )
 def test_newer_syntax_fails_the_check(snippet: str, tmp_path: Path) -> None:
     """Negative control: the checker really rejects what ES5 browsers cannot run."""
@@ -95,6 +118,12 @@ def test_syntax_probe_scripts_need_exactly_their_level(level: int, older: int) -
         "console.log(JSON.stringify([ok(+process.argv[2]), ok(+process.argv[3])]));"
     )
     path = ROOT / f"webapp/static/syntax-es{level}.js"
-    done = subprocess.run([node, "-e", script, str(path), str(level), str(older)],
-                          capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
+    done = subprocess.run(
+        [node, "-e", script, str(path), str(level), str(older)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
     assert json.loads(done.stdout) == [True, False], done.stderr

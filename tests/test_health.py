@@ -25,11 +25,13 @@ def test_readyz_names_the_database_it_reached(client: FlaskClient, db_url: str |
 
 def test_readyz_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
     closed_port = free_port()  # nothing listens there
-    app = create_app({
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": f"postgresql+psycopg://nobody@127.0.0.1:{closed_port}/none",
-        "MIGRATE_ON_START": False,
-    })
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "DATABASE_URL": f"postgresql+psycopg://nobody@127.0.0.1:{closed_port}/none",
+            "MIGRATE_ON_START": False,
+        }
+    )
     try:
         client = app.test_client()
         assert client.get("/healthz").status_code == 200  # up, but not ready

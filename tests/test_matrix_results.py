@@ -22,22 +22,45 @@ from matrix.results import (
 )
 from webapp.cli import main
 
-CHROMIUM = {"engine": "chromium", "kind": "system", "driver": "playwright",
-            "binary": "/usr/bin/chromium", "version": "156.0.8078.79"}
-WEBKIT = {"engine": "webkit", "kind": "system", "driver": "webdriver",
-          "binary": "/usr/lib/MiniBrowser", "version": "WebKitGTK 2.50.6"}
+CHROMIUM = {
+    "engine": "chromium",
+    "kind": "system",
+    "driver": "playwright",
+    "binary": "/usr/bin/chromium",
+    "version": "156.0.8078.79",
+}
+WEBKIT = {
+    "engine": "webkit",
+    "kind": "system",
+    "driver": "webdriver",
+    "binary": "/usr/lib/MiniBrowser",
+    "version": "WebKitGTK 2.50.6",
+}
 HOSTILE = "<script>alert(1)</script>"
 
 
 def _result(job_id: str, status: str = PASSED, engine: str = "chromium", **kw: object) -> JobResult:
     ran = {"chromium": CHROMIUM, "webkit": WEBKIT}.get(engine, {"engine": engine})
-    return JobResult(job_id, "target", engine, status, ran=dict(ran),  # type: ignore[arg-type]
-                     details={"verdict": {"expected": "supported", "got": "supported"}}, **kw)
+    return JobResult(
+        job_id,
+        "target",
+        engine,
+        status,
+        ran=dict(ran),  # type: ignore[arg-type]
+        details={"verdict": {"expected": "supported", "got": "supported"}},
+        **kw,
+    )
 
 
 def _run(*results: JobResult, shard: str = "1/1") -> MatrixRun:
-    return MatrixRun(results=results, started="2026-01-01T00:00:00+00:00", seconds=12.5,
-                     base_url="http://127.0.0.1:1", require=("chromium",), shards=(shard,))
+    return MatrixRun(
+        results=results,
+        started="2026-01-01T00:00:00+00:00",
+        seconds=12.5,
+        base_url="http://127.0.0.1:1",
+        require=("chromium",),
+        shards=(shard,),
+    )
 
 
 def _write(folder: Path, run: MatrixRun, shots: tuple[str, ...] = ()) -> Path:
@@ -52,8 +75,14 @@ def test_outputs_say_what_ran_and_what_failed(tmp_path: Path) -> None:
     run = _run(
         _result("ok", screenshot="screenshots/ok.png", seconds=1.5),
         _result("broken", FAILED, failures=(f"browser.family: expected {HOSTILE}", "verdict")),
-        JobResult("absent", "target", "firefox", NOT_RUN, reason="firefox is not installed",
-                  ran={"engine": "firefox", "missing": "firefox is not installed"}),
+        JobResult(
+            "absent",
+            "target",
+            "firefox",
+            NOT_RUN,
+            reason="firefox is not installed",
+            ran={"engine": "firefox", "missing": "firefox is not installed"},
+        ),
     )
     _write(tmp_path, run, ("ok",))
     data = json.loads((tmp_path / "results.json").read_text())
@@ -79,10 +108,18 @@ def test_outputs_say_what_ran_and_what_failed(tmp_path: Path) -> None:
 
 
 def test_merge_combines_the_shards(tmp_path: Path) -> None:
-    one = _write(tmp_path / "one", _run(_result("a", screenshot="screenshots/a.png"),
-                                        shard="1/2"), ("a",))
-    two = _write(tmp_path / "two", _run(_result("w", engine="webkit", screenshot="screenshots/w.png"),
-                                        _result("b", FAILED, failures=("x",)), shard="2/2"), ("w",))
+    one = _write(
+        tmp_path / "one", _run(_result("a", screenshot="screenshots/a.png"), shard="1/2"), ("a",)
+    )
+    two = _write(
+        tmp_path / "two",
+        _run(
+            _result("w", engine="webkit", screenshot="screenshots/w.png"),
+            _result("b", FAILED, failures=("x",)),
+            shard="2/2",
+        ),
+        ("w",),
+    )
     merged = merge_runs([two, one], tmp_path / "all")
     assert [r.id for r in merged.results] == ["a", "b", "w"]
     assert merged.shards == ("1/2", "2/2") and merged.counts[FAILED] == 1
@@ -104,8 +141,10 @@ def test_merge_combines_the_shards(tmp_path: Path) -> None:
 def test_merge_refuses_what_does_not_add_up(
     tmp_path: Path, shards: tuple[str, str], ids: tuple[str, str], message: str
 ) -> None:
-    folders = [_write(tmp_path / str(i), _run(_result(job_id), shard=shard))
-               for i, (shard, job_id) in enumerate(zip(shards, ids, strict=True))]
+    folders = [
+        _write(tmp_path / str(i), _run(_result(job_id), shard=shard))
+        for i, (shard, job_id) in enumerate(zip(shards, ids, strict=True))
+    ]
     with pytest.raises(ResultsError) as info:
         merge_runs(folders, tmp_path / "out")
     assert message in str(info.value)
@@ -123,8 +162,9 @@ def test_read_run_names_a_folder_that_is_not_a_result(tmp_path: Path) -> None:
 def test_cli_merge_exit_status_and_closing_line(tmp_path: Path, status: str, code: int) -> None:
     one = _write(tmp_path / "one", _run(_result("a"), shard="1/2"))
     two = _write(tmp_path / "two", _run(_result("b", status), shard="2/2"))
-    result = CliRunner().invoke(main, ["matrix", "merge", str(one), str(two),
-                                       "--output", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        main, ["matrix", "merge", str(one), str(two), "--output", str(tmp_path / "out")]
+    )
     assert result.exit_code == code, result.output
     passed = 2 if status == PASSED else 1
     assert result.output.strip().splitlines()[-1] == (
@@ -135,15 +175,18 @@ def test_cli_merge_exit_status_and_closing_line(tmp_path: Path, status: str, cod
 
 def test_cli_merge_reports_a_missing_shard(tmp_path: Path) -> None:
     one = _write(tmp_path / "one", _run(_result("a"), shard="1/2"))
-    result = CliRunner().invoke(main, ["matrix", "merge", str(one),
-                                       "--output", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        main, ["matrix", "merge", str(one), "--output", str(tmp_path / "out")]
+    )
     assert result.exit_code == 1 and "missing shard(s) 2/2" in result.output
 
 
 @pytest.mark.parametrize(
     "args,message",
-    [(["--shard", "3/2"], "I must be between 1 and N"),
-     (["--require", "chromium,netscape"], "unknown engine(s) netscape")],
+    [
+        (["--shard", "3/2"], "I must be between 1 and N"),
+        (["--require", "chromium,netscape"], "unknown engine(s) netscape"),
+    ],
     ids=["shard", "require"],
 )
 def test_cli_run_refuses_bad_options(args: list[str], message: str) -> None:

@@ -96,16 +96,31 @@ GOOD = {"id": "t", "engine": "chromium", "expect": {"browser": {"family": "Chrom
         ({"colour": "red"}, "(t): unknown key(s) colour"),
         ({"path": "check"}, "(t): path must start with /"),
         ({"client_hints": {"brands": []}}, "(t): client_hints need the user_agent"),
-        ({"engine": "firefox", "user_agent": "x", "client_hints": {}},
-         "(t): client_hints exist in Chromium only"),
+        (
+            {"engine": "firefox", "user_agent": "x", "client_hints": {}},
+            "(t): client_hints exist in Chromium only",
+        ),
         ({"expect": {"os": {"family": "iOS"}}}, "(t).expect: browser.family is required"),
-        ({"expect": {"browser": {"family": "X", "major": "latest"}}},
-         "(t).expect.browser.major: an integer or 'engine'"),
-        ({"expect": {"browser": {"family": "X"}, "os": {"name": "iOS"}}},
-         "(t).expect.os: unknown key(s) name"),
+        (
+            {"expect": {"browser": {"family": "X", "major": "latest"}}},
+            "(t).expect.browser.major: an integer or 'engine'",
+        ),
+        (
+            {"expect": {"browser": {"family": "X"}, "os": {"name": "iOS"}}},
+            "(t).expect.os: unknown key(s) name",
+        ),
     ],
-    ids=["id", "engine", "unknown-key", "path", "hints-without-ua", "hints-not-chromium",
-         "no-browser", "bad-major", "bad-os-key"],
+    ids=[
+        "id",
+        "engine",
+        "unknown-key",
+        "path",
+        "hints-without-ua",
+        "hints-not-chromium",
+        "no-browser",
+        "bad-major",
+        "bad-os-key",
+    ],
 )
 def test_a_broken_target_is_named(change: dict[str, Any], message: str) -> None:
     with pytest.raises(TargetsError) as info:
@@ -119,8 +134,13 @@ def test_duplicate_ids_and_versions_are_refused() -> None:
     with pytest.raises(TargetsError, match="version must be 1"):
         parse_targets({"version": 2, "targets": [GOOD]})
     with pytest.raises(TargetsError, match="accessibility\\[0\\] \\(p\\): page must be"):
-        parse_targets({"version": 1, "targets": [GOOD],
-                       "accessibility": [{"id": "p", "path": "/x", "page": "pdf"}]})
+        parse_targets(
+            {
+                "version": 1,
+                "targets": [GOOD],
+                "accessibility": [{"id": "p", "path": "/x", "page": "pdf"}],
+            }
+        )
 
 
 def test_bad_yaml_names_the_line(tmp_path: Path) -> None:
@@ -152,11 +172,16 @@ def test_bad_shards_are_refused(value: str) -> None:
 
 
 def test_compare_environment_names_each_difference() -> None:
-    detected = {"browser": {"family": "Chrome", "major": 109, "version": "109.0.5414.120"},
-                "engine": {"family": "Blink", "version": "109.0.0.0"},
-                "os": {"family": "macOS", "version": "10.15.7", "approximate": True}}
-    ok = {"browser": {"family": "Chrome", "major": 109}, "engine": {"version": "109"},
-          "os": {"version": "10.15", "approximate": True}}
+    detected = {
+        "browser": {"family": "Chrome", "major": 109, "version": "109.0.5414.120"},
+        "engine": {"family": "Blink", "version": "109.0.0.0"},
+        "os": {"family": "macOS", "version": "10.15.7", "approximate": True},
+    }
+    ok = {
+        "browser": {"family": "Chrome", "major": 109},
+        "engine": {"version": "109"},
+        "os": {"version": "10.15", "approximate": True},
+    }
     assert compare_environment(ok, detected) == []
     wrong = {"browser": {"major": 108}, "engine": {"version": "10"}, "device": {"type": "mobile"}}
     assert compare_environment(wrong, detected) == [
@@ -172,15 +197,22 @@ def test_report_json_url_keeps_only_the_token() -> None:
     )
 
 
-@pytest.mark.parametrize("require,status", [((), NOT_RUN), (("presto",), FAILED)],
-                         ids=["not-run", "required"])
+@pytest.mark.parametrize(
+    "require,status", [((), NOT_RUN), (("presto",), FAILED)], ids=["not-run", "required"]
+)
 def test_a_missing_engine_is_not_run_never_passed(
     playwright: Any, require: tuple[str, ...], status: str
 ) -> None:
     target = Target("old", "presto", Expected(None, {"browser": {"family": "Opera"}}))
     with EngineHub(playwright) as hub:
-        result = run_job(hub, Job("old", "presto", target=target), "http://127.0.0.1:9",
-                         load_policy(), None, require)
+        result = run_job(
+            hub,
+            Job("old", "presto", target=target),
+            "http://127.0.0.1:9",
+            load_policy(),
+            None,
+            require,
+        )
     assert result.status == status
     assert "unknown engine 'presto'" in result.reason
     assert result.ran["engine"] == "presto" and "unknown engine" in result.ran["missing"]

@@ -72,13 +72,15 @@ def test_a_database_made_before_migrations_is_adopted_keeping_its_rows(engine: E
     upgrade_database(engine, "0001")
     with engine.begin() as conn:  # what the core pipeline's create_all left: no version table
         conn.execute(text("DROP TABLE alembic_version"))
-        conn.execute(text(
-            "INSERT INTO reports (code, token_hash, created_at, lang, source, status,"
-            " browser_family, os_family, device_type, user_agent, environment, findings,"
-            " verdict, probe, context, headers) VALUES ('ABCD2345', 'x', '2025-01-01', 'uk',"
-            " 'web', 'supported', 'Chrome', 'Windows', 'desktop', 'ua', '{}', '[]', '{}',"
-            " '{}', '{}', '{}')"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO reports (code, token_hash, created_at, lang, source, status,"
+                " browser_family, os_family, device_type, user_agent, environment, findings,"
+                " verdict, probe, context, headers) VALUES ('ABCD2345', 'x', '2025-01-01', 'uk',"
+                " 'web', 'supported', 'Chrome', 'Windows', 'desktop', 'ua', '{}', '[]', '{}',"
+                " '{}', '{}', '{}')"
+            )
+        )
     assert upgrade_database(engine) == head_revision()
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT code FROM reports")) == "ABCD2345"
@@ -106,8 +108,10 @@ def test_processes_starting_together_upgrade_once(url: str) -> None:
 
 
 def test_cli_db_upgrade_and_current(url: str, tmp_path: Path) -> None:
-    env = {"BROWSERCHECK_DATABASE_URL": url,
-           "BROWSERCHECK_INSTANCE_PATH": str(tmp_path / "instance")}
+    env = {
+        "BROWSERCHECK_DATABASE_URL": url,
+        "BROWSERCHECK_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
     runner = CliRunner()
     before = runner.invoke(main, ["db", "current"], env=env)
     assert before.exit_code == 0 and f"database: empty; newest: {head_revision()}" in before.output

@@ -37,8 +37,9 @@ def write_lock(db_url: str | None, instance: Path) -> Iterator[None]:
             conn.close()
         return
     url = make_url(db_url)
-    with psycopg.connect(host=url.host, port=url.port, user=url.username,
-                         dbname=url.database) as pg:
+    with psycopg.connect(
+        host=url.host, port=url.port, user=url.username, dbname=url.database
+    ) as pg:
         pg.execute("LOCK TABLE reports IN EXCLUSIVE MODE")  # reads go on, inserts wait
         yield
         pg.commit()
@@ -46,24 +47,34 @@ def write_lock(db_url: str | None, instance: Path) -> Iterator[None]:
 
 def post(url: str, answers: list[requests.Response | Exception]) -> None:
     try:
-        answers.append(requests.post(url + "/api/v1/reports", json={"lang": "en"},
-                                     headers={"User-Agent": CHROME_WIN}, timeout=60))
+        answers.append(
+            requests.post(
+                url + "/api/v1/reports",
+                json={"lang": "en"},
+                headers={"User-Agent": CHROME_WIN},
+                timeout=60,
+            )
+        )
     except requests.RequestException as exc:
         answers.append(exc)
 
 
 def test_overload_answers_503_at_once_and_recovers(tmp_path: Path, db_url: str | None) -> None:
     instance = tmp_path / "instance"
-    env = {"BROWSERCHECK_RATELIMIT": "off", "BROWSERCHECK_MAX_IN_FLIGHT": str(LIMIT),
-           "BROWSERCHECK_RETRY_AFTER": "3"}
+    env = {
+        "BROWSERCHECK_RATELIMIT": "off",
+        "BROWSERCHECK_MAX_IN_FLIGHT": str(LIMIT),
+        "BROWSERCHECK_RETRY_AFTER": "3",
+    }
     if db_url:
         env["BROWSERCHECK_DATABASE_URL"] = db_url
     server = LiveServer(instance, env=env, args=("--workers", "1", "--threads", "8"))
     try:
         answers: list[requests.Response | Exception] = []
         with write_lock(db_url, instance):
-            threads = [threading.Thread(target=post, args=(server.url, answers))
-                       for _ in range(SENT)]
+            threads = [
+                threading.Thread(target=post, args=(server.url, answers)) for _ in range(SENT)
+            ]
             for thread in threads:
                 thread.start()
             deadline = time.monotonic() + 60
@@ -73,8 +84,12 @@ def test_overload_answers_503_at_once_and_recovers(tmp_path: Path, db_url: str |
             health = requests.get(server.url + "/healthz", timeout=10)
         for thread in threads:
             thread.join(60)
-        after = requests.post(server.url + "/api/v1/reports", json={"lang": "uk"},
-                              headers={"User-Agent": CHROME_WIN}, timeout=60)
+        after = requests.post(
+            server.url + "/api/v1/reports",
+            json={"lang": "uk"},
+            headers={"User-Agent": CHROME_WIN},
+            timeout=60,
+        )
     finally:
         server.stop()
 

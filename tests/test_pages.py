@@ -42,7 +42,12 @@ def test_report_page_language_switch_keeps_the_token(client: FlaskClient) -> Non
 
 
 def test_noscript_form_makes_a_report_from_headers(client: FlaskClient) -> None:
-    response = client.post("/check/noscript?lang=en", headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"})
+    response = client.post(
+        "/check/noscript?lang=en",
+        headers={
+            "User-Agent": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+        },
+    )
     assert response.status_code == 303
     page = client.get(response.headers["Location"])
     assert "Firefox 128.0" in page.get_data(as_text=True)

@@ -134,7 +134,8 @@ def test_no_answer_confirms_a_code_without_its_token(app: Flask, client: FlaskCl
             if rule.rule.startswith("/support"):  # agents only: strangers go to the login
                 assert real.status_code == made_up.status_code == 302, rule.rule
                 assert real.location.replace(code, "X") == made_up.location.replace(
-                    "ZZZZ-ZZZZ", "X"), rule.rule
+                    "ZZZZ-ZZZZ", "X"
+                ), rule.rule
                 continue
             assert real.status_code == made_up.status_code == untokened.status_code == 404
             assert real.data == made_up.data == untokened.data, rule.rule

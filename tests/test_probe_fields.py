@@ -24,7 +24,10 @@ def test_docs_page_matches_the_schema() -> None:
 
 def test_docs_list_nested_fields_and_bounds() -> None:
     page = render_markdown()
-    assert "| `cache.scripts[].source` | one of `network`, `cache`, `service-worker`, `unknown` |" in page
+    assert (
+        "| `cache.scripts[].source` | one of `network`, `cache`, `service-worker`, `unknown` |"
+        in page
+    )
     assert "| `errors[].message` | string (≤ 300 chars) |" in page
     assert page.count("\n| `") == len(field_docs())
 

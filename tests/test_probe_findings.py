@@ -29,8 +29,13 @@ UA = {
 
 HEALTHY: dict[str, Any] = {
     "cookieEnabled": True,
-    "storage": {"localStorage": True, "sessionStorage": True, "cookies": True, "indexedDB": True,
-                "cacheStorage": True},
+    "storage": {
+        "localStorage": True,
+        "sessionStorage": True,
+        "cookies": True,
+        "indexedDB": True,
+        "cacheStorage": True,
+    },
     "online": True,
     "build": {"page": "abc", "current": "abc"},
     "serviceWorker": {"supported": True, "controlled": False},
@@ -50,11 +55,29 @@ def ids(name: str, **changes: Any) -> list[str]:
 @pytest.mark.parametrize(
     "name,kind,platform,needle_uk,needle_en",
     [
-        ("chrome-win", "chrome", "desktop", "Налаштування сайту", "\"Site settings\" → \"Delete data\""),
+        (
+            "chrome-win",
+            "chrome",
+            "desktop",
+            "Налаштування сайту",
+            '"Site settings" → "Delete data"',
+        ),
         ("chrome-android", "chrome", "android", "Усі сайти", "All sites"),
         ("chrome-ios", "chrome", "ios", "Очистити дані веб-перегляду", "Clear Browsing Data"),
-        ("firefox-win", "firefox", "desktop", "Очистити файли cookie і дані сайту", "Clear cookies and site data"),
-        ("firefox-android", "firefox", "android", "Видалити дані перегляду", "Delete browsing data"),
+        (
+            "firefox-win",
+            "firefox",
+            "desktop",
+            "Очистити файли cookie і дані сайту",
+            "Clear cookies and site data",
+        ),
+        (
+            "firefox-android",
+            "firefox",
+            "android",
+            "Видалити дані перегляду",
+            "Delete browsing data",
+        ),
         ("firefox-ios", "firefox", "ios", "Керування даними", "Data Management"),
         ("safari-mac", "safari", "desktop", "Керувати даними вебсайтів", "Manage Website Data"),
         ("safari-ios", "safari", "ios", "Дані вебсайтів", "Website Data"),
@@ -83,28 +106,62 @@ def test_healthy_payload_has_no_findings() -> None:
     "changes,expected",
     [
         ({"build": {"page": "old", "current": "new"}}, ["stale_build"]),
-        ({"build": {"page": "old", "current": "new"},
-          "serviceWorker": {"supported": True, "controlled": True}},
-         ["stale_build", "service_worker_outdated"]),
-        ({"serviceWorker": {"supported": True, "controlled": True, "waiting": True}},
-         ["service_worker_outdated"]),
+        (
+            {
+                "build": {"page": "old", "current": "new"},
+                "serviceWorker": {"supported": True, "controlled": True},
+            },
+            ["stale_build", "service_worker_outdated"],
+        ),
+        (
+            {"serviceWorker": {"supported": True, "controlled": True, "waiting": True}},
+            ["service_worker_outdated"],
+        ),
         ({"cookieEnabled": False}, ["cookies_disabled"]),
         ({"storage": {**HEALTHY["storage"], "cookies": False}}, ["cookies_disabled"]),
-        ({"storage": {"localStorage": False, "sessionStorage": False, "cookies": False,
-                      "indexedDB": False}}, ["cookies_disabled", "storage_blocked"]),
-        ({"storage": {**HEALTHY["storage"], "indexedDB": False}, "cache": {"storageError": "SecurityError"}},
-         ["private_mode"]),
+        (
+            {
+                "storage": {
+                    "localStorage": False,
+                    "sessionStorage": False,
+                    "cookies": False,
+                    "indexedDB": False,
+                }
+            },
+            ["cookies_disabled", "storage_blocked"],
+        ),
+        (
+            {
+                "storage": {**HEALTHY["storage"], "indexedDB": False},
+                "cache": {"storageError": "SecurityError"},
+            },
+            ["private_mode"],
+        ),
         ({"storage": {**HEALTHY["storage"], "localStorage": False}}, ["private_mode"]),
         ({"online": False}, ["offline"]),
         ({"network": {"effectiveType": "2g"}}, ["slow_network"]),
         ({"network": {"requestRttMs": 2500}}, ["slow_network"]),
-        ({"errors": [{"kind": "error", "message": "x is not defined"}], "errorsDropped": 4},
-         ["page_errors"]),
+        (
+            {"errors": [{"kind": "error", "message": "x is not defined"}], "errorsDropped": 4},
+            ["page_errors"],
+        ),
         ({"source": "noscript"}, ["javascript_off"]),
     ],
-    ids=["stale-build", "stale-build-through-worker", "worker-waiting", "cookie-enabled-false",
-         "cookie-write-fails", "all-site-data-blocked", "private-firefox", "private-old-safari",
-         "offline", "slow-2g", "slow-measured", "page-errors", "javascript-off"],
+    ids=[
+        "stale-build",
+        "stale-build-through-worker",
+        "worker-waiting",
+        "cookie-enabled-false",
+        "cookie-write-fails",
+        "all-site-data-blocked",
+        "private-firefox",
+        "private-old-safari",
+        "offline",
+        "slow-2g",
+        "slow-measured",
+        "page-errors",
+        "javascript-off",
+    ],
 )
 def test_each_signal_has_its_finding(changes: dict[str, Any], expected: list[str]) -> None:
     assert sorted(ids("chrome-win", **changes)) == sorted(expected)
@@ -112,8 +169,12 @@ def test_each_signal_has_its_finding(changes: dict[str, Any], expected: list[str
 
 def test_findings_are_bilingual_and_browser_specific() -> None:
     for name in ("firefox-win", "safari-ios"):
-        data = {**HEALTHY, "build": {"page": "a", "current": "b"}, "cookieEnabled": False,
-                "source": "noscript"}
+        data = {
+            **HEALTHY,
+            "build": {"page": "a", "current": "b"},
+            "cookieEnabled": False,
+            "source": "noscript",
+        }
         for finding in collect_findings(env(name), data):
             assert finding.title.uk and finding.title.en and finding.remedy.uk and finding.remedy.en
             assert finding.title.uk != finding.title.en
@@ -124,8 +185,9 @@ def test_findings_are_bilingual_and_browser_specific() -> None:
 
 
 def test_page_errors_count_includes_dropped() -> None:
-    found = collect_findings(env("chrome-win"), {"errors": [{"kind": "error", "message": "m"}] * 20,
-                                                 "errorsDropped": 7})
+    found = collect_findings(
+        env("chrome-win"), {"errors": [{"kind": "error", "message": "m"}] * 20, "errorsDropped": 7}
+    )
     assert "(27" in found[0].title.en
 
 

@@ -24,11 +24,17 @@ def _report(client: FlaskClient, age_days: float, app: Flask) -> str:
     body = client.post("/api/v1/reports", json={"cookieEnabled": False}).get_json()
     png = io.BytesIO()
     Image.new("RGB", (4, 4)).save(png, "PNG")
-    client.post(body["screenshot_url"], data={"screenshot": (io.BytesIO(png.getvalue()), "s.png")},
-                content_type="multipart/form-data")
+    client.post(
+        body["screenshot_url"],
+        data={"screenshot": (io.BytesIO(png.getvalue()), "s.png")},
+        content_type="multipart/form-data",
+    )
     with app.extensions["browsercheck.store"].session() as session:
-        session.execute(update(ReportRow).where(ReportRow.code == body["code"].replace("-", ""))
-                        .values(created_at=datetime.now(UTC) - timedelta(days=age_days)))
+        session.execute(
+            update(ReportRow)
+            .where(ReportRow.code == body["code"].replace("-", ""))
+            .values(created_at=datetime.now(UTC) - timedelta(days=age_days))
+        )
         session.commit()
     return str(body["code"])
 
@@ -88,13 +94,20 @@ def test_exactly_one_of_several_processes_purges(tmp_path: Path) -> None:
 
 
 def test_the_server_purges_after_a_response_on_schedule(tmp_path: Path) -> None:
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "i"), "TESTING": True,
-                      "PURGE_INTERVAL_MINUTES": 60, "RETENTION_DAYS": 30})
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "i"),
+            "TESTING": True,
+            "PURGE_INTERVAL_MINUTES": 60,
+            "RETENTION_DAYS": 30,
+        }
+    )
     client = app.test_client()
     _report(client, 45, app)  # these requests already ran the first (empty) purge
     with app.extensions["browsercheck.store"].session() as session:
-        session.execute(update(MaintenanceRow).values(
-            last_run_at=datetime.now(UTC) - timedelta(hours=2)))
+        session.execute(
+            update(MaintenanceRow).values(last_run_at=datetime.now(UTC) - timedelta(hours=2))
+        )
         session.commit()
     app.extensions["browsercheck.purge"]._next_check = 0.0  # this process may look again
     assert _count(app, ReportRow.id) == 1
@@ -105,7 +118,8 @@ def test_the_server_purges_after_a_response_on_schedule(tmp_path: Path) -> None:
 
 
 def test_purge_schedule_can_be_turned_off(tmp_path: Path) -> None:
-    app = create_app({"INSTANCE_PATH": str(tmp_path / "i"), "TESTING": True,
-                      "PURGE_INTERVAL_MINUTES": 0})
+    app = create_app(
+        {"INSTANCE_PATH": str(tmp_path / "i"), "TESTING": True, "PURGE_INTERVAL_MINUTES": 0}
+    )
     assert "browsercheck.purge" not in app.extensions
     app.extensions["browsercheck.store"].close()

@@ -31,8 +31,13 @@ def store(db_url: str | None, tmp_path: Path) -> Iterator[ReportStore]:
 def sample_report(index: int = 0) -> Report:
     ua = user_agents()[index]
     payload = validate_payload(probe_payload(ua))
-    return build_report(payload, {"User-Agent": ua}, load_policy(), "en",
-                        now=datetime(2025, 3, 1, 12, 0, tzinfo=UTC))
+    return build_report(
+        payload,
+        {"User-Agent": ua},
+        load_policy(),
+        "en",
+        now=datetime(2025, 3, 1, 12, 0, tzinfo=UTC),
+    )
 
 
 def test_reports_added_from_many_threads_are_all_stored(store: ReportStore) -> None:

@@ -18,9 +18,17 @@ from webapp.db import AgentSessionRow, UserRow
 
 @pytest.mark.parametrize(
     "url",
-    ["/support/", "/support/reports", "/support/reports/ABCD-2345", "/support/stats",
-     "/support/stats/browsers.svg", "/support/export.csv?no_personal=1", "/support/export.parquet",
-     "/support/users", "/support/reports/ABCD-2345/screenshot"],
+    [
+        "/support/",
+        "/support/reports",
+        "/support/reports/ABCD-2345",
+        "/support/stats",
+        "/support/stats/browsers.svg",
+        "/support/export.csv?no_personal=1",
+        "/support/export.parquet",
+        "/support/users",
+        "/support/reports/ABCD-2345/screenshot",
+    ],
     ids=["home", "list", "report", "stats", "chart", "csv", "parquet", "users", "screenshot"],
 )
 def test_anonymous_requests_go_to_the_login_page(client: FlaskClient, url: str) -> None:
@@ -40,8 +48,9 @@ def test_login_then_the_desk_opens_and_logout_ends_the_session(
     assert page.headers["Cache-Control"] == "no-store"
     stolen = client.get_cookie("session")
     assert stolen is not None
-    logout = client.post("/support/logout", data={"csrf_token": csrf_token(client,
-                                                                            "/support/reports")})
+    logout = client.post(
+        "/support/logout", data={"csrf_token": csrf_token(client, "/support/reports")}
+    )
     assert logout.status_code == 302 and "/support/login" in logout.headers["Location"]
     assert client.get("/support/reports").status_code == 302
     # The old cookie is worth nothing once signed out: the session lives in the database.
@@ -54,8 +63,9 @@ def test_wrong_password_and_unknown_account_answer_alike(client: FlaskClient, ag
     unknown = sign_in(client, email="nobody@example.com")
     assert wrong.status_code == unknown.status_code == 401
     for page in (wrong, unknown):
-        assert "Wrong e-mail or password" in page.get_data(as_text=True) or \
-            "Неправильна пошта або пароль" in page.get_data(as_text=True)
+        assert "Wrong e-mail or password" in page.get_data(
+            as_text=True
+        ) or "Неправильна пошта або пароль" in page.get_data(as_text=True)
     assert client.get("/support/reports").status_code == 302
 
 
@@ -66,28 +76,36 @@ def test_session_cookie_flags_over_http_and_https(app: Flask, agent: str) -> Non
     secure_client = app.test_client()
     token = csrf_token(secure_client)  # http: the CSRF cookie is not Secure
     secure = secure_client.post(
-        "/support/login", base_url="https://localhost",
+        "/support/login",
+        base_url="https://localhost",
         headers={"Referer": "https://localhost/support/login"},
-        data={"email": AGENT_EMAIL, "password": AGENT_PASSWORD, "csrf_token": token})
+        data={"email": AGENT_EMAIL, "password": AGENT_PASSWORD, "csrf_token": token},
+    )
     assert secure.status_code == 302
     assert "Secure" in secure.headers["Set-Cookie"] and "HttpOnly" in secure.headers["Set-Cookie"]
 
 
 @pytest.mark.parametrize(
     "path,data",
-    [("/support/login", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD}),
-     ("/support/login", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD,
-                         "csrf_token": "forged"}),
-     ("/support/logout", {})],
+    [
+        ("/support/login", {"email": AGENT_EMAIL, "password": AGENT_PASSWORD}),
+        (
+            "/support/login",
+            {"email": AGENT_EMAIL, "password": AGENT_PASSWORD, "csrf_token": "forged"},
+        ),
+        ("/support/logout", {}),
+    ],
     ids=["login-without-token", "login-forged-token", "logout-without-token"],
 )
-def test_forms_need_the_csrf_token(client: FlaskClient, agent: str, path: str,
-                                   data: dict[str, str]) -> None:
+def test_forms_need_the_csrf_token(
+    client: FlaskClient, agent: str, path: str, data: dict[str, str]
+) -> None:
     client.get("/support/login")
     response = client.post(path, data=data)
     assert response.status_code == 400
-    assert "form has expired" in response.get_data(as_text=True) or \
-        "Форма застаріла" in response.get_data(as_text=True)
+    assert "form has expired" in response.get_data(
+        as_text=True
+    ) or "Форма застаріла" in response.get_data(as_text=True)
 
 
 def test_the_json_apis_need_no_csrf_token(client: FlaskClient) -> None:
@@ -98,9 +116,13 @@ def test_the_json_apis_need_no_csrf_token(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     "target,landing",
-    [("/support/stats", "/support/stats"), ("https://evil.example/x", "/support/reports"),
-     ("//evil.example/support/", "/support/reports"), ("/check", "/support/reports"),
-     ("/support/\\evil", "/support/reports")],
+    [
+        ("/support/stats", "/support/stats"),
+        ("https://evil.example/x", "/support/reports"),
+        ("//evil.example/support/", "/support/reports"),
+        ("/check", "/support/reports"),
+        ("/support/\\evil", "/support/reports"),
+    ],
     ids=["desk-page", "absolute-url", "scheme-relative", "outside-desk", "backslash"],
 )
 def test_login_redirects_only_inside_the_desk(
@@ -110,8 +132,15 @@ def test_login_redirects_only_inside_the_desk(
 
 
 def _lockout_app(tmp_path: Path, **config: object) -> Flask:
-    return create_app({"INSTANCE_PATH": str(tmp_path / "lock"), "TESTING": True,
-                       "LOGIN_MAX_FAILURES": 3, "LOGIN_MAX_CLIENT_FAILURES": 5, **config})
+    return create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "lock"),
+            "TESTING": True,
+            "LOGIN_MAX_FAILURES": 3,
+            "LOGIN_MAX_CLIENT_FAILURES": 5,
+            **config,
+        }
+    )
 
 
 def test_account_is_locked_after_repeated_failures(tmp_path: Path) -> None:
@@ -123,8 +152,9 @@ def test_account_is_locked_after_repeated_failures(tmp_path: Path) -> None:
     locked = sign_in(client)  # even the right password waits now
     assert locked.status_code == 429
     assert int(locked.headers["Retry-After"]) > 0
-    assert "Too many failed attempts" in locked.get_data(as_text=True) or \
-        "Забагато невдалих спроб" in locked.get_data(as_text=True)
+    assert "Too many failed attempts" in locked.get_data(
+        as_text=True
+    ) or "Забагато невдалих спроб" in locked.get_data(as_text=True)
     # Another client is locked out of this account too (the count is per account) ...
     other = app.test_client()
     data = {"email": AGENT_EMAIL, "password": AGENT_PASSWORD, "csrf_token": csrf_token(other)}
@@ -183,14 +213,17 @@ def test_passwords_are_stored_as_argon2id_hashes(app: Flask, agent: str) -> None
 
 @pytest.mark.parametrize(
     "email,password,role,message",
-    [("not-an-email", AGENT_PASSWORD, "agent", "not an e-mail"),
-     ("a@example.com", "short", "agent", "at least 12"),
-     ("a@example.com", AGENT_PASSWORD, "root", "role must be"),
-     (AGENT_EMAIL.upper(), AGENT_PASSWORD, "agent", "exists already")],
+    [
+        ("not-an-email", AGENT_PASSWORD, "agent", "not an e-mail"),
+        ("a@example.com", "short", "agent", "at least 12"),
+        ("a@example.com", AGENT_PASSWORD, "root", "role must be"),
+        (AGENT_EMAIL.upper(), AGENT_PASSWORD, "agent", "exists already"),
+    ],
     ids=["bad-email", "short-password", "bad-role", "duplicate-any-case"],
 )
-def test_bad_accounts_are_refused(app: Flask, agent: str, email: str, password: str, role: str,
-                                  message: str) -> None:
+def test_bad_accounts_are_refused(
+    app: Flask, agent: str, email: str, password: str, role: str, message: str
+) -> None:
     with pytest.raises(AccountError, match=message):
         app.extensions["browsercheck.accounts"].add_user(email, password, role)
 
@@ -199,8 +232,9 @@ def test_idle_sessions_end(app: Flask, desk: FlaskClient) -> None:
     assert desk.get("/support/reports").status_code == 200
     accounts = app.extensions["browsercheck.accounts"]
     with accounts.session() as session:
-        session.execute(update(AgentSessionRow).values(
-            last_seen_at=datetime.now(UTC) - timedelta(minutes=61)))
+        session.execute(
+            update(AgentSessionRow).values(last_seen_at=datetime.now(UTC) - timedelta(minutes=61))
+        )
         session.commit()
     assert desk.get("/support/reports").status_code == 302
 

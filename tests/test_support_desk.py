@@ -19,8 +19,10 @@ from webapp.db import ReportRow
 from webapp.support_store import SupportStore
 
 FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
-          "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
 IE11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
 BROWSER_ID = "bid_AAAAAAAAAAAAAAAAAAAA"
 
@@ -34,23 +36,28 @@ def post_report(client: FlaskClient, ua: str = CHROME_WIN, **payload: object) ->
 
 def set_code(app: Flask, display_code: str, new_code: str) -> None:
     with app.extensions["browsercheck.store"].session() as session:
-        session.execute(update(ReportRow).where(ReportRow.code == display_code.replace("-", ""))
-                        .values(code=new_code))
+        session.execute(
+            update(ReportRow)
+            .where(ReportRow.code == display_code.replace("-", ""))
+            .values(code=new_code)
+        )
         session.commit()
 
 
 def set_created(app: Flask, display_code: str, when: datetime) -> None:
     with app.extensions["browsercheck.store"].session() as session:
-        session.execute(update(ReportRow).where(ReportRow.code == display_code.replace("-", ""))
-                        .values(created_at=when))
+        session.execute(
+            update(ReportRow)
+            .where(ReportRow.code == display_code.replace("-", ""))
+            .values(created_at=when)
+        )
         session.commit()
 
 
 @pytest.mark.parametrize(
     "typed",
     ["0AB1-CD1E", "0ab1cd1e", "OAB1-CD1E", "0ABI-CDLE", "oabl cdie", " 0AB1-CD1E "],
-    ids=["canonical", "lower-undashed", "O-for-0", "I-and-L-for-1", "lower-space-mixed",
-         "padded"],
+    ids=["canonical", "lower-undashed", "O-for-0", "I-and-L-for-1", "lower-space-mixed", "padded"],
 )
 def test_report_lookup_tolerates_how_people_type_codes(
     app: Flask, desk: FlaskClient, typed: str
@@ -81,10 +88,15 @@ def test_report_page_shows_context_environment_findings_raw_and_same_browser(
 ) -> None:
     first = post_report(desk, browser_id=BROWSER_ID)
     second = post_report(
-        desk, browser_id=BROWSER_ID, cookieEnabled=False,
+        desk,
+        browser_id=BROWSER_ID,
+        cookieEnabled=False,
         context={"service": "Особистий кабінет", "error_text": "Помилка 500", "meter": "12345"},
-        userAgentData={"brands": [{"brand": "Chromium", "version": "131"}], "mobile": False,
-                       "platform": "Windows"},
+        userAgentData={
+            "brands": [{"brand": "Chromium", "version": "131"}],
+            "mobile": False,
+            "platform": "Windows",
+        },
     )
     other = post_report(desk, browser_id="another_browser_id_0000")
     page = desk.get(f"/support/reports/{second['code']}?lang=uk")
@@ -96,8 +108,11 @@ def test_report_page_shows_context_environment_findings_raw_and_same_browser(
     assert "Не підтримується" in html or "Підтримується" in html  # verdict
     assert "заголовок User-Agent" in html  # each environment value with its source
     assert re.search(r"<details data-testid=\"raw-payload\"><summary>", html)  # collapsed
-    assert "&#34;cookieEnabled&#34;: false" in html or "&quot;cookieEnabled&quot;: false" in html \
+    assert (
+        "&#34;cookieEnabled&#34;: false" in html
+        or "&quot;cookieEnabled&quot;: false" in html
         or '"cookieEnabled": false' in html
+    )
     same = html.split('data-testid="same-browser"')[1]
     assert first["code"] in same and other["code"] not in same
 
@@ -115,8 +130,9 @@ def varied(app: Flask, desk: FlaskClient) -> dict[str, str]:
     codes = {
         "chrome": post_report(desk, CHROME_WIN)["code"],
         "firefox": post_report(desk, FIREFOX_LINUX, cookieEnabled=False)["code"],
-        "iphone": post_report(desk, IPHONE, context={"error_text": "Кнопка НЕ ПРАЦЮЄ",
-                                                      "login": "user@example.com"})["code"],
+        "iphone": post_report(
+            desk, IPHONE, context={"error_text": "Кнопка НЕ ПРАЦЮЄ", "login": "user@example.com"}
+        )["code"],
         "ie": post_report(desk, IE11, context={"service": "App 100% broken_"})["code"],
     }
     now = datetime.now(UTC)
@@ -134,45 +150,65 @@ def _listed(desk: FlaskClient, **query: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "query,expected",
-    [({}, {"chrome", "firefox", "iphone", "ie"}),
-     ({"status": "unsupported"}, {"ie"}),
-     ({"browser": "firefox"}, {"firefox"}),
-     ({"os": "iOS"}, {"iphone"}),
-     ({"device": "mobile"}, {"iphone"}),
-     ({"finding": "cookies_disabled"}, {"firefox"}),
-     ({"from": "{d15}"}, {"chrome", "firefox", "iphone"}),
-     ({"to": "{d15}"}, {"ie"}),
-     ({"from": "{d15}", "to": "{d5}"}, {"iphone"}),
-     ({"text": "кнопка не"}, {"iphone"}),
-     ({"text": "100%"}, {"ie"}),
-     ({"text": "_"}, {"ie"}),
-     ({"text": "nothing like it"}, set()),
-     ({"status": "supported", "device": "desktop"}, {"chrome", "firefox"})],
-    ids=["all", "verdict", "browser-any-case", "os", "device", "finding", "from", "to", "range",
-         "text-cyrillic-any-case", "text-percent-literal", "text-underscore-literal",
-         "text-none", "combined"],
+    [
+        ({}, {"chrome", "firefox", "iphone", "ie"}),
+        ({"status": "unsupported"}, {"ie"}),
+        ({"browser": "firefox"}, {"firefox"}),
+        ({"os": "iOS"}, {"iphone"}),
+        ({"device": "mobile"}, {"iphone"}),
+        ({"finding": "cookies_disabled"}, {"firefox"}),
+        ({"from": "{d15}"}, {"chrome", "firefox", "iphone"}),
+        ({"to": "{d15}"}, {"ie"}),
+        ({"from": "{d15}", "to": "{d5}"}, {"iphone"}),
+        ({"text": "кнопка не"}, {"iphone"}),
+        ({"text": "100%"}, {"ie"}),
+        ({"text": "_"}, {"ie"}),
+        ({"text": "nothing like it"}, set()),
+        ({"status": "supported", "device": "desktop"}, {"chrome", "firefox"}),
+    ],
+    ids=[
+        "all",
+        "verdict",
+        "browser-any-case",
+        "os",
+        "device",
+        "finding",
+        "from",
+        "to",
+        "range",
+        "text-cyrillic-any-case",
+        "text-percent-literal",
+        "text-underscore-literal",
+        "text-none",
+        "combined",
+    ],
 )
-def test_list_filters(desk: FlaskClient, varied: dict[str, str], query: dict[str, str],
-                      expected: set[str]) -> None:
+def test_list_filters(
+    desk: FlaskClient, varied: dict[str, str], query: dict[str, str], expected: set[str]
+) -> None:
     today = datetime.now(UTC).date()
     days = {"{d15}": str(today - timedelta(days=15)), "{d5}": str(today - timedelta(days=5))}
     query = {k: days.get(v, v) for k, v in query.items()}
     assert _listed(desk, **query) == {varied[name] for name in expected}
 
 
-@pytest.mark.parametrize("query", [{"status": "great"}, {"from": "yesterday"},
-                                   {"finding": "<script>"}, {"device": "fridge"}],
-                         ids=["status", "date", "finding", "device"])
-def test_bad_filters_are_named_and_ignored(desk: FlaskClient, varied: dict[str, str],
-                                           query: dict[str, str]) -> None:
+@pytest.mark.parametrize(
+    "query",
+    [{"status": "great"}, {"from": "yesterday"}, {"finding": "<script>"}, {"device": "fridge"}],
+    ids=["status", "date", "finding", "device"],
+)
+def test_bad_filters_are_named_and_ignored(
+    desk: FlaskClient, varied: dict[str, str], query: dict[str, str]
+) -> None:
     page = desk.get("/support/reports", query_string={**query, "lang": "en"})
     assert page.status_code == 200
     assert f"Bad value of the filter “{next(iter(query))}”" in page.get_data(as_text=True)
     assert _listed(desk, **query) == set(varied.values())
 
 
-def test_list_pages(tmp_path: object, app: Flask, desk: FlaskClient,
-                    varied: dict[str, str]) -> None:
+def test_list_pages(
+    tmp_path: object, app: Flask, desk: FlaskClient, varied: dict[str, str]
+) -> None:
     app.config["SUPPORT_PAGE_SIZE"] = 3
     first = _listed(desk)
     second = _listed(desk, page="2")
@@ -182,8 +218,9 @@ def test_list_pages(tmp_path: object, app: Flask, desk: FlaskClient,
     assert 'rel="next"' in html and 'rel="prev"' not in html
 
 
-def test_stats_page_tables_and_accessible_svg_charts(desk: FlaskClient,
-                                                     varied: dict[str, str]) -> None:
+def test_stats_page_tables_and_accessible_svg_charts(
+    desk: FlaskClient, varied: dict[str, str]
+) -> None:
     page = desk.get("/support/stats?days=30&lang=en")
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -201,13 +238,15 @@ def test_stats_page_tables_and_accessible_svg_charts(desk: FlaskClient,
         assert root.find(f"{ns}title") is not None and root.find(f"{ns}desc") is not None
         assert b"<script" not in chart.data
     desc = ElementTree.fromstring(desk.get("/support/stats/browsers.svg?days=365").data).find(
-        "{http://www.w3.org/2000/svg}desc")
+        "{http://www.w3.org/2000/svg}desc"
+    )
     assert desc is not None and "Firefox: 25.0%" in (desc.text or "")
     assert desk.get("/support/stats/nope.svg").status_code == 404
 
 
-def test_rollup_matches_the_reports_table(app: Flask, desk: FlaskClient,
-                                          varied: dict[str, str]) -> None:
+def test_rollup_matches_the_reports_table(
+    app: Flask, desk: FlaskClient, varied: dict[str, str]
+) -> None:
     support = SupportStore(app.extensions["browsercheck.store"])
     frame = support.stats_frame(None)
     assert frame["n"].sum() == 4
@@ -217,8 +256,11 @@ def test_rollup_matches_the_reports_table(app: Flask, desk: FlaskClient,
     assert after["n"].sum() == 5
     support.rebuild_rollup()
     rebuilt = support.stats_frame(None)
-    assert rebuilt.sort_values(list(rebuilt.columns)).reset_index(drop=True).equals(
-        after.sort_values(list(after.columns)).reset_index(drop=True))
+    assert (
+        rebuilt.sort_values(list(rebuilt.columns))
+        .reset_index(drop=True)
+        .equals(after.sort_values(list(after.columns)).reset_index(drop=True))
+    )
     assert len(before) <= len(after)
 
 
@@ -228,8 +270,9 @@ def _csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
 
 
-def test_csv_export_with_and_without_personal_fields(desk: FlaskClient,
-                                                     varied: dict[str, str]) -> None:
+def test_csv_export_with_and_without_personal_fields(
+    desk: FlaskClient, varied: dict[str, str]
+) -> None:
     full = desk.get("/support/export.csv")
     assert full.mimetype == "text/csv" and "attachment" in full.headers["Content-Disposition"]
     rows = _csv_rows(full.get_data(as_text=True))
@@ -246,9 +289,9 @@ def test_csv_export_with_and_without_personal_fields(desk: FlaskClient,
 
 
 def test_csv_export_defuses_spreadsheet_formulas(desk: FlaskClient) -> None:
-    post_report(desk, context={"error_text": "=HYPERLINK(\"http://x\")", "service": "+1"})
+    post_report(desk, context={"error_text": '=HYPERLINK("http://x")', "service": "+1"})
     row = _csv_rows(desk.get("/support/export.csv").get_data(as_text=True))[0]
-    assert row["ctx_error_text"] == "'=HYPERLINK(\"http://x\")" and row["ctx_service"] == "'+1"
+    assert row["ctx_error_text"] == '\'=HYPERLINK("http://x")' and row["ctx_service"] == "'+1"
 
 
 def test_parquet_export(desk: FlaskClient, varied: dict[str, str]) -> None:
@@ -264,11 +307,16 @@ def test_parquet_export(desk: FlaskClient, varied: dict[str, str]) -> None:
 
 def test_hostile_strings_show_literally_in_the_desk(desk: FlaskClient) -> None:
     hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
-    code = desk.post("/api/v1/reports", headers={"User-Agent": "Mozilla/5.0 " + hostile},
-                     json={"context": {"error_text": hostile, "page": '"><svg onload=alert(3)>'}}
-                     ).get_json()["code"]
-    for url in ("/support/reports", f"/support/reports/{code}",
-                "/support/reports?text=" + "%3Cscript"):
+    code = desk.post(
+        "/api/v1/reports",
+        headers={"User-Agent": "Mozilla/5.0 " + hostile},
+        json={"context": {"error_text": hostile, "page": '"><svg onload=alert(3)>'}},
+    ).get_json()["code"]
+    for url in (
+        "/support/reports",
+        f"/support/reports/{code}",
+        "/support/reports?text=" + "%3Cscript",
+    ):
         html = desk.get(url).get_data(as_text=True)
         assert "<script>alert(1)" not in html and "<img src=x" not in html
         assert "<svg onload" not in html

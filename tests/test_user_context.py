@@ -16,8 +16,9 @@ from tests.conftest import CHROME_WIN
 
 
 def new_report(client: FlaskClient, **payload: object) -> dict:  # type: ignore[type-arg]
-    response = client.post("/api/v1/reports", json={"lang": "en", **payload},
-                           headers={"User-Agent": CHROME_WIN})
+    response = client.post(
+        "/api/v1/reports", json={"lang": "en", **payload}, headers={"User-Agent": CHROME_WIN}
+    )
     assert response.status_code == 201
     body: dict = response.get_json()  # type: ignore[type-arg]
     return body
@@ -29,10 +30,14 @@ def image_bytes(kind: str, size: tuple[int, int] = (40, 30), **options: object) 
     return out.getvalue()
 
 
-def upload(client: FlaskClient, url: str, data: bytes, name: str = "shot.png",
-           mimetype: str = "image/png"):  # type: ignore[no-untyped-def]
-    return client.post(url, data={"screenshot": (io.BytesIO(data), name, mimetype)},
-                       content_type="multipart/form-data")
+def upload(
+    client: FlaskClient, url: str, data: bytes, name: str = "shot.png", mimetype: str = "image/png"
+):  # type: ignore[no-untyped-def]
+    return client.post(
+        url,
+        data={"screenshot": (io.BytesIO(data), name, mimetype)},
+        content_type="multipart/form-data",
+    )
 
 
 def test_context_is_stored_and_the_shareable_text_shows_what_was_typed(
@@ -40,13 +45,20 @@ def test_context_is_stored_and_the_shareable_text_shows_what_was_typed(
 ) -> None:
     report = new_report(client)
     assert "Problem description" not in report["text"]  # nothing typed yet
-    fields = {"service": "Особистий кабінет", "error_text": "Помилка 500", "login": "",
-              "account": "1234567890"}
+    fields = {
+        "service": "Особистий кабінет",
+        "error_text": "Помилка 500",
+        "login": "",
+        "account": "1234567890",
+    }
     response = client.post(report["context_url"], json=fields)
     assert response.status_code == 200
     body = response.get_json()
-    assert body["context"] == {"service": "Особистий кабінет", "error_text": "Помилка 500",
-                               "account": "1234567890"}  # empty values are dropped
+    assert body["context"] == {
+        "service": "Особистий кабінет",
+        "error_text": "Помилка 500",
+        "account": "1234567890",
+    }  # empty values are dropped
     assert "Помилка 500" in body["text"] and "1234567890" in body["text"]
     assert "Login" not in body["text"]  # not typed, not shown
     assert "Помилка 500" in body["email"]["body"]
@@ -65,12 +77,18 @@ def test_context_is_not_in_the_public_json_view(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     "kwargs,status,code,field",
-    [({"json": {"tracking": "x"}}, 400, "schema_additionalProperties", "$.tracking"),
-     ({"json": {"login": "x" * 201}}, 400, "schema_maxLength", "$.login"),
-     ({"json": {"meter": 12345}}, 400, "schema_type", "$.meter"),
-     ({"json": ["service"]}, 400, "not_an_object", "$"),
-     ({"data": "service=x", "content_type": "application/x-www-form-urlencoded"}, 415,
-      "unsupported_media_type", "$")],
+    [
+        ({"json": {"tracking": "x"}}, 400, "schema_additionalProperties", "$.tracking"),
+        ({"json": {"login": "x" * 201}}, 400, "schema_maxLength", "$.login"),
+        ({"json": {"meter": 12345}}, 400, "schema_type", "$.meter"),
+        ({"json": ["service"]}, 400, "not_an_object", "$"),
+        (
+            {"data": "service=x", "content_type": "application/x-www-form-urlencoded"},
+            415,
+            "unsupported_media_type",
+            "$",
+        ),
+    ],
     ids=["unknown-field", "too-long", "wrong-type", "array", "form-encoded"],
 )
 def test_bad_context_gets_a_clear_error_and_changes_nothing(
@@ -99,15 +117,22 @@ def test_wrong_token_or_code_is_404(client: FlaskClient, suffix: str) -> None:
 
 @pytest.mark.parametrize(
     "data,name,mimetype,stored",
-    [(image_bytes("PNG"), "shot.png", "image/png", "image/png"),
-     (image_bytes("JPEG"), "photo.jpg", "image/jpeg", "image/jpeg"),
-     (image_bytes("GIF"), "anim.gif", "image/gif", "image/png"),
-     (image_bytes("WEBP"), "shot.webp", "image/webp", "image/webp"),
-     (image_bytes("PNG"), "notes.txt", "text/plain", "image/png")],
+    [
+        (image_bytes("PNG"), "shot.png", "image/png", "image/png"),
+        (image_bytes("JPEG"), "photo.jpg", "image/jpeg", "image/jpeg"),
+        (image_bytes("GIF"), "anim.gif", "image/gif", "image/png"),
+        (image_bytes("WEBP"), "shot.webp", "image/webp", "image/webp"),
+        (image_bytes("PNG"), "notes.txt", "text/plain", "image/png"),
+    ],
     ids=["png", "jpeg", "gif-as-png", "webp", "png-named-txt"],
 )
 def test_screenshots_are_checked_by_content(
-    app: Flask, client: FlaskClient, desk: FlaskClient, data: bytes, name: str, mimetype: str,
+    app: Flask,
+    client: FlaskClient,
+    desk: FlaskClient,
+    data: bytes,
+    name: str,
+    mimetype: str,
     stored: str,
 ) -> None:
     report = new_report(client)
@@ -125,8 +150,12 @@ def test_screenshots_are_checked_by_content(
 
 def _png_header_only(width: int, height: int) -> bytes:
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return (struct.pack(">I", len(body)) + kind + body
-                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0"))
@@ -134,11 +163,13 @@ def _png_header_only(width: int, height: int) -> bytes:
 
 @pytest.mark.parametrize(
     "data,name,code",
-    [(b"<html><script>alert(1)</script></html>", "shot.png", "not_an_image"),
-     (b"%PDF-1.4 not an image", "doc.png", "not_an_image"),
-     (image_bytes("PNG")[:60], "cut.png", "not_an_image"),
-     (image_bytes("BMP"), "old.bmp", "not_an_image"),
-     (_png_header_only(20000, 20000), "bomb.png", "image_too_large")],
+    [
+        (b"<html><script>alert(1)</script></html>", "shot.png", "not_an_image"),
+        (b"%PDF-1.4 not an image", "doc.png", "not_an_image"),
+        (image_bytes("PNG")[:60], "cut.png", "not_an_image"),
+        (image_bytes("BMP"), "old.bmp", "not_an_image"),
+        (_png_header_only(20000, 20000), "bomb.png", "image_too_large"),
+    ],
     ids=["html-named-png", "pdf", "truncated-png", "bmp-not-accepted", "decompression-bomb"],
 )
 def test_non_images_are_refused(client: FlaskClient, data: bytes, name: str, code: str) -> None:
@@ -146,7 +177,10 @@ def test_non_images_are_refused(client: FlaskClient, data: bytes, name: str, cod
     response = upload(client, report["screenshot_url"], data, name)
     assert response.status_code == 400
     assert response.get_json()["error"] == {
-        "code": code, "field": "screenshot", "message": response.get_json()["error"]["message"]}
+        "code": code,
+        "field": "screenshot",
+        "message": response.get_json()["error"]["message"],
+    }
 
 
 def test_screenshot_over_5_mb_is_refused(client: FlaskClient) -> None:
@@ -154,19 +188,28 @@ def test_screenshot_over_5_mb_is_refused(client: FlaskClient) -> None:
     big = image_bytes("PNG") + b"\0" * (5 * 1024 * 1024)
     # Encoded here, in memory: the test client would spool it into a file it never closes.
     boundary = "b0undary"
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"screenshot\"; "
-            f"filename=\"big.png\"\r\nContent-Type: image/png\r\n\r\n").encode() + big + \
-        f"\r\n--{boundary}--\r\n".encode()
-    response = client.post(report["screenshot_url"], data=body,
-                           content_type=f"multipart/form-data; boundary={boundary}")
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="screenshot"; '
+            f'filename="big.png"\r\nContent-Type: image/png\r\n\r\n'
+        ).encode()
+        + big
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    response = client.post(
+        report["screenshot_url"],
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "screenshot_too_large"
 
 
 def test_a_missing_file_field_is_named(client: FlaskClient) -> None:
     report = new_report(client)
-    response = client.post(report["screenshot_url"], data={"other": "x"},
-                           content_type="multipart/form-data")
+    response = client.post(
+        report["screenshot_url"], data={"other": "x"}, content_type="multipart/form-data"
+    )
     assert response.status_code == 400 and response.get_json()["error"]["field"] == "screenshot"
 
 
@@ -198,8 +241,14 @@ def test_one_screenshot_per_report(app: Flask, client: FlaskClient, desk: FlaskC
 
 @pytest.mark.parametrize(
     "browser_id,ok",
-    [("AbCdEfGhIjKlMnOp_-12", True), ("x" * 64, True), ("short", False), ("x" * 65, False),
-     ("has space in it 123", False), ("<script>alert(1)</script>", False)],
+    [
+        ("AbCdEfGhIjKlMnOp_-12", True),
+        ("x" * 64, True),
+        ("short", False),
+        ("x" * 65, False),
+        ("has space in it 123", False),
+        ("<script>alert(1)</script>", False),
+    ],
     ids=["typical", "longest", "too-short", "too-long", "space", "markup"],
 )
 def test_browser_id_is_pattern_limited(client: FlaskClient, browser_id: str, ok: bool) -> None:

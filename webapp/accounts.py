@@ -89,8 +89,12 @@ def _aware(moment: datetime) -> datetime:
 class AccountStore:
     """Accounts, sessions and login attempts in the app's database."""
 
-    def __init__(self, engine: Engine, throttle: Throttle | None = None,
-                 hasher: PasswordHasher = STRONG_HASHER) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        throttle: Throttle | None = None,
+        hasher: PasswordHasher = STRONG_HASHER,
+    ) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self.throttle = throttle or Throttle()
         self._hasher = hasher
@@ -110,8 +114,13 @@ class AccountStore:
         if role not in ROLES:
             raise AccountError(f"role must be one of {', '.join(ROLES)}")
         check_password_strength(password)
-        row = UserRow(email=normalize_email(email), password_hash=self._hasher.hash(password),
-                      role=role, active=True, created_at=_now())
+        row = UserRow(
+            email=normalize_email(email),
+            password_hash=self._hasher.hash(password),
+            role=role,
+            active=True,
+            created_at=_now(),
+        )
         with self.session() as session:
             session.add(row)
             try:
@@ -158,19 +167,34 @@ class AccountStore:
         with self.session() as session:
             # An account's count starts again after a successful login; a client's does not
             # (one valid account must not reset an attacker's count for the others).
-            last_ok = session.scalar(select(func.max(LoginAttemptRow.at)).where(
-                LoginAttemptRow.email == email, LoginAttemptRow.ok.is_(True),
-                LoginAttemptRow.at >= since))
+            last_ok = session.scalar(
+                select(func.max(LoginAttemptRow.at)).where(
+                    LoginAttemptRow.email == email,
+                    LoginAttemptRow.ok.is_(True),
+                    LoginAttemptRow.at >= since,
+                )
+            )
             for column, value, limit, start in (
-                (LoginAttemptRow.email, email, self.throttle.per_account,
-                 max(since, _aware(last_ok)) if last_ok else since),
+                (
+                    LoginAttemptRow.email,
+                    email,
+                    self.throttle.per_account,
+                    max(since, _aware(last_ok)) if last_ok else since,
+                ),
                 (LoginAttemptRow.client, client[:64], self.throttle.per_client, since),
             ):
-                failures = list(session.scalars(
-                    select(LoginAttemptRow.at)
-                    .where(column == value, LoginAttemptRow.at >= start,
-                           LoginAttemptRow.ok.is_(False))
-                    .order_by(LoginAttemptRow.at.desc()).limit(limit)))
+                failures = list(
+                    session.scalars(
+                        select(LoginAttemptRow.at)
+                        .where(
+                            column == value,
+                            LoginAttemptRow.at >= start,
+                            LoginAttemptRow.ok.is_(False),
+                        )
+                        .order_by(LoginAttemptRow.at.desc())
+                        .limit(limit)
+                    )
+                )
                 if len(failures) >= limit:
                     wait = max(wait, _aware(failures[-1]) + self.throttle.window - now)
         return wait
@@ -196,8 +220,14 @@ class AccountStore:
 
     def failures(self) -> int:
         with self.session() as session:
-            return int(session.scalar(select(func.count()).select_from(LoginAttemptRow)
-                                      .where(LoginAttemptRow.ok.is_(False))) or 0)
+            return int(
+                session.scalar(
+                    select(func.count())
+                    .select_from(LoginAttemptRow)
+                    .where(LoginAttemptRow.ok.is_(False))
+                )
+                or 0
+            )
 
     # --- sessions ------------------------------------------------------------------------
 
@@ -206,8 +236,14 @@ class AccountStore:
         token = secrets.token_urlsafe(32)
         now = _now()
         with self.session() as session:
-            session.add(AgentSessionRow(token_hash=_token_hash(token), user_id=agent.id,
-                                        created_at=now, last_seen_at=now))
+            session.add(
+                AgentSessionRow(
+                    token_hash=_token_hash(token),
+                    user_id=agent.id,
+                    created_at=now,
+                    last_seen_at=now,
+                )
+            )
             session.commit()
         return token
 
@@ -219,12 +255,16 @@ class AccountStore:
             found = session.execute(
                 select(AgentSessionRow, UserRow)
                 .join(UserRow, UserRow.id == AgentSessionRow.user_id)
-                .where(AgentSessionRow.token_hash == _token_hash(token))).first()
+                .where(AgentSessionRow.token_hash == _token_hash(token))
+            ).first()
             if found is None:
                 return None
             live, user = found
-            if (not user.active or now - _aware(live.last_seen_at) > idle
-                    or now - _aware(live.created_at) > lifetime):
+            if (
+                not user.active
+                or now - _aware(live.last_seen_at) > idle
+                or now - _aware(live.created_at) > lifetime
+            ):
                 session.delete(live)
                 session.commit()
                 return None
@@ -235,6 +275,7 @@ class AccountStore:
 
     def end_session(self, token: str) -> None:
         with self.session() as session:
-            session.execute(delete(AgentSessionRow).where(
-                AgentSessionRow.token_hash == _token_hash(token)))
+            session.execute(
+                delete(AgentSessionRow).where(AgentSessionRow.token_hash == _token_hash(token))
+            )
             session.commit()

@@ -65,10 +65,15 @@ def current_agent() -> Agent | None:
     if "agent" not in g:
         token = session.get(SESSION_KEY)
         config = current_app.config
-        g.agent = accounts().agent_for_session(
-            token, idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
-            lifetime=timedelta(hours=config["SESSION_MAX_HOURS"]),
-        ) if isinstance(token, str) else None
+        g.agent = (
+            accounts().agent_for_session(
+                token,
+                idle=timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+                lifetime=timedelta(hours=config["SESSION_MAX_HOURS"]),
+            )
+            if isinstance(token, str)
+            else None
+        )
     agent: Agent | None = g.agent
     return agent
 
@@ -84,8 +89,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def login_redirect() -> ResponseReturnValue:
-    return redirect(url_for("auth.login", next=request.full_path.rstrip("?"),
-                            lang=g.get("lang")))
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?"), lang=g.get("lang")))
 
 
 def login_required(view: F) -> F:
@@ -112,10 +116,14 @@ def login() -> ResponseReturnValue:
     if request.method == "GET":
         if current_agent() is not None:
             return redirect(target)
-        notice = st("signed_out") if request.args.get("out") else (
-            st("login_needed") if request.args.get("next") else "")
-        return _no_store(Response(render_template("support/login.html", next=target,
-                                                  notice=notice, email="")))
+        notice = (
+            st("signed_out")
+            if request.args.get("out")
+            else (st("login_needed") if request.args.get("next") else "")
+        )
+        return _no_store(
+            Response(render_template("support/login.html", next=target, notice=notice, email=""))
+        )
     email = request.form.get("email", "")[:254]
     password = request.form.get("password", "")[:1024]
     client = request.remote_addr or "unknown"
@@ -128,8 +136,9 @@ def login() -> ResponseReturnValue:
         return response
     agent = accounts().authenticate(email, password, client)
     if agent is None:
-        page = render_template("support/login.html", next=target, error=st("login_failed"),
-                               email=email)
+        page = render_template(
+            "support/login.html", next=target, error=st("login_failed"), email=email
+        )
         return _no_store(Response(page, status=401))
     session.clear()  # a fresh session (and CSRF token) on every sign-in: no fixation
     session[SESSION_KEY] = accounts().start_session(agent)

@@ -42,16 +42,32 @@ def _create_app(test_config: dict[str, Any] | None = None) -> Any:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=None, type=int,
-              help="Worker processes [default: BROWSERCHECK_WORKERS, 2].")
-@click.option("--threads", default=None, type=int,
-              help="Threads per worker [default: BROWSERCHECK_THREADS, 32].")
-@click.option("--server", type=click.Choice(["auto", "gunicorn", "waitress"]), default="auto",
-              show_default=True, help="auto: gunicorn where it runs (POSIX), else waitress.")
-@click.option("--app", "factory", default="webapp:create_app", hidden=True,
-              help="Another WSGI app factory, module:function (the benchmarks' baseline).")
-def serve(host: str, port: int, workers: int | None, threads: int | None, server: str,
-          factory: str) -> None:
+@click.option(
+    "--workers", default=None, type=int, help="Worker processes [default: BROWSERCHECK_WORKERS, 2]."
+)
+@click.option(
+    "--threads",
+    default=None,
+    type=int,
+    help="Threads per worker [default: BROWSERCHECK_THREADS, 32].",
+)
+@click.option(
+    "--server",
+    type=click.Choice(["auto", "gunicorn", "waitress"]),
+    default="auto",
+    show_default=True,
+    help="auto: gunicorn where it runs (POSIX), else waitress.",
+)
+@click.option(
+    "--app",
+    "factory",
+    default="webapp:create_app",
+    hidden=True,
+    help="Another WSGI app factory, module:function (the benchmarks' baseline).",
+)
+def serve(
+    host: str, port: int, workers: int | None, threads: int | None, server: str, factory: str
+) -> None:
     """Serve the web app (check page, collector API, report views)."""
     from .config import settings_from_env
     from .serving import run_server
@@ -66,11 +82,20 @@ def serve(host: str, port: int, workers: int | None, threads: int | None, server
         settings = settings_from_env()
     threads = threads or settings["THREADS"]
     if factory == "webapp:create_app" and 0 < settings["MAX_IN_FLIGHT"] >= threads:
-        click.echo(f"warning: MAX_IN_FLIGHT ({settings['MAX_IN_FLIGHT']}) is not below the "
-                   f"threads ({threads}): overload will queue instead of answering 503", err=True)
+        click.echo(
+            f"warning: MAX_IN_FLIGHT ({settings['MAX_IN_FLIGHT']}) is not below the "
+            f"threads ({threads}): overload will queue instead of answering 503",
+            err=True,
+        )
     click.echo(f"browsercheck is running on http://{host}:{port}/check", err=True)
-    run_server(factory, host=host, port=port, server=server,
-               workers=workers or settings["WORKERS"], threads=threads)
+    run_server(
+        factory,
+        host=host,
+        port=port,
+        server=server,
+        workers=workers or settings["WORKERS"],
+        threads=threads,
+    )
 
 
 @main.group()
@@ -103,8 +128,9 @@ def db_current() -> None:
 
     store = _store_for_cli()
     try:
-        click.echo(f"database: {current_revision(store.engine) or 'empty'}; "
-                   f"newest: {head_revision()}")
+        click.echo(
+            f"database: {current_revision(store.engine) or 'empty'}; newest: {head_revision()}"
+        )
     finally:
         store.close()
 
@@ -131,11 +157,20 @@ def db_revision(message: str, rev_id: str) -> None:
 @main.command()
 @click.argument("user_agent", required=False)
 @click.option("--header", "headers", multiple=True, help="A request header, 'Name: value'.")
-@click.option("--probe", "probe_json", default=None,
-              help='Probe fields as a JSON object, e.g. \'{"maxTouchPoints": 5}\'.')
-@click.option("--batch", "batch", type=click.File("rb"), default=None,
-              help="Read one input per line (a bare UA or a JSON object {\"ua\", \"headers\", "
-                   "\"probe\"}; '-' for stdin) and print one JSON line per input line, in order.")
+@click.option(
+    "--probe",
+    "probe_json",
+    default=None,
+    help="Probe fields as a JSON object, e.g. '{\"maxTouchPoints\": 5}'.",
+)
+@click.option(
+    "--batch",
+    "batch",
+    type=click.File("rb"),
+    default=None,
+    help='Read one input per line (a bare UA or a JSON object {"ua", "headers", '
+    "\"probe\"}; '-' for stdin) and print one JSON line per input line, in order.",
+)
 def parse(
     user_agent: str | None, headers: tuple[str, ...], probe_json: str | None, batch: Any
 ) -> None:
@@ -150,8 +185,11 @@ def parse(
         sink.flush()
         runner.close()
         if stats.errors:
-            click.echo(f"{stats.errors} of {stats.lines} lines could not be read "
-                       "(error objects in the output)", err=True)
+            click.echo(
+                f"{stats.errors} of {stats.lines} lines could not be read "
+                "(error objects in the output)",
+                err=True,
+            )
         return
     if user_agent is None:
         raise click.UsageError("give a USER_AGENT or --batch FILE")

@@ -41,27 +41,67 @@ from .cli_matrix import matrix  # noqa: E402
 
 @matrix.command("run")
 @click.option("--base-url", default=None, help="Test this running app instead of starting one.")
-@click.option("--require", "require", default="", metavar="ENGINES",
-              help="Comma-separated engines that must run (e.g. chromium,firefox,webkit); "
-                   "a target of a missing one fails instead of being 'not run'.")
-@click.option("--output", default="matrix-results", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for results.json, junit.xml, report.html and screenshots/.")
-@click.option("-j", "--jobs", "workers", default=3, show_default=True,
-              type=click.IntRange(1, 32), help="Parallel workers (each its own browsers).")
-@click.option("--shard", default="1/1", show_default=True, metavar="I/N",
-              help="Run only the I-th of N stable slices of the jobs.")
-@click.option("--engine", "only", default="", metavar="ENGINES",
-              help="Run only these engines' jobs (comma-separated).")
-@click.option("--targets", "targets_file", default=None,
-              type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Run definition (default: the shipped matrix/targets.yaml).")
-@click.option("--policy", "policy_file", default=None,
-              type=click.Path(dir_okay=False, exists=True, path_type=Path),
-              help="Policy the verdicts are expected from (default: the shipped one).")
+@click.option(
+    "--require",
+    "require",
+    default="",
+    metavar="ENGINES",
+    help="Comma-separated engines that must run (e.g. chromium,firefox,webkit); "
+    "a target of a missing one fails instead of being 'not run'.",
+)
+@click.option(
+    "--output",
+    default="matrix-results",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for results.json, junit.xml, report.html and screenshots/.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    "workers",
+    default=3,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Parallel workers (each its own browsers).",
+)
+@click.option(
+    "--shard",
+    default="1/1",
+    show_default=True,
+    metavar="I/N",
+    help="Run only the I-th of N stable slices of the jobs.",
+)
+@click.option(
+    "--engine",
+    "only",
+    default="",
+    metavar="ENGINES",
+    help="Run only these engines' jobs (comma-separated).",
+)
+@click.option(
+    "--targets",
+    "targets_file",
+    default=None,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Run definition (default: the shipped matrix/targets.yaml).",
+)
+@click.option(
+    "--policy",
+    "policy_file",
+    default=None,
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Policy the verdicts are expected from (default: the shipped one).",
+)
 def run(
-    base_url: str | None, require: str, output: Path, workers: int, shard: str, only: str,
-    targets_file: Path | None, policy_file: Path | None,
+    base_url: str | None,
+    require: str,
+    output: Path,
+    workers: int,
+    shard: str,
+    only: str,
+    targets_file: Path | None,
+    policy_file: Path | None,
 ) -> None:
     """Run the matrix; exit 1 when any job failed."""
     _qa_imports()
@@ -84,9 +124,15 @@ def run(
     except (TargetsError, PolicyError) as exc:
         raise click.ClickException(str(exc)) from exc
     console = Console(stderr=True)
-    with Progress(TextColumn("[bold]matrix[/]"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), TextColumn("{task.description}"),
-                  console=console, transient=False) as progress:
+    with Progress(
+        TextColumn("[bold]matrix[/]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.description}"),
+        console=console,
+        transient=False,
+    ) as progress:
         task = progress.add_task("starting", total=None)
 
         def on_start(total: int) -> None:
@@ -98,9 +144,16 @@ def run(
             progress.update(task, advance=1, description=f"{mark} {result.id}")
 
         result = run_matrix(
-            definition, policy, base_url=base_url, output=output, workers=workers,
-            shard=shard_at, require=required, engines=engines,
-            on_start=on_start, on_result=on_result,
+            definition,
+            policy,
+            base_url=base_url,
+            output=output,
+            workers=workers,
+            shard=shard_at,
+            require=required,
+            engines=engines,
+            on_start=on_start,
+            on_result=on_result,
         )
     write_outputs(result, output)
     out = Console()
@@ -113,11 +166,19 @@ def run(
 
 
 @matrix.command("merge")
-@click.argument("folders", nargs=-1, required=True,
-                type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--output", default="matrix-results", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the merged results.json, junit.xml, report.html, screenshots/.")
+@click.argument(
+    "folders",
+    nargs=-1,
+    required=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+)
+@click.option(
+    "--output",
+    default="matrix-results",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the merged results.json, junit.xml, report.html, screenshots/.",
+)
 def merge(folders: tuple[Path, ...], output: Path) -> None:
     """Combine the output folders of a run's shards into one report; exit 1 when a job failed."""
     _qa_imports()
@@ -139,6 +200,7 @@ def merge(folders: tuple[Path, ...], output: Path) -> None:
 def _closing_line(run: Any) -> None:
     """The plain last line CI reads ("not run" counts as skipped), then the exit status."""
     counts = run.counts
-    click.echo(f"matrix: {counts['passed']} passed, {counts['failed']} failed, "
-               f"{counts['not run']} skipped")
+    click.echo(
+        f"matrix: {counts['passed']} passed, {counts['failed']} failed, {counts['not run']} skipped"
+    )
     sys.exit(0 if run.ok else 1)

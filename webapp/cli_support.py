@@ -72,8 +72,11 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("email")
-@click.option("--password", help="The password (at least 12 characters); prompted for on a "
-              "terminal, else generated and printed once.")
+@click.option(
+    "--password",
+    help="The password (at least 12 characters); prompted for on a "
+    "terminal, else generated and printed once.",
+)
 @click.option("--generate", is_flag=True, help="Generate a password and print it once.")
 @click.option("--role", type=click.Choice(ROLES), default="agent", show_default=True)
 def users_add(email: str, password: str | None, generate: bool, role: str) -> None:
@@ -113,8 +116,12 @@ def users_list() -> None:
 
 
 def _since_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option("--since", default=default, show_default=True,
-                        help="Period: 7d (last 7 days), 2w, or a first day as 2025-01-31.")
+    return click.option(
+        "--since",
+        default=default,
+        show_default=True,
+        help="Period: 7d (last 7 days), 2w, or a first day as 2025-01-31.",
+    )
 
 
 def _parse_since(value: str) -> datetime:
@@ -148,12 +155,21 @@ def stats(since: str, lang: str, rebuild: bool) -> None:
 
 @click.command()
 @_since_option("30d")
-@click.option("--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv",
-              show_default=True)
-@click.option("--no-personal", is_flag=True,
-              help="Leave out login, account, meter, free text and the browser id.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="File to write ('-' for standard output, CSV only).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True
+)
+@click.option(
+    "--no-personal",
+    is_flag=True,
+    help="Leave out login, account, meter, free text and the browser id.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="File to write ('-' for standard output, CSV only).",
+)
 def export(since: str, fmt: str, no_personal: bool, output: str) -> None:
     """Export the reports of a period as CSV or Parquet."""
     from .services import store
@@ -180,8 +196,12 @@ def export(since: str, fmt: str, no_personal: bool, output: str) -> None:
 
 
 @click.command()
-@click.option("--days", type=click.IntRange(min=1), default=None,
-              help="Keep this many days (default: BROWSERCHECK_RETENTION_DAYS).")
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep this many days (default: BROWSERCHECK_RETENTION_DAYS).",
+)
 def purge(days: int | None) -> None:
     """Delete reports older than the retention period, with their screenshots."""
     from .retention import purge_expired, retention_cutoff
@@ -191,8 +211,10 @@ def purge(days: int | None) -> None:
         keep = days or int(app.config["RETENTION_DAYS"])
         counts = purge_expired(store(), keep)
     cutoff = retention_cutoff(datetime.now(UTC), keep)
-    click.echo(f"deleted {counts['reports']} reports created before {cutoff:%Y-%m-%d} "
-               f"(kept {keep} days), {counts['login_attempts']} old login records")
+    click.echo(
+        f"deleted {counts['reports']} reports created before {cutoff:%Y-%m-%d} "
+        f"(kept {keep} days), {counts['login_attempts']} old login records"
+    )
 
 
 def register(main: click.Group) -> None:

@@ -38,8 +38,12 @@ def _read_body(limit: int) -> bytes:
 
 def _json_body() -> Any:
     if request.mimetype != "application/json":
-        raise ApiError(415, "unsupported_media_type",
-                       "send the report as JSON (Content-Type: application/json)", "$")
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "send the report as JSON (Content-Type: application/json)",
+            "$",
+        )
     raw = _read_body(current_app.config["MAX_CONTENT_LENGTH"])
     try:
         document = json.loads(raw, parse_constant=_reject_constant)

@@ -51,83 +51,158 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("DATABASE_URL", None,
-            "SQLAlchemy database URL; default: SQLite (WAL) at instance/browsercheck.db."),
-    Setting("SECRET_KEY", None,
-            "Key for sessions and keyed hashes; default: generated once and kept in "
-            "instance/secret_key."),
-    Setting("INSTANCE_PATH", None,
-            "Folder for the SQLite database and the generated secret key; default: ./instance."),
-    Setting("MAX_BODY_BYTES", 65536, "Largest accepted request body in bytes (413 above).",
-            _int),
-    Setting("SUPPORT_EMAIL", "support@example.com",
-            "Address the \"Email support\" button writes to."),
-    Setting("POLICY_FILE", None,
-            "Supported-environment policy (YAML); default: the one shipped in matrix/."),
-    Setting("BUILD_ID", None,
-            "Build id of the deployed front end; default: a hash of the served assets."),
+    Setting(
+        "DATABASE_URL",
+        None,
+        "SQLAlchemy database URL; default: SQLite (WAL) at instance/browsercheck.db.",
+    ),
+    Setting(
+        "SECRET_KEY",
+        None,
+        "Key for sessions and keyed hashes; default: generated once and kept in "
+        "instance/secret_key.",
+    ),
+    Setting(
+        "INSTANCE_PATH",
+        None,
+        "Folder for the SQLite database and the generated secret key; default: ./instance.",
+    ),
+    Setting("MAX_BODY_BYTES", 65536, "Largest accepted request body in bytes (413 above).", _int),
+    Setting(
+        "SUPPORT_EMAIL", "support@example.com", 'Address the "Email support" button writes to.'
+    ),
+    Setting(
+        "POLICY_FILE",
+        None,
+        "Supported-environment policy (YAML); default: the one shipped in matrix/.",
+    ),
+    Setting(
+        "BUILD_ID",
+        None,
+        "Build id of the deployed front end; default: a hash of the served assets.",
+    ),
     Setting("DEFAULT_LANG", "uk", "Language when the browser asks for neither uk nor en."),
-    Setting("CORS_ORIGINS", (),
-            "Comma-separated origins (e.g. https://portal.example) whose pages may call the API "
-            "cross-origin: the sites that embed /embed.js. Empty: same-origin only.", _list),
+    Setting(
+        "CORS_ORIGINS",
+        (),
+        "Comma-separated origins (e.g. https://portal.example) whose pages may call the API "
+        "cross-origin: the sites that embed /embed.js. Empty: same-origin only.",
+        _list,
+    ),
     # serving and storage at scale (issue 8)
-    Setting("CONFIG", None,
-            "Optional TOML file with settings (keys: setting names, e.g. workers = 4); "
-            "environment variables override it."),
+    Setting(
+        "CONFIG",
+        None,
+        "Optional TOML file with settings (keys: setting names, e.g. workers = 4); "
+        "environment variables override it.",
+    ),
     Setting("WORKERS", 2, "Worker processes of `browsercheck serve` (gunicorn).", _int),
-    Setting("THREADS", 32,
-            "Threads per worker process; those beyond MAX_IN_FLIGHT answer 503 quickly.", _int),
-    Setting("MAX_IN_FLIGHT", 16,
-            "Requests one worker process works on at once; past it the server answers 503 "
-            "with Retry-After at once instead of queueing (0: no limit; keep it below "
-            "THREADS, or requests queue before they are counted).", _int),
-    Setting("RETRY_AFTER", 1, "Seconds in the Retry-After header of a 503 under overload.",
-            _int),
+    Setting(
+        "THREADS",
+        32,
+        "Threads per worker process; those beyond MAX_IN_FLIGHT answer 503 quickly.",
+        _int,
+    ),
+    Setting(
+        "MAX_IN_FLIGHT",
+        16,
+        "Requests one worker process works on at once; past it the server answers 503 "
+        "with Retry-After at once instead of queueing (0: no limit; keep it below "
+        "THREADS, or requests queue before they are counted).",
+        _int,
+    ),
+    Setting("RETRY_AFTER", 1, "Seconds in the Retry-After header of a 503 under overload.", _int),
     Setting("DB_POOL_SIZE", 10, "Database connections kept open per worker process.", _int),
-    Setting("SQLITE_SYNCHRONOUS", "FULL",
-            "SQLite's synchronous pragma: FULL makes each acknowledged report survive a power "
-            "cut; NORMAL only a crash of the server.", _sqlite_synchronous),
-    Setting("MIGRATE_ON_START", True,
-            "Upgrade the database schema when the app starts (off: only by "
-            "`browsercheck db upgrade`).", _bool),
+    Setting(
+        "SQLITE_SYNCHRONOUS",
+        "FULL",
+        "SQLite's synchronous pragma: FULL makes each acknowledged report survive a power "
+        "cut; NORMAL only a crash of the server.",
+        _sqlite_synchronous,
+    ),
+    Setting(
+        "MIGRATE_ON_START",
+        True,
+        "Upgrade the database schema when the app starts (off: only by `browsercheck db upgrade`).",
+        _bool,
+    ),
     # --- hostile input (webapp/ratelimit.py, webapp/security.py) ---
-    Setting("RATELIMIT", "60/minute;600/hour",
-            "Per-address limit on creating and on looking up reports (a flask-limiter string, "
-            "429 with Retry-After above it); 'off' disables every rate limit."),
-    Setting("RATELIMIT_GLOBAL", "3000/minute",
-            "Limit on reports created by all addresses together (flask-limiter string); "
-            "'off' disables it."),
-    Setting("RATELIMIT_STORAGE_URI", "memory://",
-            "Where rate-limit counters live (flask-limiter storage URI, e.g. redis://host:6379); "
-            "memory:// counts per server process."),
-    Setting("TRUSTED_PROXIES", 0,
-            "Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client "
-            "address (rate limits, the stored address hash); 0 when clients connect directly.",
-            _int),
+    Setting(
+        "RATELIMIT",
+        "60/minute;600/hour",
+        "Per-address limit on creating and on looking up reports (a flask-limiter string, "
+        "429 with Retry-After above it); 'off' disables every rate limit.",
+    ),
+    Setting(
+        "RATELIMIT_GLOBAL",
+        "3000/minute",
+        "Limit on reports created by all addresses together (flask-limiter string); "
+        "'off' disables it.",
+    ),
+    Setting(
+        "RATELIMIT_STORAGE_URI",
+        "memory://",
+        "Where rate-limit counters live (flask-limiter storage URI, e.g. redis://host:6379); "
+        "memory:// counts per server process.",
+    ),
+    Setting(
+        "TRUSTED_PROXIES",
+        0,
+        "Reverse proxies in front of the app whose X-Forwarded-For is trusted for the client "
+        "address (rate limits, the stored address hash); 0 when clients connect directly.",
+        _int,
+    ),
     # Support desk (issue 7)
-    Setting("RETENTION_DAYS", 180,
-            "Reports older than this many days are deleted (browsercheck purge, and the server "
-            "on its own every PURGE_INTERVAL_MINUTES).", _int),
-    Setting("PURGE_INTERVAL_MINUTES", 60,
-            "How often the server deletes expired reports, across all its processes; 0: never "
-            "(run browsercheck purge from cron instead).", _int),
-    Setting("SESSION_COOKIE_SAMESITE", "Lax",
-            "SameSite attribute of the support desk's session cookie: Lax or Strict."),
-    Setting("COOKIE_SECURE", "auto",
-            "Secure flag of the session cookie: auto (when the request came over HTTPS), "
-            "always, or never."),
-    Setting("SESSION_IDLE_MINUTES", 60, "A support agent's session ends after this idle time.",
-            _int),
-    Setting("SESSION_MAX_HOURS", 12, "A support agent's session ends this long after sign-in.",
-            _int),
-    Setting("LOGIN_MAX_FAILURES", 5,
-            "Failed sign-ins for one account within LOGIN_WINDOW_MINUTES before it waits.", _int),
-    Setting("LOGIN_MAX_CLIENT_FAILURES", 20,
-            "Failed sign-ins from one client address within LOGIN_WINDOW_MINUTES before it "
-            "waits.", _int),
+    Setting(
+        "RETENTION_DAYS",
+        180,
+        "Reports older than this many days are deleted (browsercheck purge, and the server "
+        "on its own every PURGE_INTERVAL_MINUTES).",
+        _int,
+    ),
+    Setting(
+        "PURGE_INTERVAL_MINUTES",
+        60,
+        "How often the server deletes expired reports, across all its processes; 0: never "
+        "(run browsercheck purge from cron instead).",
+        _int,
+    ),
+    Setting(
+        "SESSION_COOKIE_SAMESITE",
+        "Lax",
+        "SameSite attribute of the support desk's session cookie: Lax or Strict.",
+    ),
+    Setting(
+        "COOKIE_SECURE",
+        "auto",
+        "Secure flag of the session cookie: auto (when the request came over HTTPS), "
+        "always, or never.",
+    ),
+    Setting(
+        "SESSION_IDLE_MINUTES", 60, "A support agent's session ends after this idle time.", _int
+    ),
+    Setting(
+        "SESSION_MAX_HOURS", 12, "A support agent's session ends this long after sign-in.", _int
+    ),
+    Setting(
+        "LOGIN_MAX_FAILURES",
+        5,
+        "Failed sign-ins for one account within LOGIN_WINDOW_MINUTES before it waits.",
+        _int,
+    ),
+    Setting(
+        "LOGIN_MAX_CLIENT_FAILURES",
+        20,
+        "Failed sign-ins from one client address within LOGIN_WINDOW_MINUTES before it waits.",
+        _int,
+    ),
     Setting("LOGIN_WINDOW_MINUTES", 15, "Window of the failed sign-in limits.", _int),
-    Setting("SCREENSHOT_MAX_BYTES", 5 * 1024 * 1024,
-            "Largest screenshot a user can attach to a report (413 above).", _int),
+    Setting(
+        "SCREENSHOT_MAX_BYTES",
+        5 * 1024 * 1024,
+        "Largest screenshot a user can attach to a report (413 above).",
+        _int,
+    ),
     Setting("SUPPORT_PAGE_SIZE", 50, "Reports per page in the support desk's list.", _int),
 )
 

@@ -159,8 +159,15 @@ class ReportRollupRow(Base):
     n: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (
-        UniqueConstraint("day", "status", "browser_family", "os_family", "device_type",
-                         "finding_ids", name="uq_report_rollup_key"),
+        UniqueConstraint(
+            "day",
+            "status",
+            "browser_family",
+            "os_family",
+            "device_type",
+            "finding_ids",
+            name="uq_report_rollup_key",
+        ),
     )
 
 
@@ -203,7 +210,10 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
         in_memory = url in ("sqlite://", "sqlite:///:memory:")
         pool = {} if in_memory else {"pool_size": pool_size, "max_overflow": pool_size}
         engine = create_engine(
-            url, connect_args={"timeout": 30, "check_same_thread": False}, **pool, **JSON_OPTIONS,
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            **pool,
+            **JSON_OPTIONS,
             hide_parameters=True,
         )
 
@@ -220,10 +230,15 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
 
         return engine
     try:
-        return create_engine(url, pool_pre_ping=True, pool_size=pool_size,
-                             max_overflow=pool_size, **JSON_OPTIONS,
-                             # error messages and SQL logs must not carry what users typed
-                             hide_parameters=True)
+        return create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            **JSON_OPTIONS,
+            # error messages and SQL logs must not carry what users typed
+            hide_parameters=True,
+        )
     except ModuleNotFoundError as exc:
         raise MissingDriver(
             f"the database URL needs the {exc.name!r} module: "

@@ -40,8 +40,9 @@ def purge_expired(reports: ReportStore, days: int, now: datetime | None = None) 
     """Delete expired reports (with their screenshots and roll-up days) and old login records;
     returns how many of each were deleted."""
     now = now or datetime.now(UTC)
-    return SupportStore(reports).purge(retention_cutoff(now, days),
-                                       attempts_cutoff=now - timedelta(days=LOGIN_RECORDS_DAYS))
+    return SupportStore(reports).purge(
+        retention_cutoff(now, days), attempts_cutoff=now - timedelta(days=LOGIN_RECORDS_DAYS)
+    )
 
 
 def claim_run(reports: ReportStore, interval: timedelta, now: datetime | None = None) -> bool:
@@ -51,7 +52,8 @@ def claim_run(reports: ReportStore, interval: timedelta, now: datetime | None = 
         claimed = session.execute(
             update(MaintenanceRow)
             .where(MaintenanceRow.name == JOB, MaintenanceRow.last_run_at <= now - interval)
-            .values(last_run_at=now))
+            .values(last_run_at=now)
+        )
         if claimed.rowcount:  # type: ignore[attr-defined]
             session.commit()
             return True
@@ -102,8 +104,11 @@ def init_app(app: Flask) -> None:
     minutes = int(app.config["PURGE_INTERVAL_MINUTES"])
     if minutes <= 0:
         return
-    schedule = PurgeSchedule(app.extensions["browsercheck.store"],
-                             int(app.config["RETENTION_DAYS"]), timedelta(minutes=minutes))
+    schedule = PurgeSchedule(
+        app.extensions["browsercheck.store"],
+        int(app.config["RETENTION_DAYS"]),
+        timedelta(minutes=minutes),
+    )
     app.extensions["browsercheck.purge"] = schedule
 
     @app.after_request

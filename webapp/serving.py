@@ -59,24 +59,32 @@ def run_server(
         from waitress import serve as waitress_serve
 
         # one process: the threads of all "workers" share it
-        waitress_serve(load_factory(factory)(), host=host, port=port,
-                       threads=max(1, workers) * threads, ident="browsercheck")
+        waitress_serve(
+            load_factory(factory)(),
+            host=host,
+            port=port,
+            threads=max(1, workers) * threads,
+            ident="browsercheck",
+        )
         return
-    _gunicorn_application(factory, {
-        "bind": f"{host}:{port}",
-        "workers": max(1, workers),
-        "threads": max(1, threads),
-        "worker_class": "gthread",
-        "timeout": timeout,
-        "graceful_timeout": timeout,
-        "keepalive": 5,
-        "accesslog": None,
-        "errorlog": "-",
-        "proc_name": "browsercheck",
-        # gunicorn 25+ opens a control socket at one fixed path per user: two servers on one
-        # machine (tests, benchmarks, blue/green) would fight over it, and we do not use it
-        "control_socket_disable": True,
-    }).run()
+    _gunicorn_application(
+        factory,
+        {
+            "bind": f"{host}:{port}",
+            "workers": max(1, workers),
+            "threads": max(1, threads),
+            "worker_class": "gthread",
+            "timeout": timeout,
+            "graceful_timeout": timeout,
+            "keepalive": 5,
+            "accesslog": None,
+            "errorlog": "-",
+            "proc_name": "browsercheck",
+            # gunicorn 25+ opens a control socket at one fixed path per user: two servers on one
+            # machine (tests, benchmarks, blue/green) would fight over it, and we do not use it
+            "control_socket_disable": True,
+        },
+    ).run()
 
 
 def _gunicorn_application(factory: str, options: dict[str, Any]) -> Any:

@@ -65,8 +65,11 @@ def _require_agent() -> ResponseReturnValue | None:
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
     lang = g.get("lang", "uk")
-    return {"label": label, "zip": zip,
-            "column_label": lambda c: COLUMN_LABELS[c].get(lang) if c in COLUMN_LABELS else c}
+    return {
+        "label": label,
+        "zip": zip,
+        "column_label": lambda c: COLUMN_LABELS[c].get(lang) if c in COLUMN_LABELS else c,
+    }
 
 
 @bp.app_template_global("report_label")
@@ -143,17 +146,28 @@ def reports() -> ResponseReturnValue:
     if query:
         canonical = normalize_code(query)
         if canonical and desk().report_id(canonical) is not None:
-            return redirect(url_for("support.report", code=format_code(canonical),
-                                    lang=g.get("lang")))
+            return redirect(
+                url_for("support.report", code=format_code(canonical), lang=g.get("lang"))
+            )
         notice = st("not_found_code", code=query) if canonical else st("bad_code", code=query)
     filters, errors = parse_filters()
     page = _page_number()
     rows, more = desk().list_reports(filters, page, _page_size())
     args = {k: v for k, v in request.args.items() if k not in ("page", "q") and v}
     return render_template(
-        "support/reports.html", rows=rows, more=more, page=page, filters=filters,
-        errors=errors, notice=notice, query=query, args=args, statuses=STATUSES,
-        devices=DEVICE_TYPES, findings=desk().finding_choices(), context_keys=CONTEXT_KEYS,
+        "support/reports.html",
+        rows=rows,
+        more=more,
+        page=page,
+        filters=filters,
+        errors=errors,
+        notice=notice,
+        query=query,
+        args=args,
+        statuses=STATUSES,
+        devices=DEVICE_TYPES,
+        findings=desk().finding_choices(),
+        context_keys=CONTEXT_KEYS,
     )
 
 
@@ -172,8 +186,13 @@ def report(code: str) -> ResponseReturnValue:
     value, findings, verdict, the raw payload and the other reports of the same browser."""
     canonical = normalize_code(code)
     if canonical and code != format_code(canonical):
-        return redirect(url_for("support.report", code=format_code(canonical),
-                                **cast(dict[str, Any], request.args.to_dict())))
+        return redirect(
+            url_for(
+                "support.report",
+                code=format_code(canonical),
+                **cast(dict[str, Any], request.args.to_dict()),
+            )
+        )
     found = store().get(canonical) if canonical else None
     if found is None:
         message = st("not_found_code", code=code) if canonical else st("bad_code", code=code)
@@ -181,16 +200,25 @@ def report(code: str) -> ResponseReturnValue:
     lang = g.get("lang", "uk")
     env = found.environment.to_dict()
     environment_rows = [
-        (label(name, lang), _env_value(env, name, lang),
-         _source_label(found.environment.sources.get(name, "")))
-        for name in ENV_FIELDS if name != "in_app" or env.get("in_app")
+        (
+            label(name, lang),
+            _env_value(env, name, lang),
+            _source_label(found.environment.sources.get(name, "")),
+        )
+        for name in ENV_FIELDS
+        if name != "in_app" or env.get("in_app")
     ]
     raw = {**found.probe, "context": found.context} if found.context else found.probe
     return render_template(
-        "support/report.html", report=found, lang=lang,
+        "support/report.html",
+        report=found,
+        lang=lang,
         report_html=Markup(render_html(found, lang)),  # autoescaped by reports/
-        context_rows=[(label(f"ctx_{key}", lang), found.context[key])
-                      for key in CONTEXT_KEYS if found.context.get(key)],
+        context_rows=[
+            (label(f"ctx_{key}", lang), found.context[key])
+            for key in CONTEXT_KEYS
+            if found.context.get(key)
+        ],
         environment_rows=environment_rows,
         conflicts=found.environment.conflicts,
         raw_payload=json.dumps(raw, ensure_ascii=False, indent=2, sort_keys=True),
@@ -203,8 +231,7 @@ def report(code: str) -> ResponseReturnValue:
 def _env_value(env: dict[str, Any], name: str, lang: str) -> str:
     value = env.get(name)
     if isinstance(value, dict):
-        parts = [str(value.get(k)) for k in ("family", "brand", "model", "version")
-                 if value.get(k)]
+        parts = [str(value.get(k)) for k in ("family", "brand", "model", "version") if value.get(k)]
         if value.get("type"):
             parts.insert(0, label(f"device_{value['type']}", lang))
         return " ".join(parts)
@@ -244,9 +271,17 @@ def stats() -> str:
     """Shares by browser, OS and verdict, top findings, unsupported share per day."""
     days = period_days()
     summary, start, end = _summary(days)
-    return render_template("support/stats.html", summary=summary, days=days, start=start,
-                           end=end, periods=PERIODS, titles=TITLES, charts=CHARTS,
-                           lang=g.get("lang", "uk"))
+    return render_template(
+        "support/stats.html",
+        summary=summary,
+        days=days,
+        start=start,
+        end=end,
+        periods=PERIODS,
+        titles=TITLES,
+        charts=CHARTS,
+        lang=g.get("lang", "uk"),
+    )
 
 
 @bp.get("/stats/<name>.svg")
@@ -255,6 +290,7 @@ def chart(name: str) -> Response:
     if name not in CHARTS:
         abort(404)
     from reports import charts  # matplotlib: imported when a chart is first drawn
+
     table_name, column = CHARTS[name]
     summary, _start, _end = _summary(period_days())
     lang = g.get("lang", "uk")
@@ -297,8 +333,7 @@ def export_parquet() -> Response:
     buffer = io.BytesIO()
     write_parquet(desk().export_records(filters), no_personal, buffer)
     response = Response(buffer.getvalue(), mimetype="application/vnd.apache.parquet")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{_export_name("parquet")}"')
+    response.headers["Content-Disposition"] = f'attachment; filename="{_export_name("parquet")}"'
     return response
 
 

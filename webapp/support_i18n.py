@@ -32,8 +32,9 @@ SUPPORT_UI: dict[str, Text] = {
     "users": Text("Користувачі", "Users"),
     "search_code": Text("Код звіту", "Report code"),
     "find": Text("Знайти", "Find"),
-    "not_found_code": Text("Звіту з кодом «{code}» немає.",
-                           "There is no report with code “{code}”."),
+    "not_found_code": Text(
+        "Звіту з кодом «{code}» немає.", "There is no report with code “{code}”."
+    ),
     "bad_code": Text(
         "«{code}» не схоже на код звіту (8 знаків, напр. ABCD-2345).",
         "“{code}” does not look like a report code (8 characters, e.g. ABCD-2345).",
@@ -51,8 +52,9 @@ SUPPORT_UI: dict[str, Text] = {
     "older": Text("Старіші →", "Older →"),
     "page": Text("Сторінка", "Page"),
     "user_note": Text("Від користувача", "From the user"),
-    "bad_filter": Text("Неправильне значення фільтра «{name}».",
-                       "Bad value of the filter “{name}”."),
+    "bad_filter": Text(
+        "Неправильне значення фільтра «{name}».", "Bad value of the filter “{name}”."
+    ),
     # report page
     "agent_report_title": Text("Звіт {code}", "Report {code}"),
     "user_context": Text("Що повідомив користувач", "What the user told us"),
@@ -69,8 +71,9 @@ SUPPORT_UI: dict[str, Text] = {
     "headers": Text("Заголовки запиту", "Request headers"),
     "raw_payload": Text("Необроблені дані проби", "Raw probe payload"),
     "same_browser": Text("Інші звіти з цього браузера", "Other reports from this browser"),
-    "no_same_browser": Text("Інших звітів з цього браузера немає.",
-                            "No other reports from this browser."),
+    "no_same_browser": Text(
+        "Інших звітів з цього браузера немає.", "No other reports from this browser."
+    ),
     "report_source": Text("Надіслано з", "Sent from"),
     "language": Text("Мова", "Language"),
     "src_ua": Text("заголовок User-Agent", "User-Agent header"),
@@ -100,14 +103,14 @@ SUPPORT_UI: dict[str, Text] = {
     "last_login": Text("Останній вхід", "Last sign-in"),
     "active": Text("Активний", "Active"),
     # check page: the user's context form
-    "ctx_title": Text("Розкажіть підтримці більше (необов'язково)",
-                      "Tell support more (optional)"),
+    "ctx_title": Text("Розкажіть підтримці більше (необов'язково)", "Tell support more (optional)"),
     "ctx_intro": Text(
         "Ці поля бачить лише служба підтримки. Заповніть те, що стосується вашої проблеми.",
         "Only the support desk sees these fields. Fill in what concerns your problem.",
     ),
-    "ctx_screenshot": Text("Знімок екрана (зображення до 5 МБ)",
-                           "Screenshot (an image up to 5 MB)"),
+    "ctx_screenshot": Text(
+        "Знімок екрана (зображення до 5 МБ)", "Screenshot (an image up to 5 MB)"
+    ),
     "ctx_save": Text("Додати до звіту", "Add to the report"),
     "ctx_saving": Text("Зберігаємо…", "Saving…"),
     "ctx_saved": Text("Додано до звіту.", "Added to the report."),

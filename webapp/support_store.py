@@ -96,8 +96,11 @@ def count_rows_in_rollup(conn: Connection, rows: list[dict[str, Any]]) -> None:
         if dialect in ("sqlite", "postgresql"):
             dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
             upsert = dialect_insert(ReportRollupRow).values(**values, n=n)
-            conn.execute(upsert.on_conflict_do_update(
-                index_elements=list(ROLLUP_KEY), set_={"n": ReportRollupRow.n + n}))
+            conn.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=list(ROLLUP_KEY), set_={"n": ReportRollupRow.n + n}
+                )
+            )
             continue
         updated = conn.execute(
             update(ReportRollupRow)
@@ -138,15 +141,15 @@ class ReportFilter:
         if self.device:
             conditions.append(ReportRow.device_type == self.device)
         if self.finding:
-            conditions.append(ReportRow.finding_ids.contains(f" {self.finding} ",
-                                                             autoescape=True))
+            conditions.append(ReportRow.finding_ids.contains(f" {self.finding} ", autoescape=True))
         if self.date_from:
             conditions.append(ReportRow.created_at >= _midnight(self.date_from))
         if self.date_to:
             conditions.append(ReportRow.created_at < _midnight(self.date_to + timedelta(days=1)))
         if self.text.strip():
-            conditions.append(ReportRow.context_text.contains(self.text.strip().casefold(),
-                                                              autoescape=True))
+            conditions.append(
+                ReportRow.context_text.contains(self.text.strip().casefold(), autoescape=True)
+            )
         return statement.where(*conditions) if conditions else statement
 
 
@@ -205,48 +208,75 @@ class SupportStore:
         browser_id = self.browser_id(code)
         if not browser_id:
             return []
-        statement = (self._list_select().where(ReportRow.browser_id == browser_id,
-                                               ReportRow.code != code)
-                     .order_by(ReportRow.created_at.desc()).limit(limit))
+        statement = (
+            self._list_select()
+            .where(ReportRow.browser_id == browser_id, ReportRow.code != code)
+            .order_by(ReportRow.created_at.desc())
+            .limit(limit)
+        )
         return self._listed(statement)
 
     def screenshot(self, code: str) -> Screenshot | None:
         with self.session() as session:
-            row = session.scalar(select(ScreenshotRow).join(
-                ReportRow, ReportRow.id == ScreenshotRow.report_id).where(ReportRow.code == code))
+            row = session.scalar(
+                select(ScreenshotRow)
+                .join(ReportRow, ReportRow.id == ScreenshotRow.report_id)
+                .where(ReportRow.code == code)
+            )
             return Screenshot(row.mimetype, row.width, row.height, row.data) if row else None
 
     def has_screenshot(self, code: str) -> bool:
         with self.session() as session:
-            found = session.scalar(select(ScreenshotRow.id).join(
-                ReportRow, ReportRow.id == ScreenshotRow.report_id).where(ReportRow.code == code))
+            found = session.scalar(
+                select(ScreenshotRow.id)
+                .join(ReportRow, ReportRow.id == ScreenshotRow.report_id)
+                .where(ReportRow.code == code)
+            )
             return found is not None
 
     # --- lists ---------------------------------------------------------------------------
 
     @staticmethod
     def _list_select() -> Select[Any]:
-        return select(ReportRow.code, ReportRow.created_at, ReportRow.status,
-                      ReportRow.browser_family, ReportRow.os_family, ReportRow.device_type,
-                      ReportRow.finding_ids, ReportRow.user_agent, ReportRow.context)
+        return select(
+            ReportRow.code,
+            ReportRow.created_at,
+            ReportRow.status,
+            ReportRow.browser_family,
+            ReportRow.os_family,
+            ReportRow.device_type,
+            ReportRow.finding_ids,
+            ReportRow.user_agent,
+            ReportRow.context,
+        )
 
     def _listed(self, statement: Select[Any]) -> list[ListedReport]:
         with self.session() as session:
             return [
-                ListedReport(code=r.code, created_at=r.created_at, status=r.status,
-                             browser_family=r.browser_family, os_family=r.os_family,
-                             device_type=r.device_type,
-                             finding_ids=tuple((r.finding_ids or "").split()),
-                             user_agent=r.user_agent, context=dict(r.context or {}))
+                ListedReport(
+                    code=r.code,
+                    created_at=r.created_at,
+                    status=r.status,
+                    browser_family=r.browser_family,
+                    os_family=r.os_family,
+                    device_type=r.device_type,
+                    finding_ids=tuple((r.finding_ids or "").split()),
+                    user_agent=r.user_agent,
+                    context=dict(r.context or {}),
+                )
                 for r in session.execute(statement)
             ]
 
-    def list_reports(self, filters: ReportFilter, page: int = 1,
-                     page_size: int = 50) -> tuple[list[ListedReport], bool]:
+    def list_reports(
+        self, filters: ReportFilter, page: int = 1, page_size: int = 50
+    ) -> tuple[list[ListedReport], bool]:
         """One page of reports matching ``filters``, newest first, and whether more follow."""
-        statement = (filters.apply(self._list_select())
-                     .order_by(ReportRow.created_at.desc(), ReportRow.id.desc())
-                     .offset((max(page, 1) - 1) * page_size).limit(page_size + 1))
+        statement = (
+            filters.apply(self._list_select())
+            .order_by(ReportRow.created_at.desc(), ReportRow.id.desc())
+            .offset((max(page, 1) - 1) * page_size)
+            .limit(page_size + 1)
+        )
         rows = self._listed(statement)
         return rows[:page_size], len(rows) > page_size
 
@@ -260,8 +290,11 @@ class SupportStore:
 
     def set_context(self, code: str, context: dict[str, str]) -> None:
         with self.session() as session:
-            session.execute(update(ReportRow).where(ReportRow.code == code).values(
-                context=context, context_text=context_search_text(context)))
+            session.execute(
+                update(ReportRow)
+                .where(ReportRow.code == code)
+                .values(context=context, context_text=context_search_text(context))
+            )
             session.commit()
 
     def set_screenshot(self, code: str, shot: Screenshot) -> None:
@@ -271,9 +304,16 @@ class SupportStore:
             if report_id is None:
                 return
             session.execute(delete(ScreenshotRow).where(ScreenshotRow.report_id == report_id))
-            session.add(ScreenshotRow(report_id=report_id, mimetype=shot.mimetype,
-                                      width=shot.width, height=shot.height, data=shot.data,
-                                      created_at=datetime.now(UTC)))
+            session.add(
+                ScreenshotRow(
+                    report_id=report_id,
+                    mimetype=shot.mimetype,
+                    width=shot.width,
+                    height=shot.height,
+                    data=shot.data,
+                    created_at=datetime.now(UTC),
+                )
+            )
             session.commit()
 
     # --- statistics ------------------------------------------------------------------------
@@ -292,16 +332,25 @@ class SupportStore:
         # Column lists, not Row objects: pandas probes each Row's attributes, which costs
         # SQLAlchemy a failed key lookup per row (10x slower at 30,000 roll-up rows).
         columns = list(zip(*rows, strict=True)) or [() for _ in STATS_COLUMNS]
-        return pd.DataFrame({name: pd.Series(values, dtype="int64" if name == "n" else "object")
-                             for name, values in zip(STATS_COLUMNS, columns, strict=True)})
+        return pd.DataFrame(
+            {
+                name: pd.Series(values, dtype="int64" if name == "n" else "object")
+                for name, values in zip(STATS_COLUMNS, columns, strict=True)
+            }
+        )
 
     def rebuild_rollup(self) -> int:
         """Recount the roll-up from the reports table (for databases filled before it existed,
         or to repair it); returns the number of reports counted."""
         dialect = self.reports.engine.dialect.name
         day = _utc_day_expression(dialect).label("day")
-        keys = [ReportRow.status, ReportRow.browser_family, ReportRow.os_family,
-                ReportRow.device_type, func.coalesce(ReportRow.finding_ids, "")]
+        keys = [
+            ReportRow.status,
+            ReportRow.browser_family,
+            ReportRow.os_family,
+            ReportRow.device_type,
+            func.coalesce(ReportRow.finding_ids, ""),
+        ]
         grouped = select(day, *keys, func.count()).group_by(day, *keys)
         with self.session() as session:
             session.execute(delete(ReportRollupRow))
@@ -311,23 +360,36 @@ class SupportStore:
 
     # --- export ----------------------------------------------------------------------------
 
-    def export_records(self, filters: ReportFilter,
-                       chunk_size: int = 20000) -> Iterator[list[dict[str, object]]]:
+    def export_records(
+        self, filters: ReportFilter, chunk_size: int = 20000
+    ) -> Iterator[list[dict[str, object]]]:
         """Reports matching ``filters`` as export records (see reports/export.py), oldest first,
         in chunks (keyset paging by id: memory stays flat however many there are)."""
         shot = select(ScreenshotRow.id).where(ScreenshotRow.report_id == ReportRow.id)
         columns: Any = select(
-            ReportRow.id, ReportRow.code, ReportRow.created_at, ReportRow.lang, ReportRow.source,
-            ReportRow.status, ReportRow.browser_family, ReportRow.os_family,
-            ReportRow.device_type, ReportRow.finding_ids, ReportRow.user_agent,
-            ReportRow.browser_id, ReportRow.environment, ReportRow.context,
-            shot.exists().label("has_screenshot"))
+            ReportRow.id,
+            ReportRow.code,
+            ReportRow.created_at,
+            ReportRow.lang,
+            ReportRow.source,
+            ReportRow.status,
+            ReportRow.browser_family,
+            ReportRow.os_family,
+            ReportRow.device_type,
+            ReportRow.finding_ids,
+            ReportRow.user_agent,
+            ReportRow.browser_id,
+            ReportRow.environment,
+            ReportRow.context,
+            shot.exists().label("has_screenshot"),
+        )
         statement = filters.apply(columns)
         last_id = 0
         while True:
             with self.session() as session:
-                rows = session.execute(statement.where(ReportRow.id > last_id)
-                                       .order_by(ReportRow.id).limit(chunk_size)).all()
+                rows = session.execute(
+                    statement.where(ReportRow.id > last_id).order_by(ReportRow.id).limit(chunk_size)
+                ).all()
             if not rows:
                 return
             last_id = rows[-1].id
@@ -342,8 +404,11 @@ class SupportStore:
         deleted = 0
         while True:
             with self.session() as session:
-                ids = list(session.scalars(select(ReportRow.id).where(
-                    ReportRow.created_at < cutoff).limit(PURGE_BATCH)))
+                ids = list(
+                    session.scalars(
+                        select(ReportRow.id).where(ReportRow.created_at < cutoff).limit(PURGE_BATCH)
+                    )
+                )
                 if not ids:
                     break
                 session.execute(delete(ScreenshotRow).where(ScreenshotRow.report_id.in_(ids)))
@@ -351,17 +416,23 @@ class SupportStore:
                 session.commit()
                 deleted += len(ids)
         with self.session() as session:
-            days = session.execute(delete(ReportRollupRow).where(
-                ReportRollupRow.day < utc_day(cutoff)))
+            days = session.execute(
+                delete(ReportRollupRow).where(ReportRollupRow.day < utc_day(cutoff))
+            )
             attempts = 0
             if attempts_cutoff is not None:
-                attempts = session.execute(delete(LoginAttemptRow).where(
-                    LoginAttemptRow.at < attempts_cutoff)).rowcount  # type: ignore[attr-defined]
-                session.execute(delete(AgentSessionRow).where(
-                    AgentSessionRow.last_seen_at < attempts_cutoff))
+                attempts = session.execute(
+                    delete(LoginAttemptRow).where(LoginAttemptRow.at < attempts_cutoff)
+                ).rowcount  # type: ignore[attr-defined]
+                session.execute(
+                    delete(AgentSessionRow).where(AgentSessionRow.last_seen_at < attempts_cutoff)
+                )
             session.commit()
-        return {"reports": deleted, "rollup_rows": days.rowcount,  # type: ignore[attr-defined]
-                "login_attempts": attempts}
+        return {
+            "reports": deleted,
+            "rollup_rows": days.rowcount,  # type: ignore[attr-defined]
+            "login_attempts": attempts,
+        }
 
 
 def _export_record(row: Any) -> dict[str, object]:

@@ -57,21 +57,28 @@ def read_screenshot(data: bytes) -> Screenshot:
             with Image.open(io.BytesIO(data)) as image:
                 kind = image.format or ""
                 if kind not in IMAGE_FORMATS:
-                    raise ApiError(400, "not_an_image", "send a PNG, JPEG, GIF or WebP image",
-                                   "screenshot")
+                    raise ApiError(
+                        400, "not_an_image", "send a PNG, JPEG, GIF or WebP image", "screenshot"
+                    )
                 if image.width * image.height > MAX_PIXELS:
-                    raise ApiError(400, "image_too_large",
-                                   f"the image has more than {MAX_PIXELS} pixels", "screenshot")
+                    raise ApiError(
+                        400,
+                        "image_too_large",
+                        f"the image has more than {MAX_PIXELS} pixels",
+                        "screenshot",
+                    )
                 image.load()
                 upright = ImageOps.exif_transpose(image)
     except ApiError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ApiError(400, "image_too_large", f"the image has more than {MAX_PIXELS} pixels",
-                       "screenshot") from exc
+        raise ApiError(
+            400, "image_too_large", f"the image has more than {MAX_PIXELS} pixels", "screenshot"
+        ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise ApiError(400, "not_an_image", "the file is not a readable image",
-                       "screenshot") from exc
+        raise ApiError(
+            400, "not_an_image", "the file is not a readable image", "screenshot"
+        ) from exc
     stored = IMAGE_FORMATS[kind]
     if stored == "JPEG" and upright.mode not in ("RGB", "L"):
         upright = upright.convert("RGB")
@@ -86,27 +93,35 @@ def context(code: str) -> Response:
     """Replace the report's user context; answers the updated shareable text and e-mail."""
     report = _report_for_token(code)
     if not request.is_json:
-        raise ApiError(415, "unsupported_media_type",
-                       "send the fields as JSON (Content-Type: application/json)", "$")
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            "send the fields as JSON (Content-Type: application/json)",
+            "$",
+        )
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ApiError(400, "not_an_object", "the body must be a JSON object of context fields",
-                       "$")
+        raise ApiError(
+            400, "not_an_object", "the body must be a JSON object of context fields", "$"
+        )
     try:
         fields = validate_payload({"context": body}).context
     except PayloadError as exc:
-        raise ApiError(400, exc.code, exc.message, (exc.field or "$").replace(".context", "", 1)
-                       ) from exc
+        raise ApiError(
+            400, exc.code, exc.message, (exc.field or "$").replace(".context", "", 1)
+        ) from exc
     SupportStore(store()).set_context(report.code, fields)
     updated = store().get(report.code)
     assert updated is not None
     lang = _lang(updated)
-    response = jsonify({
-        "code": updated.display_code,
-        "context": updated.context,
-        "text": render_text(updated, lang, include_context=True),
-        "email": email_parts(updated, lang),
-    })
+    response = jsonify(
+        {
+            "code": updated.display_code,
+            "context": updated.context,
+            "text": render_text(updated, lang, include_context=True),
+            "email": email_parts(updated, lang),
+        }
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -117,21 +132,32 @@ def screenshot(code: str) -> Response:
     limit = int(current_app.config["SCREENSHOT_MAX_BYTES"])
     report = _report_for_token(code)
     if (request.content_length or 0) > limit + 64 * 1024:  # the file plus multipart overhead
-        raise ApiError(413, "screenshot_too_large", f"the screenshot is over {limit} bytes",
-                       "screenshot")
+        raise ApiError(
+            413, "screenshot_too_large", f"the screenshot is over {limit} bytes", "screenshot"
+        )
     request.max_content_length = limit + 64 * 1024
     upload = request.files.get("screenshot")
     if upload is None:
-        raise ApiError(400, "missing_field", "send the image as the multipart field "
-                       "'screenshot'", "screenshot")
+        raise ApiError(
+            400, "missing_field", "send the image as the multipart field 'screenshot'", "screenshot"
+        )
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ApiError(413, "screenshot_too_large", f"the screenshot is over {limit} bytes",
-                       "screenshot")
+        raise ApiError(
+            413, "screenshot_too_large", f"the screenshot is over {limit} bytes", "screenshot"
+        )
     shot = read_screenshot(data)
     SupportStore(store()).set_screenshot(report.code, shot)
-    response = jsonify({"code": report.display_code, "screenshot": {
-        "type": shot.mimetype, "width": shot.width, "height": shot.height,
-        "bytes": len(shot.data)}})
+    response = jsonify(
+        {
+            "code": report.display_code,
+            "screenshot": {
+                "type": shot.mimetype,
+                "width": shot.width,
+                "height": shot.height,
+                "bytes": len(shot.data),
+            },
+        }
+    )
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -71,7 +71,9 @@ def desk_agent(live_server: LiveServer) -> tuple[str, str]:
     result = subprocess.run(
         [sys.executable, "-m", "webapp", "users", "add", DESK_EMAIL, "--password", DESK_PASSWORD],
         env={**os.environ, "BROWSERCHECK_INSTANCE_PATH": str(live_server.log.parent)},
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return DESK_EMAIL, DESK_PASSWORD

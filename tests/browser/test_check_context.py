@@ -41,16 +41,21 @@ def test_user_adds_context_and_screenshot_and_the_agent_sees_them(
     page.fill("#ctx-service", "Особистий кабінет")
     page.fill("#ctx-error_text", "Рахунок не завантажується")
     page.fill("#ctx-meter", "GM-0042")
-    page.set_input_files("#ctx-screenshot", files=[
-        {"name": "screen.png", "mimeType": "image/png", "buffer": _png()}])
+    page.set_input_files(
+        "#ctx-screenshot", files=[{"name": "screen.png", "mimeType": "image/png", "buffer": _png()}]
+    )
     page.click("#ctx-save")
     expect(page.get_by_test_id("context-status")).to_have_text("Додано до звіту.")
     assert "Рахунок не завантажується" in page.locator("#r-text").input_value()
     assert "GM-0042" in (page.locator("#email").get_attribute("href") or "").replace("%2D", "-")
 
     # A file over the limit is refused in the page, before any upload.
-    page.set_input_files("#ctx-screenshot", files=[
-        {"name": "big.png", "mimeType": "image/png", "buffer": b"\0" * (5 * 1024 * 1024 + 1)}])
+    page.set_input_files(
+        "#ctx-screenshot",
+        files=[
+            {"name": "big.png", "mimeType": "image/png", "buffer": b"\0" * (5 * 1024 * 1024 + 1)}
+        ],
+    )
     page.click("#ctx-save")
     expect(page.get_by_test_id("context-status")).to_contain_text("5 МБ")
     assert errors == []

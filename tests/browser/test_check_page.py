@@ -47,8 +47,10 @@ def test_check_page_reports_the_real_browser(
     assert session.evaluate("document.documentElement.lang") == lang
 
     link = shown["link"]
-    data = _fetch_json(live_server.url + link.split("127.0.0.1:" + str(live_server.port))[-1]
-                       .replace("/r/", "/api/v1/reports/"))
+    data = _fetch_json(
+        live_server.url
+        + link.split("127.0.0.1:" + str(live_server.port))[-1].replace("/r/", "/api/v1/reports/")
+    )
     assert data["code"] == shown["code"]
     env = data["environment"]
     assert isinstance(env, dict)
@@ -74,17 +76,23 @@ def test_downloads_and_email(page: Page, browser: Browser, live_server: LiveServ
     code = page.get_by_test_id("report-code").inner_text()
     mailto = page.locator("#email").get_attribute("href") or ""
     assert mailto.startswith("mailto:support%40example.com?subject=") or mailto.startswith(
-        "mailto:support@example.com?subject=")
+        "mailto:support@example.com?subject="
+    )
     assert code in mailto
-    for link, name in (("#download-txt", f"browsercheck-{code}.txt"),
-                       ("#download-json", f"browsercheck-{code}.json")):
+    for link, name in (
+        ("#download-txt", f"browsercheck-{code}.txt"),
+        ("#download-json", f"browsercheck-{code}.json"),
+    ):
         assert page.locator(link).get_attribute("download") == name
         assert (page.locator(link).get_attribute("href") or "").startswith(("blob:", "data:"))
     assert code in page.locator("#r-text").input_value()
     # The CSP's connect-src keeps page scripts (and so a test's fetch) off blob: URLs; a real
     # download reads them, where the driver reports downloads (not Firefox over BiDi).
     if browser.browser_type.name == "chromium":
-        for link, needle in (("#download-txt", "Browser:"), ("#download-json", f'"code": "{code}"')):
+        for link, needle in (
+            ("#download-txt", "Browser:"),
+            ("#download-json", f'"code": "{code}"'),
+        ):
             with page.expect_download() as info:
                 page.locator(link).click()
             content = info.value.path().read_text(encoding="utf-8")

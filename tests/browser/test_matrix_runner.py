@@ -33,15 +33,21 @@ def test_axe_finds_violations_in_every_engine(session: BrowserSession) -> None:
     [
         ({"browser": {"family": "Firefox"}}, "browser.family: expected 'Firefox'"),
         ({"browser": {"family": "Chromium", "major": 99}}, "browser.major: expected 99"),
-        ({"browser": {"family": "Chromium", "major": "engine"}, "device": {"type": "mobile"}},
-         "device.type: expected 'mobile', detected 'desktop'"),
-        ({"browser": {"family": "IE"}, "engine": {"family": "Blink"}},
-         "verdict: the policy says unsupported (browser:IE)"),
+        (
+            {"browser": {"family": "Chromium", "major": "engine"}, "device": {"type": "mobile"}},
+            "device.type: expected 'mobile', detected 'desktop'",
+        ),
+        (
+            {"browser": {"family": "IE"}, "engine": {"family": "Blink"}},
+            "verdict: the policy says unsupported (browser:IE)",
+        ),
     ],
     ids=["wrong-browser", "wrong-major", "wrong-device", "wrong-verdict"],
 )
 def test_a_target_that_is_not_what_it_declares_fails(
-    engine_hub: EngineHub, live_server: LiveServer, expect: dict[str, dict[str, object]],
+    engine_hub: EngineHub,
+    live_server: LiveServer,
+    expect: dict[str, dict[str, object]],
     needle: str,
 ) -> None:
     target = Target("wrong", "chromium", Expected("en", expect), locale="en-US")
@@ -55,8 +61,12 @@ def test_a_target_that_is_not_what_it_declares_fails(
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "webapp", "matrix", *args],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "webapp", "matrix", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 TARGETS = """
@@ -82,8 +92,19 @@ def test_cli_run_writes_the_outputs_and_fails_on_a_failed_target(
     targets = tmp_path / "targets.yaml"
     targets.write_text(TARGETS.replace("bad-<b>", "bad"), encoding="utf-8")
     out = tmp_path / "out"
-    done = _cli("run", "--base-url", live_server.url, "--targets", str(targets),
-                "--output", str(out), "-j", "2", "--require", ",".join(ENGINES))
+    done = _cli(
+        "run",
+        "--base-url",
+        live_server.url,
+        "--targets",
+        str(targets),
+        "--output",
+        str(out),
+        "-j",
+        "2",
+        "--require",
+        ",".join(ENGINES),
+    )
     assert done.returncode == 1, done.stdout + done.stderr
     assert done.stdout.strip().splitlines()[-1] == "matrix: 1 passed, 1 failed, 0 skipped"
     data = json.loads((out / "results.json").read_text())

@@ -25,8 +25,9 @@ DEFINITION = load_targets()
 
 
 @pytest.mark.parametrize("target", DEFINITION.targets, ids=lambda t: t.id)
-def test_target(target: Target, engine_hub: EngineHub, live_server: LiveServer,
-                tmp_path: Path) -> None:
+def test_target(
+    target: Target, engine_hub: EngineHub, live_server: LiveServer, tmp_path: Path
+) -> None:
     session = open_target(engine_hub, target)  # a missing engine fails: make test installs all
     try:
         result = check_target(session, target, live_server.url, load_policy(), tmp_path)
@@ -40,8 +41,9 @@ def test_target(target: Target, engine_hub: EngineHub, live_server: LiveServer,
 @pytest.mark.parametrize("engine", ENGINES)
 # Not named "page": pytest-playwright would parametrize it over --browser as its page fixture.
 @pytest.mark.parametrize("a11y_page", DEFINITION.a11y_pages, ids=lambda p: p.id)
-def test_accessibility(engine: str, a11y_page: A11yPage, engine_hub: EngineHub,
-                       live_server: LiveServer) -> None:
+def test_accessibility(
+    engine: str, a11y_page: A11yPage, engine_hub: EngineHub, live_server: LiveServer
+) -> None:
     session = engine_hub.open(engine)
     try:
         result = check_a11y_page(session, a11y_page, live_server.url)

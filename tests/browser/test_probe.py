@@ -29,8 +29,15 @@ pytestmark = pytest.mark.browser
 
 ENGINE_FAMILY = {"chromium": "Blink", "firefox": "Gecko", "webkit": "WebKit"}
 #: Findings a healthy browser on the check page must not get.
-PROBLEMS = ("stale_build", "service_worker_outdated", "cookies_disabled", "storage_blocked",
-            "private_mode", "page_errors", "javascript_off")
+PROBLEMS = (
+    "stale_build",
+    "service_worker_outdated",
+    "cookies_disabled",
+    "storage_blocked",
+    "private_mode",
+    "page_errors",
+    "javascript_off",
+)
 
 
 def strict_policy() -> str:
@@ -56,16 +63,22 @@ def wait_for(session: BrowserSession, expression: str, timeout: float = 15.0) ->
 
 def collect_payload(session: BrowserSession, options: str = "{}") -> dict[str, Any]:
     """Run ``BrowserCheck.collect`` in the page and return the payload it produced."""
-    session.evaluate("(function () { window.__payload = null; BrowserCheck.collect(" + options
-                     + ", function (p) { window.__payload = JSON.stringify(p); }); return 1; })()")
+    session.evaluate(
+        "(function () { window.__payload = null; BrowserCheck.collect("
+        + options
+        + ", function (p) { window.__payload = JSON.stringify(p); }); return 1; })()"
+    )
     return json.loads(wait_for(session, "window.__payload"))
 
 
 def run_check(session: BrowserSession, options: str = "{lang: 'en'}") -> dict[str, Any]:
     """Run ``BrowserCheck.run`` in the page; return the collector's 201 answer."""
-    session.evaluate("(function () { window.__answer = null; BrowserCheck.run(" + options
-                     + ", function (e, d) { window.__answer = JSON.stringify({error: e, data: d}); });"
-                     " return 1; })()")
+    session.evaluate(
+        "(function () { window.__answer = null; BrowserCheck.run("
+        + options
+        + ", function (e, d) { window.__answer = JSON.stringify({error: e, data: d}); });"
+        " return 1; })()"
+    )
     answer = json.loads(wait_for(session, "window.__answer"))
     assert answer["error"] is None, answer
     data: dict[str, Any] = answer["data"]
@@ -86,17 +99,26 @@ def finding_ids(answer: dict[str, Any]) -> list[str]:
 # --- the payload ------------------------------------------------------------------------------
 
 
-def test_payload_validates_and_names_the_engine(session: BrowserSession, live_server: LiveServer) -> None:
+def test_payload_validates_and_names_the_engine(
+    session: BrowserSession, live_server: LiveServer
+) -> None:
     session.goto(f"{live_server.url}/check?lang=en")
     session.wait_visible("[data-testid=result]")
     assert session.errors() == []
     payload = collect_payload(session)
     validated = validate_payload(payload)  # raises, naming the field, when the probe drifts
     assert validated.source == "web"
-    assert payload["storage"] == {"localStorage": True, "sessionStorage": True, "cookies": True,
-                                  "indexedDB": True, "cacheStorage": True}
+    assert payload["storage"] == {
+        "localStorage": True,
+        "sessionStorage": True,
+        "cookies": True,
+        "indexedDB": True,
+        "cacheStorage": True,
+    }
     caps = payload["capabilities"]
-    assert caps["fetch"] and caps["promise"] and caps["es2015"] and caps["es2020"] and caps["cssGrid"]
+    assert (
+        caps["fetch"] and caps["promise"] and caps["es2015"] and caps["es2020"] and caps["cssGrid"]
+    )
     assert payload["build"]["page"] == payload["build"]["current"]
     assert payload["network"]["requestRttMs"] >= 0
     assert payload["display"]["colorScheme"] in ("light", "dark")
@@ -107,13 +129,17 @@ def test_payload_validates_and_names_the_engine(session: BrowserSession, live_se
     assert session.evaluate("document.cookie.indexOf('__browsercheck') < 0")  # left nothing behind
 
     # A field the collector refuses (here: unknown to it) is dropped and the report sent again.
-    session.evaluate("(function () { window.__answer = null; var p = {lang: 'en', tracking: 1,"
-                     " screen: {width: 'wide', height: 700}}; BrowserCheck.send(p, {}, function (e, d) {"
-                     " window.__answer = JSON.stringify({error: e, data: d}); }); return 1; })()")
+    session.evaluate(
+        "(function () { window.__answer = null; var p = {lang: 'en', tracking: 1,"
+        " screen: {width: 'wide', height: 700}}; BrowserCheck.send(p, {}, function (e, d) {"
+        " window.__answer = JSON.stringify({error: e, data: d}); }); return 1; })()"
+    )
     resent = json.loads(wait_for(session, "window.__answer"))
     assert resent["error"] is None
-    assert sorted(resent["data"]["report"]["probe"]["rejectedFields"]) == ["$.screen.width",
-                                                                           "$.tracking"]
+    assert sorted(resent["data"]["report"]["probe"]["rejectedFields"]) == [
+        "$.screen.width",
+        "$.tracking",
+    ]
     assert resent["data"]["report"]["probe"]["screen"] == {"height": 700}
 
     link = session.attribute("[data-testid=private-link]", "href") or ""
@@ -123,16 +149,21 @@ def test_payload_validates_and_names_the_engine(session: BrowserSession, live_se
     assert report["probe"]["storage"]["cookies"] is True
 
 
-def test_page_errors_are_recorded_and_reported(session: BrowserSession, live_server: LiveServer) -> None:
+def test_page_errors_are_recorded_and_reported(
+    session: BrowserSession, live_server: LiveServer
+) -> None:
     session.goto(f"{live_server.url}/check?lang=en")
     session.wait_visible("[data-testid=result]")
-    session.evaluate("(function () {"
-                     " setTimeout(function () { throw new Error('boom <b>' + new Array(500).join('x')); }, 0);"
-                     " Promise.reject(new Error('nobody caught me')); return 1; })()")
+    session.evaluate(
+        "(function () {"
+        " setTimeout(function () { throw new Error('boom <b>' + new Array(500).join('x')); }, 0);"
+        " Promise.reject(new Error('nobody caught me')); return 1; })()"
+    )
     recorded = wait_for(session, "BrowserCheck.errors().length >= 2 && BrowserCheck.errors()")
     by_kind = {e["kind"]: e for e in recorded}
-    assert by_kind["error"]["message"].startswith("Uncaught Error: boom <b>") or \
-        by_kind["error"]["message"].startswith("Error: boom <b>")
+    assert by_kind["error"]["message"].startswith("Uncaught Error: boom <b>") or by_kind["error"][
+        "message"
+    ].startswith("Error: boom <b>")
     assert len(by_kind["error"]["message"]) == 300  # bounded
     assert "nobody caught me" in by_kind["rejection"]["message"]
     answer = run_check(session)
@@ -161,7 +192,9 @@ def test_stale_build_detected_after_a_deploy_under_an_open_page(
     assert "stale_build" not in finding_ids(run_check(session))
 
     first.stop()  # a deploy: the same site, a new build
-    second = LiveServer(tmp_path / "instance", {"BROWSERCHECK_BUILD_ID": "build-b"}, port=first.port)
+    second = LiveServer(
+        tmp_path / "instance", {"BROWSERCHECK_BUILD_ID": "build-b"}, port=first.port
+    )
     build_server.append(second)
 
     answer = run_check(session)
@@ -221,7 +254,8 @@ def test_cookies_blocked_in_a_sandboxed_frame(
     assert payload["storage"]["cookies"] is False
     assert payload["storage"]["localStorage"] is False
     request = urllib.request.Request(
-        live_server.url + "/api/v1/reports", data=json.dumps(payload).encode(),
+        live_server.url + "/api/v1/reports",
+        data=json.dumps(payload).encode(),
         headers={"Content-Type": "application/json", "User-Agent": payload["userAgent"]},
     )
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -236,11 +270,13 @@ def _blocked_cookie_browser(playwright: Playwright, engine: str, profile: Path) 
     kwargs = dict(getattr(launch, "launch_kwargs", {}))
     if engine == "firefox":
         browser = playwright.firefox.launch(
-            **kwargs, firefox_user_prefs={"network.cookie.cookieBehavior": 2})
+            **kwargs, firefox_user_prefs={"network.cookie.cookieBehavior": 2}
+        )
         return browser, browser.new_context()
     (profile / "Default").mkdir(parents=True)
     (profile / "Default" / "Preferences").write_text(
-        json.dumps({"profile": {"default_content_setting_values": {"cookies": 2}}}))
+        json.dumps({"profile": {"default_content_setting_values": {"cookies": 2}}})
+    )
     context = playwright.chromium.launch_persistent_context(str(profile), **kwargs)
     return None, context
 
@@ -276,7 +312,9 @@ def test_noscript_report_says_javascript_is_off(
     javascript.enabled=false pref (what about:config sets; BiDi has no per-context switch)."""
     kwargs = dict(getattr(resolve_engine(playwright, engine), "launch_kwargs", {}))
     if engine == "firefox":
-        browser = playwright.firefox.launch(**kwargs, firefox_user_prefs={"javascript.enabled": False})
+        browser = playwright.firefox.launch(
+            **kwargs, firefox_user_prefs={"javascript.enabled": False}
+        )
         context = browser.new_context()
     else:
         browser = playwright.chromium.launch(**kwargs)
@@ -292,8 +330,9 @@ def test_noscript_report_says_javascript_is_off(
         finding = page.locator('[data-finding="javascript_off"]').inner_text()
         assert "JavaScript is off" in finding
         assert ("Firefox:" if engine == "firefox" else "Chrome:") in finding
-        assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}",
-                            page.get_by_test_id("report-code").first.inner_text())
+        assert re.fullmatch(
+            r"[0-9A-Z]{4}-[0-9A-Z]{4}", page.get_by_test_id("report-code").first.inner_text()
+        )
     finally:
         context.close()
         browser.close()
@@ -310,18 +349,24 @@ HOST_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 
 @pytest.fixture(scope="module")
-def embed_sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StaticHost, LiveServer]]:
+def embed_sites(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[StaticHost, LiveServer]]:
     """A host site on one port and a collector on another that allows it (CORS), under a policy
     that calls every browser here outdated, so that the banner shows."""
     root = tmp_path_factory.mktemp("host")
     host = StaticHost(root)
     policy = root / "strict-policy.yaml"
     policy.write_text(strict_policy(), encoding="utf-8")
-    collector = LiveServer(tmp_path_factory.mktemp("embed") / "instance", {
-        "BROWSERCHECK_CORS_ORIGINS": host.url, "BROWSERCHECK_POLICY_FILE": str(policy)})
-    for name, lang, extra in (("uk.html", "uk", 'data-banner="true"'),
-                              ("en.html", "en", ""),
-                              ("api.html", "en", 'data-button="false"')):
+    collector = LiveServer(
+        tmp_path_factory.mktemp("embed") / "instance",
+        {"BROWSERCHECK_CORS_ORIGINS": host.url, "BROWSERCHECK_POLICY_FILE": str(policy)},
+    )
+    for name, lang, extra in (
+        ("uk.html", "uk", 'data-banner="true"'),
+        ("en.html", "en", ""),
+        ("api.html", "en", 'data-button="false"'),
+    ):
         (root / name).write_text(HOST_PAGE.format(collector=collector.url, lang=lang, extra=extra))
     yield host, collector
     collector.stop()
@@ -339,9 +384,12 @@ def test_embed_button_and_banner_from_a_second_origin(
     assert session.text(".browsercheck-button") == "Перевірити браузер"
     # Embedded, nothing about the user is sent before the click: only the script and the policy.
     fetched = session.evaluate(
-        "performance.getEntriesByType('resource').map(function (e) { return e.name; })")
-    assert sorted(u[len(collector.url):] for u in fetched if u.startswith(collector.url)) == [
-        "/api/v1/matrix", "/embed.js"]
+        "performance.getEntriesByType('resource').map(function (e) { return e.name; })"
+    )
+    assert sorted(u[len(collector.url) :] for u in fetched if u.startswith(collector.url)) == [
+        "/api/v1/matrix",
+        "/embed.js",
+    ]
 
     session.evaluate("document.querySelector('.browsercheck-button').click()")
     session.wait_visible(".browsercheck-report")
@@ -357,7 +405,9 @@ def test_embed_button_and_banner_from_a_second_origin(
     assert session.evaluate("document.cookie") == ""  # the host's cookies: nothing stored
 
 
-def test_embed_click_opens_the_report(page: Page, embed_sites: tuple[StaticHost, LiveServer]) -> None:
+def test_embed_click_opens_the_report(
+    page: Page, embed_sites: tuple[StaticHost, LiveServer]
+) -> None:
     host, collector = embed_sites
     sent: list[str] = []
     page.on("request", lambda r: sent.append(f"{r.method} {r.url}"))
@@ -371,7 +421,8 @@ def test_embed_click_opens_the_report(page: Page, embed_sites: tuple[StaticHost,
     popup = popup_info.value
     popup.wait_for_url(f"{collector.url}/r/**")
     expect(popup.get_by_test_id("report-code")).to_have_text(
-        page.locator(".browsercheck").get_attribute("data-browsercheck-code") or "?")
+        page.locator(".browsercheck").get_attribute("data-browsercheck-code") or "?"
+    )
     assert f"POST {collector.url}/api/v1/reports" in sent
     assert popup.evaluate("window.opener") is None
 
@@ -383,7 +434,8 @@ def test_embed_api_without_a_button(page: Page, embed_sites: tuple[StaticHost, L
     expect(page.locator(".browsercheck-button")).to_have_count(0)
     with page.expect_popup() as popup_info:
         result = page.evaluate(
-            "new Promise(function (ok) { BrowserCheck.open(function (e, r) { ok(e || r); }); })")
+            "new Promise(function (ok) { BrowserCheck.open(function (e, r) { ok(e || r); }); })"
+        )
     assert result["url"].startswith(f"{collector.url}/r/")
     popup_info.value.wait_for_url(f"{collector.url}/r/**")
 
@@ -394,12 +446,14 @@ def test_collector_refuses_an_origin_it_does_not_list(
     """The shared live server lists no origin: the browser itself blocks the embed's report."""
     host, _ = embed_sites
     (host.root / "foreign.html").write_text(
-        HOST_PAGE.format(collector=live_server.url, lang="en", extra='data-button="false"'))
+        HOST_PAGE.format(collector=live_server.url, lang="en", extra='data-button="false"')
+    )
     page.goto(f"{host.url}/foreign.html")
     page.wait_for_function("window.BrowserCheck && typeof BrowserCheck.open === 'function'")
     error = page.evaluate(
         "new Promise(function (ok) { BrowserCheck.run({base: BrowserCheck.collector},"
-        " function (e) { ok(e); }); })")
+        " function (e) { ok(e); }); })"
+    )
     assert error["status"] == 0  # a CORS failure: the page learns nothing
 
 
@@ -430,9 +484,15 @@ def test_outdated_service_worker_is_detected(
     wait_for(session, "!!navigator.serviceWorker.controller")
     payload = collect_payload(session, "{base: BrowserCheck.collector}")
     validate_payload(payload)
-    assert payload["serviceWorker"] == {"supported": True, "controlled": True, "scriptURL": "/sw.js",
-                                        "state": "activated", "registered": True, "waiting": False,
-                                        "installing": False}
+    assert payload["serviceWorker"] == {
+        "supported": True,
+        "controlled": True,
+        "scriptURL": "/sw.js",
+        "state": "activated",
+        "registered": True,
+        "waiting": False,
+        "installing": False,
+    }
     assert {"name": "portal-v1", "entries": 1} in payload["cache"]["storage"]
 
     worker = host.root / "sw.js"
@@ -440,16 +500,22 @@ def test_outdated_service_worker_is_detected(
     # http.server answers 304 to If-Modified-Since within the same second: move the mtime on.
     later = worker.stat().st_mtime + 60
     os.utime(worker, (later, later))
-    wait_for(session, "(function () { var w = window.__w; navigator.serviceWorker.getRegistration()"
-                      ".then(function (r) { window.__w = !!r.waiting; if (!r.waiting && !r.installing)"
-                      " { r.update(); } }); return w; })()", timeout=30)
+    wait_for(
+        session,
+        "(function () { var w = window.__w; navigator.serviceWorker.getRegistration()"
+        ".then(function (r) { window.__w = !!r.waiting; if (!r.waiting && !r.installing)"
+        " { r.update(); } }); return w; })()",
+        timeout=30,
+    )
     answer = run_check(session, "{base: BrowserCheck.collector, lang: 'en'}")
     probe = answer["report"]["probe"]
     assert probe["serviceWorker"]["waiting"] is True
     assert {c["name"] for c in probe["cache"]["storage"]} == {"portal-v1", "portal-v2"}
     assert "service_worker_outdated" in finding_ids(answer)
-    session.evaluate("(function () { navigator.serviceWorker.getRegistration()"
-                     ".then(function (r) { r.unregister(); }); return 1; })()")
+    session.evaluate(
+        "(function () { navigator.serviceWorker.getRegistration()"
+        ".then(function (r) { r.unregister(); }); return 1; })()"
+    )
 
 
 # --- the banner's decision matches the server's ---------------------------------------------
@@ -479,7 +545,9 @@ VERDICT_UAS = {
 }
 
 
-def test_banner_decision_matches_the_server(page: Page, embed_sites: tuple[StaticHost, LiveServer]) -> None:
+def test_banner_decision_matches_the_server(
+    page: Page, embed_sites: tuple[StaticHost, LiveServer]
+) -> None:
     """The embed's in-browser verdict agrees with matrix.evaluate_policy on the shipped policy."""
     host, collector = embed_sites
     page.goto(f"{host.url}/api.html")
@@ -489,9 +557,10 @@ def test_banner_decision_matches_the_server(page: Page, embed_sites: tuple[Stati
         strict = json.load(response)
     assert strict["browsers"]["Chrome"]["min"] == 999  # the collector serves its own policy
     summary = policy_summary(policy)
-    ours = page.evaluate("([p, uas]) => uas.map(ua => BrowserCheck.verdict(p, ua, null).status)",
-                         [summary, list(VERDICT_UAS.values())])
+    ours = page.evaluate(
+        "([p, uas]) => uas.map(ua => BrowserCheck.verdict(p, ua, null).status)",
+        [summary, list(VERDICT_UAS.values())],
+    )
     theirs = [evaluate_policy(policy, detect_environment(ua)).status for ua in VERDICT_UAS.values()]
     assert dict(zip(VERDICT_UAS, ours, strict=True)) == dict(zip(VERDICT_UAS, theirs, strict=True))
     assert "unsupported" in theirs and "supported" in theirs and "limited" in theirs
-

@@ -13,15 +13,16 @@ from tests.browser.conftest import LiveServer, sign_in_page
 
 pytestmark = pytest.mark.browser
 
-HOSTILE_UA = ('Mozilla/5.0 <script>window.__pwned="ua"</script>'
-              '<img src=x onerror="window.__pwned=1">')
+HOSTILE_UA = (
+    'Mozilla/5.0 <script>window.__pwned="ua"</script><img src=x onerror="window.__pwned=1">'
+)
 HOSTILE = {
     "service": '<script>window.__pwned="service"</script>',
     "page": '"><svg onload="window.__pwned=3">',
     "action": "<img src=x onerror=\"window.__pwned='action'\"> {{7*7}} ${7*7}",
     "error_text": "</textarea></pre><script>window.__pwned=5</script>",
     "login": "javascript:window.__pwned=6//@example.com",
-    "company": "<iframe src=\"javascript:parent.__pwned=7\"></iframe>",
+    "company": '<iframe src="javascript:parent.__pwned=7"></iframe>',
 }
 
 
