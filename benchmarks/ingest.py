@@ -206,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
-        sys.exit("wrk is missing: bash scripts/install-test-deps.sh --bench (or make bench)")
+        sys.exit("wrk is missing: bash scripts/install-test-deps.sh (or make bench)")
 
     with tempfile.TemporaryDirectory(prefix="browsercheck-bench-") as tmp:
         folder = Path(tmp)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Make sure the system programs the tests (and, with --bench, the benchmarks) need are here:
+# Make sure the system programs the tests and the benchmarks need are here:
 #   PostgreSQL's server programs (initdb, pg_ctl): the tests start a throwaway cluster of their own
-#   wrk (--bench): the load generator of benchmarks/ingest.py
+#   wrk: the load generator of benchmarks/ingest.py (its smoke test runs in make test)
 # As root, missing ones are installed from Debian with apt-get; otherwise we stop and say what to
 # install.
 set -euo pipefail
@@ -10,12 +10,12 @@ want=()
 if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && [[ -z "${BROWSERCHECK_PG_BINDIR:-}" ]]; then
   want+=(postgresql)
 fi
-if [[ "${1:-}" == "--bench" ]] && ! command -v wrk >/dev/null; then
+if ! command -v wrk >/dev/null; then
   want+=(wrk)
 fi
 
 if ((${#want[@]} == 0)); then
-  echo "test deps: PostgreSQL${1:+ and wrk} available"
+  echo "test deps: PostgreSQL and wrk available"
   exit 0
 fi
 bash "$(dirname "$0")/apt-install.sh" "test deps" "${want[@]}"

@@ -65,8 +65,8 @@ def email_parts(report: Report, lang: str, text: str | None = None) -> dict[str,
 
 def created_answer(report: Report, token: str, lang: str) -> dict[str, Any]:
     """The 201 body of ``POST /api/v1/reports``: what the check page shows and offers to send."""
-    env = report.environment
     text = render_text(report, lang, include_context=True)  # shown, and the e-mail's body
+    document = report.to_dict()  # its parts are shared below, not computed again
     status_label: Text = {
         "supported": Text("Підтримується", "Supported"),
         "limited": Text("Працює з обмеженнями", "Limited support"),
@@ -76,15 +76,15 @@ def created_answer(report: Report, token: str, lang: str) -> dict[str, Any]:
     return {
         "code": report.display_code,
         "view_url": view_url(report, token),
-        "verdict": report.verdict.to_dict(),
-        "environment": env.to_dict(),
-        "findings": [f.to_dict() for f in report.findings],
+        "verdict": document["verdict"],
+        "environment": document["environment"],
+        "findings": document["findings"],
         "display": {
             "status": status_label.get(lang),
             "message": report.verdict.message.get(lang) if report.verdict.message else "",
         },
         "text": text,
-        "report": report.to_dict(),
+        "report": document,
         "email": email_parts(report, lang, text),
         # The check page's optional "tell support more" form posts here (webapp/user_context.py).
         "context_url": url_for("user_context.context", code=report.display_code, t=token),

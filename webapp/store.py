@@ -76,28 +76,30 @@ class ReportStore:
         for attempt in range(attempts):
             if attempt:
                 report = _with_code(report, new_code())
-            row = ReportRow(
-                code=report.code,
-                token_hash=hash_token(token),
-                created_at=report.created_at,
-                lang=report.lang,
-                source=report.source,
-                status=report.verdict.status,
-                browser_family=report.environment.browser.family[:64],
-                os_family=report.environment.os.family[:64],
-                device_type=report.environment.device.type,
-                user_agent=report.environment.user_agent,
-                environment=report.environment.to_dict(),
-                findings=[f.to_dict() for f in report.findings],
-                verdict=report.verdict.to_dict(),
-                probe=report.probe,
-                context=report.context,
-                headers=report.headers,
-                ip_hash=ip_hash,
+            # A plain dict for the Core insert: building an ORM object first costs more than
+            # the rest of the insert (the ingest benchmark's profile).
+            values: dict[str, Any] = {
+                "code": report.code,
+                "token_hash": hash_token(token),
+                "created_at": report.created_at,
+                "lang": report.lang,
+                "source": report.source,
+                "status": report.verdict.status,
+                "browser_family": report.environment.browser.family[:64],
+                "os_family": report.environment.os.family[:64],
+                "device_type": report.environment.device.type,
+                "user_agent": report.environment.user_agent,
+                "environment": report.environment.to_dict(),
+                "findings": [f.to_dict() for f in report.findings],
+                "verdict": report.verdict.to_dict(),
+                "probe": report.probe,
+                "context": report.context,
+                "headers": report.headers,
+                "ip_hash": ip_hash,
                 **desk_columns(report),
-            )
+            }
             try:
-                self._writer.insert(_column_values(row))
+                self._writer.insert(values)
             except IntegrityError:
                 continue
             return report
@@ -131,11 +133,6 @@ class ReportStore:
 
         with self.session() as session:
             return int(session.scalar(select(func.count(ReportRow.id))) or 0)
-
-
-def _column_values(row: ReportRow) -> dict[str, Any]:
-    """The columns set on ``row``, for a Core insert (unset ones keep their defaults)."""
-    return {key: value for key, value in vars(row).items() if not key.startswith("_")}
 
 
 def _with_code(report: Report, code: str) -> Report:
