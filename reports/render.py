@@ -51,6 +51,18 @@ def render_text(report: Report, lang: str | None = None, include_context: bool =
     )
 
 
+def describe_summary(report: Report, lang: str | None = None) -> dict[str, str]:
+    """Browser, OS and device in one line each, in ``lang``, as the report views word them
+    (a frozen OS version reads "at least 10.15.7", the device kind is translated)."""
+    labels = {k: v.get(lang or report.lang) for k, v in LABELS.items()}
+    env = report.environment
+    return {
+        "browser": describe_browser(env),
+        "os": describe_os(env, labels),
+        "device": describe_device(env, labels),
+    }
+
+
 def render_json(report: Report) -> str:
     """The report as indented JSON."""
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)

@@ -69,7 +69,9 @@ def test_probe_budget_benchmark() -> None:
 
 
 def test_ingest_benchmark(tmp_path: Path) -> None:
-    assert shutil.which("wrk"), "wrk is missing: bash scripts/install-test-deps.sh (make test runs it)"
+    assert shutil.which("wrk"), (
+        "wrk is missing: bash scripts/install-test-deps.sh (make test runs it)"
+    )
     figures_file = tmp_path / "ingest.json"
     done = _run(
         "ingest.py",

@@ -35,6 +35,34 @@ def test_create_report_answers_201_with_code_token_and_verdict(client: FlaskClie
     }
 
 
+SAFARI_MAC = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Safari/605.1.15"
+)
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+@pytest.mark.parametrize(
+    "ua,lang,expected",
+    [
+        (CHROME_WIN, "uk", {"browser": "Chrome 131.0.0.0", "device": "комп'ютер"}),
+        (SAFARI_MAC, "en", {"os": "macOS at least 10.15.7", "device": "desktop (Apple Mac)"}),
+        (SAFARI_MAC, "uk", {"os": "macOS щонайменше 10.15.7"}),
+        (IPHONE, "uk", {"os": "iOS 17.5", "device": "смартфон (Apple iPhone)"}),
+    ],
+    ids=["chrome-uk", "frozen-macos-en", "frozen-macos-uk", "iphone-uk"],
+)
+def test_display_words_the_environment_in_the_language(
+    client: FlaskClient, ua: str, lang: str, expected: dict[str, str]
+) -> None:
+    # What the check page shows: a frozen OS version is a lower bound, device kinds translated.
+    display = post(client, {"lang": lang}, **{"User-Agent": ua}).get_json()["display"]
+    assert {key: display[key] for key in expected} == expected
+
+
 def test_client_hints_headers_are_merged(client: FlaskClient) -> None:
     body = post(
         client,

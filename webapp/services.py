@@ -12,7 +12,7 @@ from diagnostics.validate import ProbePayload
 from matrix import Policy, load_policy
 from reports.build import build_report
 from reports.model import Report, new_token
-from reports.render import render_text
+from reports.render import describe_summary, render_text
 
 from .i18n import UI
 from .privacy import client_address_hash
@@ -80,6 +80,7 @@ def created_answer(report: Report, token: str, lang: str) -> dict[str, Any]:
         "environment": document["environment"],
         "findings": document["findings"],
         "display": {
+            **describe_summary(report, lang),  # browser, os, device as the page shows them
             "status": status_label.get(lang),
             "message": report.verdict.message.get(lang) if report.verdict.message else "",
         },

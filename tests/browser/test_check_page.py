@@ -31,18 +31,27 @@ def _run_check(session: BrowserSession, url: str) -> dict[str, str]:
     return {
         "code": session.text("[data-testid=report-code]"),
         "browser": session.text("[data-testid=browser]"),
+        "device": session.text("[data-testid=device]"),
         "verdict": session.text("[data-testid=verdict]"),
         "link": session.attribute("[data-testid=private-link]", "href") or "",
     }
 
 
-@pytest.mark.parametrize("lang,verdict_word", [("uk", "Підтримується"), ("en", "Supported")])
+@pytest.mark.parametrize(
+    "lang,verdict_word,desktop_word",
+    [("uk", "Підтримується", "комп'ютер"), ("en", "Supported", "desktop")],
+)
 def test_check_page_reports_the_real_browser(
-    session: BrowserSession, live_server: LiveServer, lang: str, verdict_word: str
+    session: BrowserSession,
+    live_server: LiveServer,
+    lang: str,
+    verdict_word: str,
+    desktop_word: str,
 ) -> None:
     shown = _run_check(session, f"{live_server.url}/check?lang={lang}")
     ran = session.describe()
     assert CODE.match(shown["code"])
+    assert shown["device"] == desktop_word  # the device kind in the page's language
     assert verdict_word in shown["verdict"] or session.engine == "webkit"
     assert session.evaluate("document.documentElement.lang") == lang
 

@@ -28,12 +28,12 @@
   }
 
   function show(data) {
-    var env = data.environment, dev = env.device;
+    // Worded by the server in the page's language ("at least 10.15.7", "смартфон (Apple iPhone)").
     text("r-status", data.display.status + ".");
     text("r-message", data.display.message);
-    text("r-browser", env.browser.family + (env.browser.version ? " " + env.browser.version : ""));
-    text("r-os", env.os.family + (env.os.version ? " " + env.os.version : ""));
-    text("r-device", dev.type + (dev.brand || dev.model ? " (" + [dev.brand, dev.model].join(" ").replace(/^ | $/g, "") + ")" : ""));
+    text("r-browser", data.display.browser);
+    text("r-os", data.display.os);
+    text("r-device", data.display.device);
     text("r-code", data.code);
     text("r-text", data.text);
     blobLink("download-txt", data.text, "text/plain;charset=utf-8", "browsercheck-" + data.code + ".txt");
