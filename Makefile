@@ -53,8 +53,7 @@ matrix: $(VENV)/.installed-test browsers
 	$(BIN)/browsercheck matrix run $(MATRIX_ARGS)
 
 # Every figure we promise (benchmarks/README.md); each script prints ours beside its baseline.
-bench: $(VENV)/.installed-test browsers node_modules/.installed
-	bash scripts/install-test-deps.sh
+bench: $(VENV)/.installed-test browsers test-deps node_modules/.installed
 	$(BIN)/python benchmarks/ua_accuracy.py --summary
 	$(BIN)/python benchmarks/ua_speed.py
 	$(BIN)/python benchmarks/probe_budget.py

@@ -20,14 +20,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(script: str, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / script), *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=timeout,
     )
-    return done
 
 
 def _ok(done: subprocess.CompletedProcess[str]) -> str:

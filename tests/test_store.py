@@ -67,7 +67,7 @@ def test_rollup_counts_batches_from_two_stores_alike(store: ReportStore) -> None
     ingest benchmark is where it showed, and it reports failed answers.)"""
     from webapp.support_store import SupportStore
 
-    other = ReportStore(str(store.engine.url.render_as_string(hide_password=False)))
+    other = ReportStore(store.engine.url.render_as_string(hide_password=False))
     # 8 distinct UAs, each many times: every batch holds repeated and shared keys.
     reports = [replace(sample_report(i % 8), code=new_code()) for i in range(160)]
     errors: list[BaseException] = []
