@@ -10,9 +10,11 @@ ceiling, benchmarks/bare_app.py). The load generator is wrk (C, one thread, keep
 connections; benchmarks/post_reports.lua) so that the client is not what limits the figures;
 it sends real probe payloads (tests/data/probe-payloads/, captured from Chromium and Firefox)
 for 2,000 distinct User-Agents (tests/data/user-agents.txt), each with its own User-Agent
-header. The targets are measured round by round, interleaved, so that other load on the
-machine falls on all of them alike; throughput is the mean over rounds and the latencies
-the worst round's. After the run every acknowledged report must be in the database.
+header; every 256th request closes its connection and wrk opens a new one, so that the
+workers' race to accept connections is dealt again during a round (otherwise one worker
+sometimes serves all 16 connections for a whole run). The targets are measured round by
+round, interleaved, so that other load on the machine falls on all of them alike; throughput
+is the mean over rounds and the latencies the worst round's. After the run every acknowledged report must be in the database.
 """
 
 from __future__ import annotations
@@ -100,7 +102,18 @@ def run_round(
     return result
 
 
-def run_wrk(url: str, files: tuple[Path, Path], seconds: float, connections: int) -> Round:
+#: Every this many requests one connection is closed and reopened (benchmarks/post_reports.lua):
+#: the workers' accept race deals the connections again, so that no round runs on one worker.
+RECYCLE_EVERY = 256
+
+
+def run_wrk(
+    url: str,
+    files: tuple[Path, Path],
+    seconds: float,
+    connections: int,
+    recycle: int = RECYCLE_EVERY,
+) -> Round:
     command = [
         "wrk",
         "-t1",
@@ -114,6 +127,7 @@ def run_wrk(url: str, files: tuple[Path, Path], seconds: float, connections: int
         "--",
         str(files[0]),
         str(files[1]),
+        str(recycle),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     line = next(ln for ln in done.stdout.splitlines() if ln.startswith("RESULT "))

@@ -818,10 +818,27 @@ def explain_policy(policy: Policy, env: Environment) -> Explanation:
     return Explanation(_verdict(policy, checks), tuple(checks))
 
 
+#: Verdicts already given, by the identity of the (frozen) policy and environment objects:
+#: the detector hands out one cached Environment object per distinct client, so a collector
+#: evaluates each client once per policy. The objects are kept with their verdict, so an id is
+#: never reused while its entry lives. Bounded: emptied when full.
+_VERDICTS: dict[tuple[int, int], tuple[Policy, Environment, Verdict]] = {}
+VERDICT_MEMO_SIZE = 8192
+
+
 def evaluate_policy(policy: Policy, env: Environment) -> Verdict:
     """Evaluate ``env`` against ``policy`` into a :class:`Verdict` (see :func:`explain_policy`).
 
     Returns the worst verdict of the checks, naming the rule that decided it, with every reason
-    and remedy that applied. Deterministic; never raises.
+    and remedy that applied. Deterministic; never raises. The same policy and environment
+    objects asked again get the remembered verdict.
     """
-    return explain_policy(policy, env).verdict
+    key = (id(policy), id(env))
+    seen = _VERDICTS.get(key)
+    if seen is not None and seen[0] is policy and seen[1] is env:
+        return seen[2]
+    verdict = explain_policy(policy, env).verdict
+    if len(_VERDICTS) >= VERDICT_MEMO_SIZE:
+        _VERDICTS.clear()
+    _VERDICTS[key] = (policy, env, verdict)
+    return verdict

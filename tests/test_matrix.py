@@ -504,3 +504,27 @@ def test_hostile_family_names_are_not_format_strings() -> None:
     verdict = evaluate_policy(load_policy(), env)
     assert verdict.status == "unknown"
     assert verdict.reasons[0].en == 'The browser "{browser}{0}<script>" is not on the list we test.'
+
+
+def test_a_verdict_is_remembered_per_policy_and_environment_object() -> None:
+    policy = load_policy()
+    env = _env(in_app="Viber")
+    first = evaluate_policy(policy, env)
+    assert evaluate_policy(policy, env) is first  # the same objects: the remembered verdict
+    # An equal environment made anew is evaluated again, and agrees.
+    again = evaluate_policy(policy, replace(env))
+    assert again == first and again is not first
+    # Another policy object is evaluated on its own, never answered from the first one's memo.
+    assert policy.in_app is not None
+    strict = replace(policy, in_app=replace(policy.in_app, status="unsupported"))
+    assert evaluate_policy(strict, env).status == "unsupported" != first.status
+    assert first == explain_policy(policy, env).verdict
+
+
+def test_the_verdict_memo_stays_bounded() -> None:
+    from matrix import rules
+
+    policy = load_policy()
+    for major in range(rules.VERDICT_MEMO_SIZE + 10):
+        evaluate_policy(policy, _env(browser=Browser("Chrome", f"{major}.0", major)))
+    assert 0 < len(rules._VERDICTS) <= rules.VERDICT_MEMO_SIZE

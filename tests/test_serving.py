@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -66,3 +70,32 @@ def test_workers_come_from_the_toml_file(server_factory, tmp_path: Path) -> None
 def test_a_bad_setting_stops_serve_with_its_name(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError, match="BROWSERCHECK_WORKERS"):
         LiveServer(tmp_path / "instance", env={"BROWSERCHECK_WORKERS": "many"})
+
+
+def test_a_worker_builds_the_app_warm_and_frozen(tmp_path: Path) -> None:
+    """As a worker builds it, in a fresh process: the UA parser's rules, the policy and the
+    report templates are loaded before the first request, and what the build made is kept out
+    of the garbage collector's scans."""
+    script = (
+        "import gc, json\n"
+        "from diagnostics.useragent import _parser\n"
+        "from reports.render import jinja_env\n"
+        "from webapp.serving import build_app\n"
+        "app = build_app('webapp:create_app')\n"
+        "print(json.dumps({'frozen': gc.get_freeze_count(),"
+        " 'parsers': _parser.cache_info().currsize,"
+        " 'policy': 'browsercheck.policy' in app.extensions,"
+        " 'templates': sorted(str(key[1]) for key in jinja_env().cache)}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "BROWSERCHECK_INSTANCE_PATH": str(tmp_path / "instance")},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    built = json.loads(done.stdout.splitlines()[-1])
+    assert built["frozen"] > 100_000  # the whole app, not a handful of objects
+    assert built["parsers"] == 1 and built["policy"] is True
+    assert {"report.html", "report.txt"} <= set(built["templates"])

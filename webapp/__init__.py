@@ -47,7 +47,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["DATABASE_URL"] = settings["DATABASE_URL"] or default_db
     app.config["BUILD_ID"] = settings["BUILD_ID"] or _asset_build_id()
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_BYTES"]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    from . import jsonio
+
+    jsonio.init_app(app)  # UTF-8 JSON, without ASCII escapes, encoded by orjson
 
     from .store import store_from_app_config
 
@@ -97,4 +99,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(support.bp)
     app.register_blueprint(user_context.bp)
     retention.init_app(app)
+    from .services import warm_up
+
+    with app.app_context():
+        warm_up()  # once per process: what it loads is cached process-wide
     return app
