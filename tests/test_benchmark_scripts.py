@@ -84,3 +84,6 @@ def test_ingest_benchmark(tmp_path: Path) -> None:
     figures = json.loads(figures_file.read_text(encoding="utf-8"))
     assert figures["nothing_lost"] is True, figures
     assert "overload" in figures, figures
+    # The verdict is the conjunction of the three checks it names, each printed on its own.
+    assert figures["sqlite_meets_targets"] == all(figures["sqlite_checks"].values()), figures
+    assert "every answer 201" in done.stdout and "p99 < 50 ms" in done.stdout
