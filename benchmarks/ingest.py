@@ -14,7 +14,8 @@ header; every 256th request closes its connection and wrk opens a new one, so th
 workers' race to accept connections is dealt again during a round (otherwise one worker
 sometimes serves all 16 connections for a whole run). The targets are measured round by
 round, interleaved, so that other load on the machine falls on all of them alike; throughput
-is the mean over rounds and the latencies the worst round's. After the run every acknowledged report must be in the database.
+is the mean over rounds and the latencies the worst round's. After the run every acknowledged
+report must be in the database.
 """
 
 from __future__ import annotations
@@ -107,13 +108,7 @@ def run_round(
 RECYCLE_EVERY = 256
 
 
-def run_wrk(
-    url: str,
-    files: tuple[Path, Path],
-    seconds: float,
-    connections: int,
-    recycle: int = RECYCLE_EVERY,
-) -> Round:
+def run_wrk(url: str, files: tuple[Path, Path], seconds: float, connections: int) -> Round:
     command = [
         "wrk",
         "-t1",
@@ -127,7 +122,7 @@ def run_wrk(
         "--",
         str(files[0]),
         str(files[1]),
-        str(recycle),
+        str(RECYCLE_EVERY),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     line = next(ln for ln in done.stdout.splitlines() if ln.startswith("RESULT "))

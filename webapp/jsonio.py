@@ -33,8 +33,7 @@ class OrjsonProvider(DefaultJSONProvider):
             options |= orjson.OPT_INDENT_2
         return options
 
-    def _encode(self, obj: Any) -> bytes:
-        options = self._options()
+    def _encode(self, obj: Any, options: int) -> bytes:
         try:
             return orjson.dumps(obj, default=self.default, option=options)
         except TypeError:  # e.g. an int past 64 bits: the standard library encodes any int
@@ -45,11 +44,12 @@ class OrjsonProvider(DefaultJSONProvider):
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         if kwargs:  # explicit stdlib options (indent=..., separators=...): the stdlib obeys them
             return super().dumps(obj, **kwargs)
-        return self._encode(obj).decode("utf-8")
+        return self._encode(obj, self._options()).decode("utf-8")
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
-        body = self._encode(self._prepare_response_obj(args, kwargs))
-        if self._options() & orjson.OPT_INDENT_2:
+        options = self._options()
+        body = self._encode(self._prepare_response_obj(args, kwargs), options)
+        if options & orjson.OPT_INDENT_2:
             body += b"\n"
         return self._app.response_class(body, mimetype=self.mimetype)  # type: ignore[arg-type]
 
