@@ -19,14 +19,14 @@ from flask import Flask
 from reports.aggregate import format_summary, parse_since, summarize
 from reports.export import csv_chunks, write_parquet
 
-from .accounts import ROLES, AccountError, AccountStore
+from ..accounts import ROLES, AccountError, AccountStore
 
 T = TypeVar("T")
 
 
 @contextmanager
 def _app() -> Iterator[Flask]:
-    from . import create_app
+    from .. import create_app
 
     app = create_app({"PURGE_INTERVAL_MINUTES": 0})  # a command purges only when asked to
     try:
@@ -139,8 +139,8 @@ def _parse_since(value: str) -> datetime:
 def stats(since: str, lang: str, rebuild: bool) -> None:
     """Print the support desk's statistics: shares by browser, OS and verdict, top findings and
     the unsupported share per day."""
-    from .services import store
-    from .support_store import SupportStore
+    from ..services import store
+    from ..support_store import SupportStore
 
     start = _parse_since(since).date()
     with _app():
@@ -172,8 +172,8 @@ def stats(since: str, lang: str, rebuild: bool) -> None:
 )
 def export(since: str, fmt: str, no_personal: bool, output: str) -> None:
     """Export the reports of a period as CSV or Parquet."""
-    from .services import store
-    from .support_store import ReportFilter, SupportStore
+    from ..services import store
+    from ..support_store import ReportFilter, SupportStore
 
     filters = ReportFilter(date_from=_parse_since(since).date())
     with _app():
@@ -204,8 +204,8 @@ def export(since: str, fmt: str, no_personal: bool, output: str) -> None:
 )
 def purge(days: int | None) -> None:
     """Delete reports older than the retention period, with their screenshots."""
-    from .retention import purge_expired, retention_cutoff
-    from .services import store
+    from ..retention import purge_expired, retention_cutoff
+    from ..services import store
 
     with _app() as app:
         keep = days or int(app.config["RETENTION_DAYS"])

@@ -35,8 +35,8 @@ def _qa_imports() -> Any:
         ) from exc
 
 
-# `run` and `merge` join the policy commands of webapp/cli_matrix.py in one `matrix` group.
-from .cli_matrix import matrix  # noqa: E402
+# `run` and `merge` join the policy commands of webapp/cli/matrix.py in one `matrix` group.
+from .matrix import matrix  # noqa: E402
 
 
 @matrix.command("run")
