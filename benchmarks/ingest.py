@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.conftest import LiveServer  # noqa: E402
 from tests.payloads import probe_payload, user_agents  # noqa: E402
 from tests.postgres import PostgresCluster  # noqa: E402
-from webapp.store import ReportStore  # noqa: E402
+from webapp.storage.reports import ReportStore  # noqa: E402
 
 LUA = Path(__file__).resolve().parent / "post_reports.lua"
 TARGET_RATIO = 0.6

@@ -20,7 +20,7 @@ import requests
 from reports.model import normalize_code
 from tests.browser.conftest import LiveServer
 from tests.payloads import probe_payload, user_agents
-from webapp.store import ReportStore
+from webapp.storage.reports import ReportStore
 
 CLIENTS = 8
 ACKED_BEFORE_KILL = 150

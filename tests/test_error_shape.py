@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator
 from werkzeug.test import TestResponse
 
 from webapp import create_app
-from webapp.db import Base
+from webapp.storage.tables import Base
 from webapp.errors import HTTP_ERROR_CODES
 from webapp.openapi import build_document
 

@@ -13,14 +13,14 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, inspect, text
 
 from webapp.cli import main
-from webapp.db import Base
-from webapp.migrate import (
+from webapp.storage.tables import Base
+from webapp.storage.migrate import (
     current_revision,
     downgrade_database,
     head_revision,
     upgrade_database,
 )
-from webapp.store import ReportStore
+from webapp.storage.reports import ReportStore
 
 DASHBOARD_INDEXES = {
     "ix_reports_created_at": ["created_at"],
@@ -54,7 +54,7 @@ def test_upgrade_creates_the_schema_with_lookup_and_filter_indexes(engine: Engin
 
 
 def test_migrations_at_head_match_the_models(engine: Engine) -> None:
-    """Fails when webapp/db.py changes without a revision (see DEVELOPERS.md)."""
+    """Fails when webapp/storage/tables.py changes without a revision (see DEVELOPERS.md)."""
     upgrade_database(engine)
     with engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)

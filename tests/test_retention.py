@@ -14,10 +14,10 @@ from PIL import Image
 from sqlalchemy import func, select, update
 
 from webapp import create_app
-from webapp.db import MaintenanceRow, ReportRow, ScreenshotRow
+from webapp.storage.tables import MaintenanceRow, ReportRow, ScreenshotRow
 from webapp.retention import claim_run, purge_expired, retention_cutoff
-from webapp.store import ReportStore
-from webapp.support_store import SupportStore
+from webapp.storage.reports import ReportStore
+from webapp.storage.desk import SupportStore
 
 
 def _report(client: FlaskClient, age_days: float, app: Flask) -> str:

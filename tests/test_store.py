@@ -17,7 +17,7 @@ from reports.build import build_report
 from reports.model import Report, new_code
 from tests.payloads import probe_payload, user_agents
 from tests.postgres import free_port
-from webapp.store import ReportStore
+from webapp.storage.reports import ReportStore
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_rollup_counts_batches_from_two_stores_alike(store: ReportStore) -> None
     per batch) must count every report exactly once, as a recount from the reports does.
     (The PostgreSQL deadlock of unordered upserts needs durable, slow commits to show; the
     ingest benchmark is where it showed, and it reports failed answers.)"""
-    from webapp.support_store import SupportStore
+    from webapp.storage.desk import SupportStore
 
     other = ReportStore(store.engine.url.render_as_string(hide_password=False))
     # 8 distinct UAs, each many times: every batch holds repeated and shared keys.

@@ -12,8 +12,8 @@ from sqlalchemy import select, update
 
 from tests.conftest import AGENT_EMAIL, AGENT_PASSWORD, csrf_token, sign_in
 from webapp import create_app
-from webapp.accounts import AccountError
-from webapp.db import AgentSessionRow, UserRow
+from webapp.storage.accounts import AccountError
+from webapp.storage.tables import AgentSessionRow, UserRow
 
 
 @pytest.mark.parametrize(

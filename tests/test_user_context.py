@@ -228,7 +228,7 @@ def test_metadata_and_trailing_data_are_stripped(client: FlaskClient, desk: Flas
 def test_one_screenshot_per_report(app: Flask, client: FlaskClient, desk: FlaskClient) -> None:
     from sqlalchemy import func, select
 
-    from webapp.db import ScreenshotRow
+    from webapp.storage.tables import ScreenshotRow
 
     report = new_report(client)
     upload(client, report["screenshot_url"], image_bytes("PNG", (10, 10)))

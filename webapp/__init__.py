@@ -51,7 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     jsonio.init_app(app)  # UTF-8 JSON, without ASCII escapes, encoded by orjson
 
-    from .store import store_from_app_config
+    from .storage.reports import store_from_app_config
 
     report_store = store_from_app_config(app.config)
     app.extensions["browsercheck.store"] = report_store

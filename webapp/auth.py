@@ -2,7 +2,7 @@
 ``login_required`` gate of everything under /support/.
 
 The session cookie is Flask's signed cookie holding only a random session id; the session itself
-lives in the database (webapp/accounts.py), so signing out or removing an account ends it at
+lives in the database (webapp/storage/accounts.py), so signing out or removing an account ends it at
 once. Cookies are HttpOnly, SameSite (``SESSION_COOKIE_SAMESITE``) and Secure over HTTPS
 (``COOKIE_SECURE``). Every form carries a Flask-WTF CSRF token; the JSON APIs, which take no
 cookies, are exempt.
@@ -35,7 +35,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from .accounts import STRONG_HASHER, AccountStore, Agent, Throttle
+from .storage.accounts import STRONG_HASHER, AccountStore, Agent, Throttle
 from .errors import error_response
 from .support_i18n import st
 

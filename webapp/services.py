@@ -16,7 +16,7 @@ from reports.render import describe_summary, render_html, render_text
 
 from .i18n import UI
 from .privacy import client_address_hash
-from .store import ReportStore
+from .storage.reports import ReportStore
 
 
 def store() -> ReportStore:

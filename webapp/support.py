@@ -34,7 +34,7 @@ from reports.render import render_html
 from .auth import accounts, current_agent, login_redirect
 from .services import store
 from .support_i18n import SUPPORT_UI, st
-from .support_store import ReportFilter, SupportStore
+from .storage.desk import ReportFilter, SupportStore
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 

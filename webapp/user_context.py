@@ -25,7 +25,7 @@ from reports.render import render_text
 
 from .errors import ApiError
 from .services import email_parts, store
-from .support_store import Screenshot, SupportStore
+from .storage.desk import Screenshot, SupportStore
 
 bp = Blueprint("user_context", __name__)
 

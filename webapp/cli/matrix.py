@@ -189,7 +189,7 @@ def releases_import(csv_file: Path, into: Path | None, replace: bool) -> None:
 
 
 #: The Node.js helper that runs the browserslist package (in a source checkout, after npm ci).
-BROWSERSLIST_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "browserslist-query.js"
+BROWSERSLIST_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "browserslist-query.js"
 
 
 @matrix.command("browserslist")

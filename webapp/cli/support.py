@@ -19,7 +19,7 @@ from flask import Flask
 from reports.aggregate import format_summary, parse_since, summarize
 from reports.export import csv_chunks, write_parquet
 
-from ..accounts import ROLES, AccountError, AccountStore
+from ..storage.accounts import ROLES, AccountError, AccountStore
 
 T = TypeVar("T")
 
@@ -140,7 +140,7 @@ def stats(since: str, lang: str, rebuild: bool) -> None:
     """Print the support desk's statistics: shares by browser, OS and verdict, top findings and
     the unsupported share per day."""
     from ..services import store
-    from ..support_store import SupportStore
+    from ..storage.desk import SupportStore
 
     start = _parse_since(since).date()
     with _app():
@@ -173,7 +173,7 @@ def stats(since: str, lang: str, rebuild: bool) -> None:
 def export(since: str, fmt: str, no_personal: bool, output: str) -> None:
     """Export the reports of a period as CSV or Parquet."""
     from ..services import store
-    from ..support_store import ReportFilter, SupportStore
+    from ..storage.desk import ReportFilter, SupportStore
 
     filters = ReportFilter(date_from=_parse_since(since).date())
     with _app():

@@ -1,6 +1,6 @@
-"""Alembic environment: always run from webapp/migrate.py on a connection it hands over.
+"""Alembic environment: always run from webapp/storage/migrate.py on a connection it hands over.
 
-There is no alembic.ini: ``webapp.migrate.alembic_config`` builds the configuration and puts the
+There is no alembic.ini: ``webapp.storage.migrate.alembic_config`` builds the configuration and puts the
 open connection (already inside the transaction that holds the migration lock) in
 ``config.attributes["connection"]``.
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from alembic import context
 
-from webapp.db import Base
+from webapp.storage.tables import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations with `browsercheck db upgrade` (webapp/migrate.py)")
+    raise RuntimeError("run migrations with `browsercheck db upgrade` (webapp/storage/migrate.py)")
 
 context.configure(
     connection=connection,

@@ -1,4 +1,4 @@
-"""Schema migrations (Alembic, revisions in webapp/migrations/versions/), run from code.
+"""Schema migrations (Alembic, revisions in webapp/storage/migrations/versions/), run from code.
 
 ``upgrade_database(engine)`` is what start-up and ``browsercheck db upgrade`` call. It holds a
 lock for the whole upgrade, so processes starting together (gunicorn workers, several hosts on
@@ -30,9 +30,9 @@ _PG_LOCK_KEY = 0x62726F77_73657263  # "browserc"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
-    """An Alembic configuration for webapp/migrations/ without alembic.ini."""
+    """An Alembic configuration for webapp/storage/migrations/ without alembic.ini."""
     config = Config()
-    config.set_main_option("script_location", str(files("webapp").joinpath("migrations")))
+    config.set_main_option("script_location", str(files(__package__).joinpath("migrations")))
     config.attributes["connection"] = connection
     return config
 
@@ -102,7 +102,7 @@ def downgrade_database(engine: Engine, revision: str) -> str | None:
 
 
 def new_revision(engine: Engine, message: str, **options: Any) -> str:
-    """Write a new revision file that turns the schema at head into webapp/db.py's models.
+    """Write a new revision file that turns the schema at head into webapp/storage/tables.py's models.
 
     ``engine`` must be a scratch database: it is upgraded to head first, then compared with the
     models (Alembic's autogenerate); review the file it writes before committing it."""

@@ -1,6 +1,6 @@
 """Database tables (SQLAlchemy 2.0 ORM) and the engine set-up (SQLite in WAL mode, PostgreSQL).
 
-The schema itself is created and changed only by the Alembic revisions in webapp/migrations/
+The schema itself is created and changed only by the Alembic revisions in webapp/storage/migrations/
 (see DEVELOPERS.md, "Changing the schema"); a test fails when these models and the migrations
 disagree.
 """
@@ -66,7 +66,7 @@ class ReportRow(Base):
     headers: Mapped[dict[str, Any]] = mapped_column(JSON)
     #: HMAC of the client address (webapp/privacy.py); the address itself is never stored.
     ip_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, default=None)
-    # Support desk (issue 7): denormalised for lookups and filters (see webapp/support_store.py).
+    # Support desk (issue 7): denormalised for lookups and filters (see webapp/storage/desk.py).
     browser_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
     finding_ids: Mapped[str] = mapped_column(Text, default="")  # " id1 id2 " for LIKE '% id %'
     context_text: Mapped[str] = mapped_column(Text, default="")  # case-folded user fields
@@ -84,7 +84,7 @@ class ReportRow(Base):
 
 
 class UserRow(Base):
-    """A support agent's account; ``password_hash`` is an argon2id hash (webapp/accounts.py)."""
+    """A support agent's account; ``password_hash`` is an argon2id hash (webapp/storage/accounts.py)."""
 
     __tablename__ = "users"
 

@@ -14,9 +14,9 @@ from diagnostics.models import Environment, Finding
 from matrix.rules import Verdict
 from reports.model import Report, new_code
 
-from .db import ReportRow, make_engine
+from .tables import ReportRow, make_engine
 from .groupcommit import GroupCommitter
-from .support_store import count_rows_in_rollup, desk_columns
+from .desk import count_rows_in_rollup, desk_columns
 
 
 def hash_token(token: str) -> str:
@@ -49,7 +49,7 @@ class ReportStore:
         )
 
     def create_schema(self) -> None:
-        """Create or upgrade the schema to the newest migration (webapp/migrations/)."""
+        """Create or upgrade the schema to the newest migration (webapp/storage/migrations/)."""
         from .migrate import upgrade_database
 
         upgrade_database(self.engine)
@@ -71,7 +71,7 @@ class ReportStore:
     ) -> Report:
         """Insert ``report``; on a code collision retry with a fresh code. Returns the report
         as stored (its code may differ). Returns only after the transaction committed (with
-        the other reports of its group commit, webapp/groupcommit.py).
+        the other reports of its group commit, webapp/storage/groupcommit.py).
         ``ip_hash`` is the keyed hash of the sender's address (webapp/privacy.py), if any."""
         # A plain dict for the Core insert: building an ORM object first costs more than the
         # rest of the insert (the ingest benchmark's profile). Built once; a retry changes the code.

@@ -1,7 +1,7 @@
 """What the support desk reads and writes in stored reports: lookups, filtered lists, the
 statistics roll-up, exports, the user's context and screenshot, and the retention purge.
 
-The report row itself is written by :mod:`webapp.store`; it calls :func:`desk_columns` and
+The report row itself is written by :mod:`webapp.storage.reports`; it calls :func:`desk_columns` and
 :func:`count_rows_in_rollup` so that the denormalised columns and the roll-up are written in
 the same transaction as the report.
 """
@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from reports.aggregate import STATS_COLUMNS
 from reports.model import Report, format_code
 
-from .db import (
+from .tables import (
     AgentSessionRow,
     LoginAttemptRow,
     ReportRollupRow,
@@ -44,8 +44,8 @@ from .db import (
     ScreenshotRow,
 )
 
-if TYPE_CHECKING:  # webapp.store imports this module to fill the columns below
-    from .store import ReportStore
+if TYPE_CHECKING:  # storage.reports imports this module to fill the columns below
+    from .reports import ReportStore
 
 ROLLUP_KEY: tuple[str, ...] = STATS_COLUMNS[:-1]  # day + dimensions + finding_ids
 PURGE_BATCH = 5000
@@ -200,7 +200,7 @@ class Screenshot:
 
 
 class SupportStore:
-    """Support-desk queries on top of a :class:`~webapp.store.ReportStore` (its engine)."""
+    """Support-desk queries on top of a :class:`~webapp.storage.reports.ReportStore` (its engine)."""
 
     def __init__(self, reports: ReportStore) -> None:
         self.reports = reports

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .db import AgentSessionRow, LoginAttemptRow, UserRow
+from .tables import AgentSessionRow, LoginAttemptRow, UserRow
 
 ROLES: tuple[str, ...] = ("agent", "admin")
 MIN_PASSWORD_LENGTH = 12

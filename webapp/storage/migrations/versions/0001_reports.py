@@ -5,7 +5,7 @@ Revises:
 Create Date: 2025-01-01 00:00:00
 
 A database made before migrations existed (by ``create_all``) holds exactly this and is
-stamped at 0001 by webapp/migrate.py instead of being created again.
+stamped at 0001 by webapp/storage/migrate.py instead of being created again.
 """
 
 from __future__ import annotations
