@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
-# The QA matrix (matrix/targets.yaml) in Chromium, Firefox and WebKit; MATRIX=no skips it.
+# The QA matrix (matrix/qa/targets.yaml) in Chromium, Firefox and WebKit; MATRIX=no skips it.
 MATRIX ?= yes
 MATRIX_ARGS ?= --require chromium,firefox,webkit --output matrix-results
 

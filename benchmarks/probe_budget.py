@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from matrix.engines import EngineHub, PlaywrightSession  # noqa: E402
+from matrix.qa.engines import EngineHub, PlaywrightSession  # noqa: E402
 from probes import embed_source, probe_source  # noqa: E402
 from tests.browser.conftest import LiveServer  # noqa: E402
 

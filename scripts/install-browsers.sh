@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure every browser engine the tests need can run here (see matrix/engines.py).
+# Make sure every browser engine the tests need can run here (see matrix/qa/engines.py).
 # Playwright's own browsers are used where installed; otherwise, as root, Debian's packages are
 # installed with apt-get; otherwise we stop and say what to install.
 set -euo pipefail
@@ -7,7 +7,7 @@ PY=${1:-.venv/bin/python}
 
 want=$("$PY" - <<'PYEOF'
 from playwright.sync_api import sync_playwright
-from matrix.engines import DEBIAN_PACKAGES, ENGINES, EngineMissing, resolve_engine
+from matrix.qa.engines import DEBIAN_PACKAGES, ENGINES, EngineMissing, resolve_engine
 with sync_playwright() as p:
     missing = [e for e in ENGINES if isinstance(resolve_engine(p, e), EngineMissing)]
 print(" ".join(pkg for e in missing for pkg in DEBIAN_PACKAGES[e]))

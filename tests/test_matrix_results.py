@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from junitparser import Failure, JUnitXml, Skipped
 
-from matrix.results import (
+from matrix.qa.results import (
     FAILED,
     NOT_RUN,
     PASSED,

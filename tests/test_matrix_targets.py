@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from matrix import evaluate_policy, load_policy
-from matrix.engines import ENGINES, EngineHub
-from matrix.results import FAILED, NOT_RUN
-from matrix.runner import report_json_url, run_job
-from matrix.targets import (
+from matrix.qa.engines import ENGINES, EngineHub
+from matrix.qa.results import FAILED, NOT_RUN
+from matrix.qa.runner import report_json_url, run_job
+from matrix.qa.targets import (
     Expected,
     Job,
     Target,

@@ -1,4 +1,4 @@
-"""Real-browser tests: a real server process on a free port, browsers resolved by matrix.engines."""
+"""Real-browser tests: a real server process on a free port, browsers resolved by matrix.qa.engines."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from matrix.engines import ENGINES, BrowserSession, EngineHub, EngineMissing, resolve_engine
-from matrix.server import LiveServer, free_port  # noqa: F401 - re-exported for browser tests
+from matrix.qa.engines import ENGINES, BrowserSession, EngineHub, EngineMissing, resolve_engine
+from matrix.qa.server import LiveServer, free_port  # noqa: F401 - re-exported for browser tests
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +34,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:
 def browser_type_launch_args(
     browser_type_launch_args: dict[str, Any], playwright: Any, browser_name: str
 ) -> dict[str, Any]:
-    """Playwright's own browser where installed, else the system's (see matrix/engines.py)."""
+    """Playwright's own browser where installed, else the system's (see matrix/qa/engines.py)."""
     launch = resolve_engine(playwright, browser_name)
     if isinstance(launch, EngineMissing):
         pytest.fail(launch.reason)  # make test installs every engine: missing is a failure

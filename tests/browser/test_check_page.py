@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from matrix.engines import BrowserSession
+from matrix.qa.engines import BrowserSession
 from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser

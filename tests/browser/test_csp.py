@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from matrix.engines import EngineMissing, resolve_engine
+from matrix.qa.engines import EngineMissing, resolve_engine
 from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from matrix.engines import BrowserSession
+from matrix.qa.engines import BrowserSession
 from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser

@@ -11,10 +11,10 @@ import pytest
 from junitparser import Failure, JUnitXml
 
 from matrix import load_policy
-from matrix.engines import ENGINES, BrowserSession, EngineHub
-from matrix.results import FAILED
-from matrix.runner import check_target, run_axe
-from matrix.targets import Expected, Target
+from matrix.qa.engines import ENGINES, BrowserSession, EngineHub
+from matrix.qa.results import FAILED
+from matrix.qa.runner import check_target, run_axe
+from matrix.qa.targets import Expected, Target
 from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser

@@ -1,7 +1,7 @@
-"""The QA matrix's targets (matrix/targets.yaml) as a pytest suite, through the runner's own checks.
+"""The QA matrix's targets (matrix/qa/targets.yaml) as a pytest suite, through the runner's own checks.
 
 Each target opens /check in its real engine, dressed as the target says, and must pass
-:func:`matrix.runner.check_target` (one implementation with ``browsercheck matrix run``).
+:func:`matrix.qa.runner.check_target` (one implementation with ``browsercheck matrix run``).
 ``make test`` runs these targets once, through ``browsercheck matrix run --require ...``, and
 deselects this module; run it directly with ``pytest tests/browser/test_matrix_targets.py``.
 """
@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from matrix import load_policy
-from matrix.engines import ENGINES, EngineHub
-from matrix.results import NOT_RUN, PASSED
-from matrix.runner import check_a11y_page, check_target, open_target
-from matrix.targets import A11yPage, Target, load_targets
+from matrix.qa.engines import ENGINES, EngineHub
+from matrix.qa.results import NOT_RUN, PASSED
+from matrix.qa.runner import check_a11y_page, check_target, open_target
+from matrix.qa.targets import A11yPage, Target, load_targets
 from tests.browser.conftest import LiveServer
 
 pytestmark = pytest.mark.browser

@@ -1,6 +1,6 @@
 """``browsercheck matrix run|merge``: the QA compatibility matrix in real browsers.
 
-The work is done by :mod:`matrix.runner` (no Flask: the app is reached over HTTP only); this module
+The work is done by :mod:`matrix.qa.runner` (no Flask: the app is reached over HTTP only); this module
 parses options, shows a progress bar and a summary table, and sets the exit status.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from matrix.engines import ENGINES
+from matrix.qa.engines import ENGINES
 
 
 def _engines(value: str | None) -> tuple[str, ...]:
@@ -84,7 +84,7 @@ from .matrix import matrix  # noqa: E402
     "targets_file",
     default=None,
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Run definition (default: the shipped matrix/targets.yaml).",
+    help="Run definition (default: the shipped matrix/qa/targets.yaml).",
 )
 @click.option(
     "--policy",
@@ -109,9 +109,9 @@ def run(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from matrix.loader import PolicyError, load_policy
-    from matrix.results import engines_table, summary_table, write_outputs
-    from matrix.runner import run_matrix
-    from matrix.targets import TargetsError, load_targets, parse_shard
+    from matrix.qa.results import engines_table, summary_table, write_outputs
+    from matrix.qa.runner import run_matrix
+    from matrix.qa.targets import TargetsError, load_targets, parse_shard
 
     try:
         shard_at = parse_shard(shard)
@@ -184,7 +184,7 @@ def merge(folders: tuple[Path, ...], output: Path) -> None:
     _qa_imports()
     from rich.console import Console
 
-    from matrix.results import ResultsError, engines_table, merge_runs, summary_table
+    from matrix.qa.results import ResultsError, engines_table, merge_runs, summary_table
 
     try:
         merged = merge_runs(list(folders), output)

@@ -1,4 +1,4 @@
-"""The QA run definition (``matrix/targets.yaml``): targets, accessibility pages, shards.
+"""The QA run definition (``matrix/qa/targets.yaml``): targets, accessibility pages, shards.
 
 A :class:`Target` says which engine opens which page, how it is dressed (device descriptor,
 locale, User-Agent and client hints) and what it *is* (:class:`Expected`). What it is was written

@@ -156,7 +156,7 @@ def now_iso() -> str:
 def _jinja() -> Environment:
     # Autoescape always on: targets, UAs and error messages are shown literally.
     return Environment(
-        loader=PackageLoader("matrix", "templates"),
+        loader=PackageLoader(__package__, "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
