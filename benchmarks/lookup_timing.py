@@ -20,8 +20,8 @@ from sqlalchemy import select
 from timing import median_us  # benchmarks/ is on sys.path when run as a script
 
 from webapp import create_app
-from webapp.storage.tables import ReportRow
 from webapp.storage.reports import hash_token
+from webapp.storage.tables import ReportRow
 
 
 def main() -> None:

@@ -14,7 +14,8 @@ release table evergreen rules count from.
 from __future__ import annotations
 
 from .loader import PolicyError, PolicyProblem, default_policy_path, load_policy, read_policy
-from .rules import STATUSES, Explanation, Policy, Verdict, evaluate_policy, explain_policy
+from .policy import STATUSES, Explanation, Policy, Verdict
+from .rules import evaluate_policy, explain_policy
 from .summary import policy_summary
 
 __all__ = [

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .rules import Policy
+from .policy import Policy
 from .versions import Version, format_version, parse_version
 
 #: browserslist agent -> (kind, our family). Agents not here are reported as not mapped.

@@ -11,7 +11,7 @@ from functools import cache
 
 import ua_parser
 
-from .rules import DEVICE_TYPES, ENGINE_NAMES, Policy
+from .policy import DEVICE_TYPES, ENGINE_NAMES, Policy
 from .versions import compare_to_bound, format_version
 
 #: Browser families browsercheck's detection names, with the engine each runs on.

@@ -1,4 +1,4 @@
-"""Load a policy YAML file into a :class:`~matrix.rules.Policy`, or say exactly what is wrong.
+"""Load a policy YAML file into a :class:`~matrix.policy.Policy`, or say exactly what is wrong.
 
 The file is checked against ``policy.schema.json`` (JSON Schema), then for what a schema cannot
 say (a fixed status with a minimum, a missing download link, an unknown ``{placeholder}``, an
@@ -13,7 +13,7 @@ import json
 import string
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -24,8 +24,7 @@ from jsonschema.exceptions import ValidationError
 
 from diagnostics.models import Text
 
-from .releases import ReleaseTable, ReleaseTableError, read_releases
-from .rules import (
+from .policy import (
     STATUSES,
     AppRule,
     BrowserRule,
@@ -36,6 +35,7 @@ from .rules import (
     Policy,
     SystemRule,
 )
+from .releases import ReleaseTable, ReleaseTableError, read_releases
 from .versions import Version, parse_version
 
 PathKey = tuple[str, ...]
@@ -528,13 +528,13 @@ def load_policy(path: str | Path | None = None, as_of: date | None = None) -> Po
     return _load_cached(resolved, mtime, releases_mtime, as_of or date.today())
 
 
-@cache
+@lru_cache(maxsize=64)  # keyed by mtime: bounded, or every edit of a watched file would stay
 def _releases_file(path: str, _mtime: int) -> Path | None:
     """The release table the policy names, so that refreshing it reloads the policy."""
     return policy_releases_path(path)
 
 
-@cache
+@lru_cache(maxsize=64)
 def _load_cached(path: str, _mtime: int, _releases_mtime: int, as_of: date) -> Policy:
     reading = read_policy(path, as_of)
     if reading.policy is None:

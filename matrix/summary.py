@@ -8,7 +8,7 @@ from typing import Any
 
 from diagnostics.models import Text
 
-from .rules import DEVICE_NAMES, ENGINE_NAMES, BrowserRule, Limited, Policy, SystemRule
+from .policy import DEVICE_NAMES, ENGINE_NAMES, BrowserRule, Limited, Policy, SystemRule
 from .versions import format_version
 
 STATUS_NAMES: dict[str, Text] = {

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from diagnostics.app import app_fields, environment_from_app
 from diagnostics.findings import collect_findings
 from diagnostics.useragent import detect_environment
 from diagnostics.validate import ProbePayload
-from matrix.rules import Policy, evaluate_policy
+from diagnostics.models import Environment
+from matrix.policy import Policy, Verdict
+from matrix.rules import evaluate_policy
 
 from .model import Report, new_code
 
@@ -54,11 +56,13 @@ def build_report(
     policy: Policy,
     lang: str,
     now: datetime | None = None,
+    evaluate: Callable[[Policy, Environment], Verdict] = evaluate_policy,
 ) -> Report:
     """Diagnose the client that sent ``payload`` with ``headers`` and return a new Report.
 
     The User-Agent header is the primary signal (it is what the server sees); the probe's
-    ``userAgent`` stands in when the header is missing.
+    ``userAgent`` stands in when the header is missing. ``evaluate`` gives the verdict: the
+    pure :func:`~matrix.rules.evaluate_policy`, or a process's :class:`~matrix.memo.VerdictMemo`.
     """
     kept = diagnostic_headers(headers)
     ua = kept.get("user-agent") or str(payload.data.get("userAgent") or "")
@@ -67,7 +71,7 @@ def build_report(
     else:
         env = detect_environment(ua, kept, payload.data)
     findings = collect_findings(env, payload.data)
-    verdict = evaluate_policy(policy, env)
+    verdict = evaluate(policy, env)
     probe = {k: v for k, v in payload.data.items() if k != "context"}
     return Report(
         code=new_code(),

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from diagnostics.models import Environment, Finding
-from matrix.rules import Verdict
+from matrix.policy import Verdict
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})

@@ -15,8 +15,8 @@ from sqlalchemy import update
 from tests.conftest import CHROME_WIN
 from webapp import create_app
 from webapp.cli import main
-from webapp.storage.tables import ReportRow
 from webapp.storage.desk import SupportStore
+from webapp.storage.tables import ReportRow
 
 
 @pytest.fixture

@@ -14,9 +14,9 @@ from jsonschema import Draft202012Validator
 from werkzeug.test import TestResponse
 
 from webapp import create_app
-from webapp.storage.tables import Base
 from webapp.errors import HTTP_ERROR_CODES
 from webapp.openapi import build_document
+from webapp.storage.tables import Base
 
 Request = Callable[[FlaskClient], TestResponse]
 

@@ -21,7 +21,7 @@ from diagnostics.useragent import detect_environment
 from diagnostics.validate import validate_payload
 from matrix import STATUSES, evaluate_policy, load_policy
 from matrix.loader import read_policy_text
-from matrix.rules import Policy, Verdict
+from matrix.policy import Policy, Verdict
 
 FUZZ = settings(
     max_examples=200,

@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from tests.browser.conftest import LiveServer
-from webapp.storage.tables import ReportRow
 from webapp.storage.reports import ReportStore
+from webapp.storage.tables import ReportRow
 
 
 @pytest.fixture(scope="module")

@@ -507,24 +507,26 @@ def test_hostile_family_names_are_not_format_strings() -> None:
 
 
 def test_a_verdict_is_remembered_per_policy_and_environment_object() -> None:
-    policy = load_policy()
-    env = _env(in_app="Viber")
-    first = evaluate_policy(policy, env)
-    assert evaluate_policy(policy, env) is first  # the same objects: the remembered verdict
+    from matrix.memo import VerdictMemo
+
+    memo, policy, env = VerdictMemo(), load_policy(), _env(in_app="Viber")
+    first = memo(policy, env)
+    assert memo(policy, env) is first  # the same objects: the remembered verdict
+    assert evaluate_policy(policy, env) is not first  # the pure function remembers nothing
     # An equal environment made anew is evaluated again, and agrees.
-    again = evaluate_policy(policy, replace(env))
+    again = memo(policy, replace(env))
     assert again == first and again is not first
     # Another policy object is evaluated on its own, never answered from the first one's memo.
     assert policy.in_app is not None
     strict = replace(policy, in_app=replace(policy.in_app, status="unsupported"))
-    assert evaluate_policy(strict, env).status == "unsupported" != first.status
+    assert memo(strict, env).status == "unsupported" != first.status
     assert first == explain_policy(policy, env).verdict
 
 
 def test_the_verdict_memo_stays_bounded() -> None:
-    from matrix import rules
+    from matrix.memo import VerdictMemo
 
-    policy = load_policy()
-    for major in range(rules.VERDICT_MEMO_SIZE + 10):
-        evaluate_policy(policy, _env(browser=Browser("Chrome", f"{major}.0", major)))
-    assert 0 < len(rules._VERDICTS) <= rules.VERDICT_MEMO_SIZE
+    memo, policy = VerdictMemo(size=64), load_policy()
+    for major in range(64 + 10):
+        memo(policy, _env(browser=Browser("Chrome", f"{major}.0", major)))
+    assert 0 < len(memo) <= 64

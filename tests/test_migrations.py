@@ -13,7 +13,6 @@ from click.testing import CliRunner
 from sqlalchemy import Engine, inspect, text
 
 from webapp.cli import main
-from webapp.storage.tables import Base
 from webapp.storage.migrate import (
     current_revision,
     downgrade_database,
@@ -21,6 +20,7 @@ from webapp.storage.migrate import (
     upgrade_database,
 )
 from webapp.storage.reports import ReportStore
+from webapp.storage.tables import Base
 
 DASHBOARD_INDEXES = {
     "ix_reports_created_at": ["created_at"],

@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from webapp import create_app
-from webapp.storage.tables import Base, ReportRow
 from webapp.privacy import REDACTED, address_hash, protect
+from webapp.storage.tables import Base, ReportRow
 
 # What a user might type, each unique so a log line holding it cannot be a coincidence.
 CONTEXT = {

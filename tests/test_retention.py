@@ -14,10 +14,10 @@ from PIL import Image
 from sqlalchemy import func, select, update
 
 from webapp import create_app
-from webapp.storage.tables import MaintenanceRow, ReportRow, ScreenshotRow
 from webapp.retention import claim_run, purge_expired, retention_cutoff
-from webapp.storage.reports import ReportStore
 from webapp.storage.desk import SupportStore
+from webapp.storage.reports import ReportStore
+from webapp.storage.tables import MaintenanceRow, ReportRow, ScreenshotRow
 
 
 def _report(client: FlaskClient, age_days: float, app: Flask) -> str:

@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import update
 
 from tests.conftest import CHROME_WIN
-from webapp.storage.tables import ReportRow
 from webapp.storage.desk import SupportStore
+from webapp.storage.tables import ReportRow
 
 FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 IPHONE = (

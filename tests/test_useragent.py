@@ -196,7 +196,8 @@ def test_frozen_values_are_approximate_and_corrected_ones_are_not() -> None:
 
 @pytest.mark.parametrize("ua", [MAC_SAFARI, ANDROID_K, IOS_WEBVIEW_FROZEN, IOS26])
 def test_policy_never_calls_a_frozen_os_unsupported(ua: str) -> None:
-    from matrix.rules import Policy, SystemRule, evaluate_policy
+    from matrix.policy import Policy, SystemRule
+    from matrix.rules import evaluate_policy
 
     # A policy stricter than any frozen value: only a real version may condemn.
     strict = Policy(systems=tuple(SystemRule(f, min=(99,)) for f in ("macOS", "Android", "iOS")))

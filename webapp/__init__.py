@@ -1,6 +1,15 @@
-"""The Flask web application: the collector API, the check page and the report views.
+"""The Flask web application: the collector API, the check page, the report views and the desk.
 
-``create_app(test_config=None)`` is the app factory; ``browsercheck serve`` runs it.
+``create_app(test_config=None)`` is the app factory; ``browsercheck serve`` runs it. It reads as
+the table of contents of the package: each area wires what it owns through its own ``init_app``.
+
+- public HTTP: ``public`` (check page, report pages), ``collector`` (``POST /api/v1/reports``),
+  ``user_context`` (what the user adds), ``embed`` (``/embed.js``), ``matrix_views``, ``health``,
+  ``openapi``
+- cross-cutting: ``config`` (the settings table), ``errors``, ``i18n``, ``jsonio``, ``security``,
+  ``privacy``, ``ratelimit``, ``overload``, ``serving``, ``retention``, ``extensions``
+- ``services``: the report pipeline and the per-app store, policy and verdicts
+- ``storage/``: tables and queries (no Flask); ``support/``: the signed-in desk; ``cli/``: commands
 """
 
 from __future__ import annotations
@@ -11,11 +20,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask
 
-from . import errors
 from .config import settings_from_env
-from .i18n import lang_url, negotiate_lang, t
 
 
 def _secret_key(instance: Path) -> str:
@@ -33,11 +40,8 @@ def _asset_build_id() -> str:
     return digest.hexdigest()[:12]
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app from defaults, ``BROWSERCHECK_*`` variables and ``test_config``."""
-    settings = settings_from_env()
-    if test_config:
-        settings.update(test_config)
+def _configured_app(settings: dict[str, Any]) -> Flask:
+    """A bare Flask app holding ``settings``, its instance folder, secret key and database URL."""
     instance = Path(settings["INSTANCE_PATH"] or Path.cwd() / "instance").resolve()
     instance.mkdir(parents=True, exist_ok=True)
     app = Flask(__name__, instance_path=str(instance))
@@ -47,60 +51,67 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["DATABASE_URL"] = settings["DATABASE_URL"] or default_db
     app.config["BUILD_ID"] = settings["BUILD_ID"] or _asset_build_id()
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_BYTES"]
-    from . import jsonio
+    return app
 
-    jsonio.init_app(app)  # UTF-8 JSON, without ASCII escapes, encoded by orjson
 
-    from .storage.reports import store_from_app_config
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from defaults, ``BROWSERCHECK_*`` variables and ``test_config``.
 
-    report_store = store_from_app_config(app.config)
-    app.extensions["browsercheck.store"] = report_store
-
-    @app.before_request
-    def _lang() -> None:
-        g.lang = negotiate_lang()
-
-    @app.context_processor
-    def _template_globals() -> dict[str, Any]:
-        return {"t": t, "lang": g.get("lang", "uk"), "lang_url": lang_url}
-
-    errors.init_app(app)
-    from . import collector, public
-
-    app.register_blueprint(public.bp)
-    app.register_blueprint(collector.bp)
-    from . import embed
-
-    embed.init_app(app)
-    from . import matrix_views
-
-    app.register_blueprint(matrix_views.bp)
-
-    from . import health
-    from .overload import InFlightLimit
-
-    app.register_blueprint(health.bp)
-    app.wsgi_app = InFlightLimit(  # type: ignore[method-assign]
-        app.wsgi_app, app.config["MAX_IN_FLIGHT"], app.config["RETRY_AFTER"]
+    Raises :class:`~webapp.config.ConfigError` naming the first bad setting."""
+    from . import (
+        collector,
+        embed,
+        errors,
+        extensions,
+        health,
+        i18n,
+        jsonio,
+        matrix_views,
+        openapi,
+        overload,
+        privacy,
+        public,
+        ratelimit,
+        retention,
+        security,
+        services,
+        support,
+        user_context,
     )
 
-    # hostile input: headers, the log scrubber, the API description, rate limits (after routes)
-    from . import openapi, privacy, ratelimit, security
+    settings = settings_from_env()
+    if test_config:
+        settings.update(test_config)
+    app = _configured_app(settings)
 
+    # The core: JSON answers, the store and verdicts, languages, one error shape.
+    jsonio.init_app(app)
+    services.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+
+    # Public HTTP: the check page and reports, the collector API, the embed, the policy.
+    app.register_blueprint(public.bp)
+    app.register_blueprint(collector.bp)
+    app.register_blueprint(user_context.bp)
+    embed.init_app(app)
+    app.register_blueprint(matrix_views.bp)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(openapi.bp)
+
+    # The support desk: sign-in and its views.
+    support.init_app(app)
+
+    # Hostile input and load: headers, the log scrubber, rate limits (after every route they
+    # name), CSRF on forms (after the limiter: over the limit is 429 first), load shedding, and
+    # the retention purge.
     security.init_app(app)
     privacy.init_app(app)
-    app.register_blueprint(openapi.bp)
     ratelimit.init_app(app)
-
-    # Support desk (issue 7): sign-in + CSRF, the desk, the user's context API, retention.
-    from . import auth, retention, support, user_context
-
-    auth.init_app(app, report_store.engine)
-    app.register_blueprint(support.bp)
-    app.register_blueprint(user_context.bp)
+    extensions.init_app(app)
+    overload.init_app(app)
     retention.init_app(app)
-    from .services import warm_up
 
     with app.app_context():
-        warm_up()  # once per process: what it loads is cached process-wide
+        services.warm_up()  # once per process: what it loads is cached process-wide
     return app

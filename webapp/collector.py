@@ -12,10 +12,12 @@ from diagnostics.validate import validate_payload
 from reports.model import normalize_code
 
 from .errors import ApiError
+from .extensions import csrf
 from .privacy import protect, protect_document
 from .services import create_report, created_answer, store
 
 bp = Blueprint("collector", __name__)
+csrf.exempt(bp)  # a cookie-less JSON API: no session to forge a request with
 
 
 def _reject_constant(name: str) -> Any:

@@ -1,6 +1,6 @@
 """Every setting in one table, read from ``BROWSERCHECK_<NAME>`` environment variables.
 
-README's configuration section is checked against this table by tests/test_config.py.
+README's configuration section is checked against this table by tests/test_config_file.py.
 """
 
 from __future__ import annotations
@@ -80,6 +80,12 @@ SETTINGS: tuple[Setting, ...] = (
         "BUILD_ID",
         None,
         "Build id of the deployed front end; default: a hash of the served assets.",
+    ),
+    Setting(
+        "VERDICT_MEMO_SIZE",
+        8192,
+        "Verdicts remembered per worker (per policy and detected client; emptied when full).",
+        _int,
     ),
     Setting("DEFAULT_LANG", "uk", "Language when the browser asks for neither uk nor en."),
     Setting(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, g, request, url_for
+from flask import Flask, current_app, g, request, url_for
 
 from diagnostics.models import Text
 
@@ -83,3 +83,15 @@ def lang_url(lang: str) -> str:
     """The current page in ``lang``, keeping its other query arguments (a report's token)."""
     values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "lang": lang}
     return url_for(request.endpoint or "public.check", **values)
+
+
+def init_app(app: Flask) -> None:
+    """Each request's language (``g.lang``) and the templates' ``t``, ``lang`` and ``lang_url``."""
+
+    @app.before_request
+    def _lang() -> None:
+        g.lang = negotiate_lang()
+
+    @app.context_processor
+    def _template_globals() -> dict[str, Any]:
+        return {"t": t, "lang": g.get("lang", app.config["DEFAULT_LANG"]), "lang_url": lang_url}

@@ -12,7 +12,7 @@ from flask.blueprints import BlueprintSetupState
 from diagnostics.models import Text
 from matrix.check import KNOWN_SYSTEMS
 from matrix.loader import load_policy
-from matrix.rules import Policy
+from matrix.policy import Policy
 from matrix.summary import STATUS_NAMES, browser_row, engine_rows, policy_summary, system_row
 from matrix.versions import format_version
 
@@ -119,7 +119,7 @@ def _in_app_intro(current: Policy) -> str:
 
 
 def _device(device: str) -> str:
-    from matrix.rules import DEVICE_NAMES
+    from matrix.policy import DEVICE_NAMES
 
     return DEVICE_NAMES[device].get(g.lang)
 

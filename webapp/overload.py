@@ -100,3 +100,10 @@ class _ReleaseWhenDone:
                 close()
         finally:
             self._done()
+
+
+def init_app(app: Any) -> None:
+    """Wrap ``app``'s WSGI callable: at most ``MAX_IN_FLIGHT`` requests in progress per process."""
+    app.wsgi_app = InFlightLimit(
+        app.wsgi_app, app.config["MAX_IN_FLIGHT"], app.config["RETRY_AFTER"]
+    )

@@ -21,6 +21,7 @@ from probes import probe_source
 from reports.model import normalize_code
 from reports.render import render_html, render_text
 
+from .extensions import csrf
 from .i18n import SUPPORTED, negotiate_lang
 from .privacy import protect
 from .services import create_report, store, view_url
@@ -44,6 +45,7 @@ def check() -> str:
 
 
 @bp.post("/check/noscript")
+@csrf.exempt  # it only creates a report for whoever sends it
 def check_noscript() -> WerkzeugResponse:
     """With JavaScript off: a report from the request headers alone."""
     payload = ProbePayload(data={"source": "noscript"}, source="noscript")

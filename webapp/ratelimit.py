@@ -113,8 +113,8 @@ def init_app(app: Flask) -> None:
             )
     for endpoint, wrap in decorators.items():
         view = app.view_functions.get(endpoint)
-        if view is None:
-            continue
+        if view is None:  # a renamed view would silently lose its limit
+            raise RuntimeError(f"rate limit for unknown endpoint {endpoint!r}: register it first")
         for decorator in wrap:
             view = decorator(view)
         app.view_functions[endpoint] = view

@@ -18,9 +18,9 @@ from flask import Flask, Response
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from .storage.tables import MaintenanceRow
-from .storage.reports import ReportStore
 from .storage.desk import SupportStore
+from .storage.reports import ReportStore
+from .storage.tables import MaintenanceRow
 
 JOB = "purge"
 #: Login attempts and idle sessions are kept this long (the lockout needs minutes of them).

@@ -5,18 +5,25 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import Flask, current_app, has_request_context, url_for
 
 from diagnostics.models import Text
 from diagnostics.validate import ProbePayload, validate_payload
 from matrix import Policy, load_policy
+from matrix.memo import VerdictMemo
 from reports.build import build_report
 from reports.model import Report, new_token
 from reports.render import describe_summary, render_html, render_text
 
 from .i18n import UI
 from .privacy import client_address_hash
-from .storage.reports import ReportStore
+from .storage.reports import ReportStore, store_from_app_config
+
+
+def init_app(app: Flask) -> None:
+    """The app's report store (its database, migrated on start) and its remembered verdicts."""
+    app.extensions["browsercheck.store"] = store_from_app_config(app.config)
+    app.extensions["browsercheck.verdicts"] = VerdictMemo(app.config["VERDICT_MEMO_SIZE"])
 
 
 def store() -> ReportStore:
@@ -26,6 +33,12 @@ def store() -> ReportStore:
 
 #: Seconds a loaded policy is used before the file is looked at again (an edit shows within it).
 POLICY_RECHECK_SECONDS = 1.0
+
+
+def verdicts() -> VerdictMemo:
+    """The app's remembered verdicts (per policy and environment object, bounded)."""
+    memo: VerdictMemo = current_app.extensions["browsercheck.verdicts"]
+    return memo
 
 
 def policy() -> Policy:
@@ -52,7 +65,7 @@ def warm_up() -> None:
     in users' requests. A fresh worker's first requests waited up to 1.4 s under load."""
     ua = WARM_UP_USER_AGENT
     payload = validate_payload({"userAgent": ua})
-    report = build_report(payload, {"user-agent": ua}, policy(), "uk")
+    report = build_report(payload, {"user-agent": ua}, policy(), "uk", evaluate=verdicts())
     render_text(report, "uk")
     render_html(report, "uk")
 
@@ -60,7 +73,7 @@ def warm_up() -> None:
 def create_report(payload: ProbePayload, headers: Any, lang: str) -> tuple[Report, str]:
     """Diagnose, store (committed before returning) and return the report and its token.
     In a request, the sender's address is stored as its keyed hash only."""
-    report = build_report(payload, headers, policy(), lang)
+    report = build_report(payload, headers, policy(), lang, evaluate=verdicts())
     token = new_token()
     ip_hash = client_address_hash() if has_request_context() else None
     report = store().add(report, token, ip_hash=ip_hash)

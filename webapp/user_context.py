@@ -24,10 +24,12 @@ from reports.model import Report, normalize_code
 from reports.render import render_text
 
 from .errors import ApiError
+from .extensions import csrf
 from .services import email_parts, store
 from .storage.desk import Screenshot, SupportStore
 
 bp = Blueprint("user_context", __name__)
+csrf.exempt(bp)  # a cookie-less JSON API: no session to forge a request with
 
 #: Decoded formats accepted, and the format each is stored in.
 IMAGE_FORMATS: dict[str, str] = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WEBP", "GIF": "PNG"}

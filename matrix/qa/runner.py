@@ -1,4 +1,4 @@
-"""The QA matrix run: every target of ``matrix/qa/targets.yaml`` in a real browser, checked end to end.
+"""The QA matrix run: every target of ``targets.yaml`` in a real browser, checked end to end.
 
 For each target :func:`check_target` opens the check page, lets the probe run, and checks that
 there are no page or console errors, that a report appears, that the report (read back through
@@ -8,9 +8,9 @@ takes a screenshot and runs axe-core on the page. :func:`check_a11y_page` runs a
 report page and the other listed pages in every engine.
 
 :func:`run_matrix` runs the jobs of a run (or of one shard) with ``workers`` threads, each with
-its own :class:`~matrix.qa.engines.EngineHub` (Playwright's sync API is bound to its thread), against
-a server it starts (``python -m webapp serve`` on a free port with a temporary instance folder)
-unless given a base URL. No Flask here: the app is only ever reached over HTTP.
+its own :class:`~matrix.qa.engines.EngineHub` (Playwright's sync API is bound to its thread),
+against a server it starts (``python -m webapp serve`` on a free port with a temporary instance
+folder) unless given a base URL. No Flask here: the app is only ever reached over HTTP.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..policy import Policy
+from ..rules import evaluate_policy
 from .engines import (
     BrowserSession,
     EngineHub,
@@ -40,7 +42,6 @@ from .engines import (
     WebDriverSession,
 )
 from .results import FAILED, NOT_RUN, PASSED, SCREENSHOTS, JobResult, MatrixRun, now_iso
-from ..rules import Policy, evaluate_policy
 from .server import LiveServer
 from .targets import (
     A11yPage,

@@ -21,8 +21,8 @@ from playwright.sync_api import Page, Playwright, expect
 from diagnostics import detect_environment
 from diagnostics.validate import validate_payload
 from matrix import evaluate_policy, load_policy, policy_summary
-from matrix.qa.engines import BrowserSession, resolve_engine
 from matrix.loader import default_policy_path
+from matrix.qa.engines import BrowserSession, resolve_engine
 from tests.browser.conftest import LiveServer, free_port
 
 pytestmark = pytest.mark.browser

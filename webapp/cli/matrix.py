@@ -22,8 +22,8 @@ from matrix.loader import (
 from matrix.releases import ReleaseTableError, read_releases, write_releases
 from matrix.rules import explain_policy
 
-from . import main, parse_header_options
 from ..config import settings_from_env
+from . import main, parse_header_options
 
 LANGS = click.Choice(["uk", "en"])
 

@@ -1,7 +1,7 @@
 """``browsercheck matrix run|merge``: the QA compatibility matrix in real browsers.
 
-The work is done by :mod:`matrix.qa.runner` (no Flask: the app is reached over HTTP only); this module
-parses options, shows a progress bar and a summary table, and sets the exit status.
+The work is done by :mod:`matrix.qa.runner` (no Flask: the app is reached over HTTP only); this
+module parses options, shows a progress bar and a summary table, and sets the exit status.
 """
 
 from __future__ import annotations

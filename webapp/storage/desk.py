@@ -200,7 +200,7 @@ class Screenshot:
 
 
 class SupportStore:
-    """Support-desk queries on top of a :class:`~webapp.storage.reports.ReportStore` (its engine)."""
+    """Support-desk queries on top of a :class:`~.reports.ReportStore` (its engine)."""
 
     def __init__(self, reports: ReportStore) -> None:
         self.reports = reports

@@ -102,7 +102,7 @@ def downgrade_database(engine: Engine, revision: str) -> str | None:
 
 
 def new_revision(engine: Engine, message: str, **options: Any) -> str:
-    """Write a new revision file that turns the schema at head into webapp/storage/tables.py's models.
+    """Write a new revision file that turns the schema at head into the models of tables.py.
 
     ``engine`` must be a scratch database: it is upgraded to head first, then compared with the
     models (Alembic's autogenerate); review the file it writes before committing it."""

@@ -11,12 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from diagnostics.models import Environment, Finding
-from matrix.rules import Verdict
+from matrix.policy import Verdict
 from reports.model import Report, new_code
 
-from .tables import ReportRow, make_engine
-from .groupcommit import GroupCommitter
 from .desk import count_rows_in_rollup, desk_columns
+from .groupcommit import GroupCommitter
+from .tables import ReportRow, make_engine
 
 
 def hash_token(token: str) -> str:

@@ -84,7 +84,7 @@ class ReportRow(Base):
 
 
 class UserRow(Base):
-    """A support agent's account; ``password_hash`` is an argon2id hash (webapp/storage/accounts.py)."""
+    """A support agent's account; ``password_hash`` is an argon2id hash (storage/accounts.py)."""
 
     __tablename__ = "users"
 

@@ -1,7 +1,7 @@
 """Alembic environment: always run from webapp/storage/migrate.py on a connection it hands over.
 
-There is no alembic.ini: ``webapp.storage.migrate.alembic_config`` builds the configuration and puts the
-open connection (already inside the transaction that holds the migration lock) in
+There is no alembic.ini: ``webapp.storage.migrate.alembic_config`` builds the configuration and
+puts the open connection (already inside the transaction that holds the migration lock) in
 ``config.attributes["connection"]``.
 """
 

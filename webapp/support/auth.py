@@ -33,11 +33,11 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface
 from flask.typing import ResponseReturnValue
-from flask_wtf.csrf import CSRFError, CSRFProtect
+from flask_wtf.csrf import CSRFError
 
-from .storage.accounts import STRONG_HASHER, AccountStore, Agent, Throttle
-from .errors import error_response
-from .support_i18n import st
+from ..errors import error_response
+from ..storage.accounts import STRONG_HASHER, AccountStore, Agent, Throttle
+from .strings import st
 
 bp = Blueprint("auth", __name__, url_prefix="/support")
 SESSION_KEY = "agent_session"
@@ -155,7 +155,7 @@ def logout() -> ResponseReturnValue:
 
 
 def init_app(app: Flask, engine: Any) -> None:
-    """Accounts store, cookie settings, CSRF protection and the sign-in views for ``app``."""
+    """Accounts store, cookie settings, the CSRF error page and the sign-in views for ``app``."""
     throttle = Throttle(
         per_account=app.config["LOGIN_MAX_FAILURES"],
         per_client=app.config["LOGIN_MAX_CLIENT_FAILURES"],
@@ -167,17 +167,8 @@ def init_app(app: Flask, engine: Any) -> None:
     app.extensions["browsercheck.accounts"] = AccountStore(engine, throttle, hasher)
     app.session_interface = _SessionInterface()
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # the token lives as long as the session
     app.add_template_global(st, "st")
     app.add_template_global(current_agent, "current_agent")
-    csrf = CSRFProtect(app)
-    # Cookie-less JSON APIs (the probe's and the check page's) and the no-JavaScript report
-    # form, which only creates a report for whoever sends it, need no CSRF token.
-    from . import collector, public, user_context
-
-    csrf.exempt(collector.bp)
-    csrf.exempt(user_context.bp)
-    csrf.exempt(public.check_noscript)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError) -> Response:

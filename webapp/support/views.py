@@ -31,10 +31,10 @@ from reports.i18n import CONTEXT_KEYS, label
 from reports.model import format_code, normalize_code
 from reports.render import render_html
 
+from ..services import store
+from ..storage.desk import ReportFilter, SupportStore
 from .auth import accounts, current_agent, login_redirect
-from .services import store
-from .support_i18n import SUPPORT_UI, st
-from .storage.desk import ReportFilter, SupportStore
+from .strings import SUPPORT_UI, st
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 

@@ -1,0 +1,19 @@
+"""The signed-in support desk: agents' sign-in (blueprint ``auth``), the desk's views
+(blueprint ``support``: reports, statistics, exports) and its strings.
+
+- ``auth``: login and logout, the session cookie, who is signed in, roles
+- ``views``: report list and lookup, a report as the desk sees it, statistics and charts, exports
+- ``strings``: the desk's labels in Ukrainian and English
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import auth, views
+
+
+def init_app(app: Flask) -> None:
+    """Sign-in (with its accounts store on the app's database) and the desk's views."""
+    auth.init_app(app, app.extensions["browsercheck.store"].engine)
+    app.register_blueprint(views.bp)
