@@ -35,8 +35,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from reports.aggregate import STATS_COLUMNS, Summary, summarize  # noqa: E402
 from reports.model import CROCKFORD  # noqa: E402
-from webapp.storage.desk import SupportStore, finding_ids_text  # noqa: E402
+from webapp.storage.desk import SupportStore  # noqa: E402
 from webapp.storage.reports import ReportStore  # noqa: E402
+from webapp.storage.rollup import finding_ids_text  # noqa: E402
 from webapp.storage.tables import ReportRow  # noqa: E402
 
 TARGET_SECONDS = 2.0

@@ -8,12 +8,13 @@ from typing import Any, Literal
 DeviceType = Literal["desktop", "mobile", "tablet", "tv", "bot", "unknown"]
 Severity = Literal["info", "warning", "error"]
 Source = Literal["ua", "hints-header", "hints-js", "probe", "app"]
+#: Every language user-visible text exists in: the fields of :class:`Text`, in this order.
 LANGUAGES: tuple[str, ...] = ("uk", "en")
 
 
 @dataclass(frozen=True, slots=True)
 class Text:
-    """A user-visible message in Ukrainian and English."""
+    """A user-visible message in Ukrainian and English (:data:`LANGUAGES`, in that order)."""
 
     uk: str
     en: str

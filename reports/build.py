@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from diagnostics.app import app_fields, environment_from_app
 from diagnostics.findings import collect_findings
+from diagnostics.models import Environment
 from diagnostics.useragent import detect_environment
 from diagnostics.validate import ProbePayload
-from diagnostics.models import Environment
 from matrix.policy import Policy, Verdict
 from matrix.rules import evaluate_policy
 

@@ -22,15 +22,13 @@ from matrix.loader import (
 from matrix.releases import ReleaseTableError, read_releases, write_releases
 from matrix.rules import explain_policy
 
-from ..config import settings_from_env
-from . import main, parse_header_options
-
-LANGS = click.Choice(["uk", "en"])
+from .context import command_settings
+from .options import LANGS, parse_header_options
 
 
 def configured_policy_path() -> Path:
     """The policy the server uses: BROWSERCHECK_POLICY_FILE, else the shipped one."""
-    configured = settings_from_env().get("POLICY_FILE")
+    configured = command_settings().get("POLICY_FILE")
     return Path(configured) if configured else default_policy_path()
 
 
@@ -253,4 +251,9 @@ def browserslist_command(query: str, policy_file: Path | None, as_json: bool) ->
     click.echo(suggested_yaml(comparisons), nl=False)
 
 
-main.add_command(matrix)
+def register(group: click.Group) -> None:
+    """Attach ``matrix`` (with the QA run's commands, webapp/cli/qa.py) to ``group``."""
+    from . import qa
+
+    qa.register(matrix)
+    group.add_command(matrix)

@@ -14,8 +14,8 @@ from diagnostics.models import Environment, Finding
 from matrix.policy import Verdict
 from reports.model import Report, new_code
 
-from .desk import count_rows_in_rollup, desk_columns
 from .groupcommit import GroupCommitter
+from .rollup import count_rows_in_rollup, desk_columns
 from .tables import ReportRow, make_engine
 
 

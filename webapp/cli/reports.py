@@ -1,0 +1,151 @@
+"""Stored reports from the command line: ``report show``, ``stats``, ``export`` and ``purge``.
+
+Each runs against the database of the configured app (``BROWSERCHECK_*`` settings), so
+``BROWSERCHECK_INSTANCE_PATH=/srv/bc browsercheck stats`` reads that instance.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import click
+
+from reports.aggregate import format_summary, parse_since, summarize
+from reports.export import csv_chunks, write_parquet
+
+from .context import command_app
+from .options import LANGS
+
+
+@click.group()
+def report() -> None:
+    """Stored reports."""
+
+
+@report.command("show")
+@click.argument("code")
+@click.option("--lang", type=LANGS, default=None)
+def report_show(code: str, lang: str | None) -> None:
+    """Print the text report CODE (exit 1 when there is no such report)."""
+    from reports.model import normalize_code
+    from reports.render import render_text
+
+    from ..services import store
+
+    with command_app():
+        canonical = normalize_code(code)
+        found = store().get(canonical) if canonical else None
+    if found is None:
+        click.echo(f"no report with code {code}", err=True)
+        sys.exit(1)
+    click.echo(render_text(found, lang), nl=False)
+
+
+def _since_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--since",
+        default=default,
+        show_default=True,
+        help="Period: 7d (last 7 days), 2w, or a first day as 2025-01-31.",
+    )
+
+
+def _parse_since(value: str) -> datetime:
+    try:
+        day = parse_since(value, datetime.now(UTC).date())
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+@click.command()
+@_since_option("7d")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+@click.option("--rebuild", is_flag=True, help="Recount the statistics from the reports first.")
+def stats(since: str, lang: str, rebuild: bool) -> None:
+    """Print the support desk's statistics: shares by browser, OS and verdict, top findings and
+    the unsupported share per day."""
+    from ..services import store
+    from ..storage.desk import SupportStore
+
+    start = _parse_since(since).date()
+    with command_app():
+        desk = SupportStore(store())
+        if rebuild:
+            click.echo(f"recounted {desk.rebuild_rollup()} reports", err=True)
+        today = datetime.now(UTC).date()
+        summary = summarize(desk.stats_frame(start, today), start, today)
+    click.echo(f"{start} – {today}")
+    click.echo(format_summary(summary, lang), nl=False)
+
+
+@click.command()
+@_since_option("30d")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True
+)
+@click.option(
+    "--no-personal",
+    is_flag=True,
+    help="Leave out login, account, meter, free text and the browser id.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    required=True,
+    help="File to write ('-' for standard output, CSV only).",
+)
+def export(since: str, fmt: str, no_personal: bool, output: str) -> None:
+    """Export the reports of a period as CSV or Parquet."""
+    from ..services import store
+    from ..storage.desk import ReportFilter, SupportStore
+
+    filters = ReportFilter(date_from=_parse_since(since).date())
+    with command_app():
+        chunks = SupportStore(store()).export_records(filters)
+        if fmt == "csv":
+            stream = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
+            try:
+                for part in csv_chunks(chunks, no_personal):
+                    stream.write(part)
+            finally:
+                if stream is not sys.stdout.buffer:
+                    stream.close()
+        else:
+            if output == "-":
+                raise click.BadParameter("Parquet needs a file", param_hint="--output")
+            with open(output, "wb") as target:
+                write_parquet(chunks, no_personal, target)
+    if output != "-":
+        click.echo(f"wrote {output}", err=True)
+
+
+@click.command()
+@click.option(
+    "--days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Keep this many days (default: BROWSERCHECK_RETENTION_DAYS).",
+)
+def purge(days: int | None) -> None:
+    """Delete reports older than the retention period, with their screenshots."""
+    from ..retention import purge_expired, retention_cutoff
+    from ..services import store
+
+    with command_app() as app:
+        keep = days or int(app.config["RETENTION_DAYS"])
+        counts = purge_expired(store(), keep)
+    cutoff = retention_cutoff(datetime.now(UTC), keep)
+    click.echo(
+        f"deleted {counts['reports']} reports created before {cutoff:%Y-%m-%d} "
+        f"(kept {keep} days), {counts['login_attempts']} old login records"
+    )
+
+
+def register(group: click.Group) -> None:
+    for command in (report, stats, export, purge):
+        group.add_command(command)
