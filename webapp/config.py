@@ -6,6 +6,7 @@ README's configuration section is checked against this table by tests/test_confi
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -36,6 +37,30 @@ def _sqlite_synchronous(value: str) -> str:
 
 def _list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+#: ``scheme://host[:port]``: no path, no wildcard (a typo must not open the API).
+ORIGIN = re.compile(r"https?://[^/\s*?#]+", re.IGNORECASE)
+
+
+def _origins(value: str) -> list[str]:
+    origins = _list(value)
+    for origin in origins:
+        if not ORIGIN.fullmatch(origin):
+            raise ValueError(f"{origin!r} is not an origin like https://portal.example")
+    return origins
+
+
+def _rate_limit(value: str) -> str:
+    """A flask-limiter rate-limit string (``60/minute;600/hour``) or ``off``."""
+    if value.strip().lower() != "off":
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit: {value!r} ({exc})") from exc
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +118,7 @@ SETTINGS: tuple[Setting, ...] = (
         (),
         "Comma-separated origins (e.g. https://portal.example) whose pages may call the API "
         "cross-origin: the sites that embed /embed.js. Empty: same-origin only.",
-        _list,
+        _origins,
     ),
     # serving and storage at scale (issue 8)
     Setting(
@@ -138,12 +163,14 @@ SETTINGS: tuple[Setting, ...] = (
         "60/minute;600/hour",
         "Per-address limit on creating and on looking up reports (a flask-limiter string, "
         "429 with Retry-After above it); 'off' disables every rate limit.",
+        _rate_limit,
     ),
     Setting(
         "RATELIMIT_GLOBAL",
         "3000/minute",
         "Limit on reports created by all addresses together (flask-limiter string); "
         "'off' disables it.",
+        _rate_limit,
     ),
     Setting(
         "RATELIMIT_STORAGE_URI",

@@ -13,6 +13,8 @@ from flask_cors import CORS
 
 from probes import embed_source
 
+from .config import ORIGIN
+
 bp = Blueprint("embed", __name__)
 
 #: Seconds a browser may reuse a CORS preflight answer.
@@ -31,9 +33,6 @@ def embed_js() -> Response:
     return response
 
 
-_ORIGIN = re.compile(r"https?://[^/\s*?#]+", re.IGNORECASE)
-
-
 def origin_patterns(origins: list[str] | tuple[str, ...]) -> list[re.Pattern[str]]:
     """Exact-match patterns for ``origins`` (``scheme://host[:port]``, no path, no wildcard).
 
@@ -41,7 +40,7 @@ def origin_patterns(origins: list[str] | tuple[str, ...]) -> list[re.Pattern[str
     """
     patterns = []
     for origin in origins:
-        if not _ORIGIN.fullmatch(origin):
+        if not ORIGIN.fullmatch(origin):
             raise ValueError(
                 f"BROWSERCHECK_CORS_ORIGINS: {origin!r} is not an origin like https://portal.example"
             )
