@@ -22,7 +22,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from diagnostics.models import Text
+from diagnostics.models import LANGUAGES, Text
 
 from .policy import (
     STATUSES,
@@ -366,7 +366,7 @@ class _Builder:
         out = {}
         for key, value in (self.data.get(section) or {}).items():
             allowed = PLACEHOLDERS.get(f"{section}.{key}", frozenset())
-            for lang in ("uk", "en"):
+            for lang in LANGUAGES:
                 try:
                     names = {f for _, f, _, _ in string.Formatter().parse(value[lang]) if f}
                 except ValueError as exc:

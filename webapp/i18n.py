@@ -1,4 +1,11 @@
-"""Language negotiation and the user-interface strings of the web pages (Ukrainian and English)."""
+"""Language negotiation and the one lookup of user-visible strings (Ukrainian and English).
+
+:data:`STRINGS` joins the three tables of labels: the report's (``reports.i18n.LABELS``), the
+public pages' (:data:`UI`, here) and the desk's (``support.strings.DESK``); a key means the
+same words everywhere, and two tables giving one key different words fail at import.
+Python code and templates reach them only through :func:`t` (the templates' one global ``t``),
+in the request's language (:func:`current_lang`), with ``{placeholders}`` filled from keywords.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +13,10 @@ from typing import Any
 
 from flask import Flask, current_app, g, request, url_for
 
-from diagnostics.models import Text
+from diagnostics.models import LANGUAGES, Text
+from reports.i18n import LABELS
 
-SUPPORTED = ("uk", "en")
+from .support.strings import DESK
 
 UI: dict[str, Text] = {
     "check_title": Text("Перевірити браузер", "Check my browser"),
@@ -47,6 +55,10 @@ UI: dict[str, Text] = {
     ),
     "report_text": Text("Текст звіту", "Report text"),
     "language": Text("Мова", "Language"),
+    # each language by its own name, in both pages: a reader finds theirs
+    "language_name_uk": Text("Українська", "Українська"),
+    "language_name_en": Text("English", "English"),
+    "skip_to_content": Text("Перейти до змісту", "Skip to content"),
     "noscript": Text(
         "JavaScript вимкнено. Ми можемо скласти звіт лише з даних, які надсилає браузер.",
         "JavaScript is off. We can only make a report from what the browser sends.",
@@ -62,21 +74,86 @@ UI: dict[str, Text] = {
         "Please describe: the service (site or app), the page, the action, the error text, "
         "your login and personal account number.",
     ),
+    # the policy page, /matrix
+    "intro": Text(
+        "Особистий кабінет перевірено в цих браузерах і системах. Якщо ваш браузер старший, "
+        "оновіть його: так сайт працюватиме безпечніше, швидше та зручніше.",
+        "The cabinet is tested in these browsers and systems. If yours is older, update it: "
+        "the site will work more safely, faster and more comfortably.",
+    ),
+    "check": Text("Перевірити мій браузер", "Check my browser"),
+    "browsers": Text("Браузери", "Browsers"),
+    "version": Text("Версія", "Version"),
+    "notes": Text("Примітки", "Notes"),
+    "link": Text("Посилання", "Link"),
+    "upgrade": Text("Як оновити", "How to update"),
+    "other_browsers": Text("Інші браузери", "Other browsers"),
+    "other_browsers_intro": Text(
+        "Браузер, якого немає в переліку, оцінюємо за рушієм, на якому він побудований:",
+        "A browser not on the list is judged by the engine it is built on:",
+    ),
+    "not_supported": Text("Не підтримуються", "Not supported"),
+    "systems": Text("Операційні системи", "Operating systems"),
+    "system": Text("Система", "System"),
+    "any_other_system": Text(
+        "Інші системи ({systems}): будь-яка версія.", "Other systems ({systems}): any version."
+    ),
+    "devices": Text("Пристрої", "Devices"),
+    "in_app_browsers": Text("Вбудовані браузери застосунків", "In-app browsers"),
+    "in_app_intro": Text(
+        "Сторінки, відкриті всередині інших застосунків ({apps}): {status}.",
+        "Pages opened inside other apps ({apps}): {status}.",
+    ),
+    "apps": Text("Мобільні застосунки порталу", "The portal's mobile apps"),
+    "app_requirement": Text(
+        "версія {app} або новіша, {os} {os_min} або новіша",
+        "version {app} or newer, on {os} {os_min} or newer",
+    ),
+    "store": Text("Магазин застосунків", "App store"),
+    "as_of": Text("Станом на", "As of"),
+    "json": Text("Те саме у форматі JSON", "The same as JSON"),
 }
+
+
+def _joined(*tables: dict[str, Text]) -> dict[str, Text]:
+    joined: dict[str, Text] = {}
+    for table in tables:
+        for key, text in table.items():
+            if joined.get(key, text) != text:
+                raise RuntimeError(f"string {key!r} has two different texts: {joined[key]}, {text}")
+            joined[key] = text
+    return joined
+
+
+#: Every user-visible string of the web app, by key.
+STRINGS: dict[str, Text] = _joined(LABELS, UI, DESK)
 
 
 def negotiate_lang() -> str:
     """``?lang=`` first, then Accept-Language, then the configured default."""
     asked = request.args.get("lang")
-    if asked in SUPPORTED:
+    if asked in LANGUAGES:
         return asked
-    best = request.accept_languages.best_match(SUPPORTED)
+    best = request.accept_languages.best_match(LANGUAGES)
     return best or current_app.config["DEFAULT_LANG"]
 
 
-def t(key: str) -> str:
-    """The UI string ``key`` in the current request's language."""
-    return UI[key].get(getattr(g, "lang", "uk"))
+def current_lang() -> str:
+    """The language of this request (negotiated before it ran), else ``DEFAULT_LANG``."""
+    lang = g.get("lang") if g else None
+    return lang or current_app.config["DEFAULT_LANG"]
+
+
+def asked_lang(fallback: str) -> str:
+    """``?lang=`` when it names a language, else ``fallback`` (a report's own language)."""
+    asked = request.args.get("lang")
+    return asked if asked in LANGUAGES else fallback
+
+
+def t(key: str, **values: object) -> str:
+    """The string ``key`` in the request's language, ``{placeholders}`` filled from ``values``."""
+    text = STRINGS[key].get(current_lang())
+    return text.format(**values) if values else text
 
 
 def lang_url(lang: str) -> str:
@@ -94,4 +171,4 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _template_globals() -> dict[str, Any]:
-        return {"t": t, "lang": g.get("lang", app.config["DEFAULT_LANG"]), "lang_url": lang_url}
+        return {"t": t, "lang": current_lang(), "languages": LANGUAGES, "lang_url": lang_url}

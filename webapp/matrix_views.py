@@ -9,13 +9,13 @@ import json
 from flask import Blueprint, Response, g, render_template, request
 from flask.blueprints import BlueprintSetupState
 
-from diagnostics.models import Text
 from matrix.check import KNOWN_SYSTEMS
 from matrix.loader import load_policy
 from matrix.policy import Policy
 from matrix.summary import STATUS_NAMES, browser_row, engine_rows, policy_summary, system_row
 from matrix.versions import format_version
 
+from .i18n import UI, current_lang
 from .services import policy
 
 bp = Blueprint("matrix", __name__)
@@ -27,53 +27,7 @@ def _check_policy(state: BlueprintSetupState) -> None:
     load_policy(state.app.config.get("POLICY_FILE"))
 
 
-#: Words of the page, in Ukrainian and English.
-PAGE: dict[str, Text] = {
-    "intro": Text(
-        "Особистий кабінет перевірено в цих браузерах і системах. Якщо ваш браузер старший, "
-        "оновіть його: так сайт працюватиме безпечніше, швидше та зручніше.",
-        "The cabinet is tested in these browsers and systems. If yours is older, update it: "
-        "the site will work more safely, faster and more comfortably.",
-    ),
-    "check": Text("Перевірити мій браузер", "Check my browser"),
-    "browsers": Text("Браузери", "Browsers"),
-    "browser": Text("Браузер", "Browser"),
-    "version": Text("Версія", "Version"),
-    "notes": Text("Примітки", "Notes"),
-    "link": Text("Посилання", "Link"),
-    "download": Text("Завантажити", "Download"),
-    "upgrade": Text("Як оновити", "How to update"),
-    "other_browsers": Text("Інші браузери", "Other browsers"),
-    "other_browsers_intro": Text(
-        "Браузер, якого немає в переліку, оцінюємо за рушієм, на якому він побудований:",
-        "A browser not on the list is judged by the engine it is built on:",
-    ),
-    "not_supported": Text("Не підтримуються", "Not supported"),
-    "systems": Text("Операційні системи", "Operating systems"),
-    "system": Text("Система", "System"),
-    "any_other_system": Text(
-        "Інші системи ({systems}): будь-яка версія.", "Other systems ({systems}): any version."
-    ),
-    "devices": Text("Пристрої", "Devices"),
-    "in_app": Text("Вбудовані браузери застосунків", "In-app browsers"),
-    "in_app_intro": Text(
-        "Сторінки, відкриті всередині інших застосунків ({apps}): {status}.",
-        "Pages opened inside other apps ({apps}): {status}.",
-    ),
-    "apps": Text("Мобільні застосунки порталу", "The portal's mobile apps"),
-    "app_requirement": Text(
-        "версія {app} або новіша, {os} {os_min} або новіша",
-        "version {app} or newer, on {os} {os_min} or newer",
-    ),
-    "store": Text("Магазин застосунків", "App store"),
-    "as_of": Text("Станом на", "As of"),
-    "json": Text("Те саме у форматі JSON", "The same as JSON"),
-}
 APP_OS = {"ios": "iOS", "android": "Android"}
-
-
-def _page(key: str) -> str:
-    return PAGE[key].get(g.get("lang", "uk"))
 
 
 @bp.get("/matrix")
@@ -91,7 +45,7 @@ def page() -> str:
         apps=[
             (
                 APP_OS[a.platform],
-                PAGE["app_requirement"]
+                UI["app_requirement"]
                 .get(g.lang)
                 .format(
                     app=format_version(a.min_version),
@@ -105,7 +59,6 @@ def page() -> str:
         device_names=[_device(d) for d in current.devices.allowed],
         in_app_intro=_in_app_intro(current),
         other_systems=", ".join(f for f in KNOWN_SYSTEMS if current.system(f) is None),
-        p=_page,
     )
 
 
@@ -115,7 +68,7 @@ def _in_app_intro(current: Policy) -> str:
         return ""
     apps = ", ".join(rule.apps[:5]) + (" …" if len(rule.apps) > 5 else "")
     status = STATUS_NAMES[rule.status].get(g.lang)
-    return PAGE["in_app_intro"].get(g.lang).format(apps=apps, status=status)
+    return UI["in_app_intro"].get(current_lang()).format(apps=apps, status=status)
 
 
 def _device(device: str) -> str:

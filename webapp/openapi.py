@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, jsonify
 
+from diagnostics.models import LANGUAGES
 from matrix import STATUSES
 from probes import payload_schema
 
@@ -63,7 +64,7 @@ def _embedded_payload_schema() -> dict[str, Any]:
 
 
 def _schemas() -> dict[str, Any]:
-    text = _object(["uk", "en"], uk={"type": "string"}, en={"type": "string"})
+    text = _object(list(LANGUAGES), **dict.fromkeys(LANGUAGES, {"type": "string"}))
     string, maybe_string = {"type": "string"}, _nullable("string")
     return {
         "ReportPayload": _embedded_payload_schema(),
@@ -135,7 +136,7 @@ def _schemas() -> dict[str, Any]:
             ["code", "created_at", "lang", "source", "environment", "verdict", "findings"],
             code={"type": "string", "pattern": _CODE_PATTERN},
             created_at={"type": "string", "format": "date-time"},
-            lang={"enum": ["uk", "en"]},
+            lang={"enum": list(LANGUAGES)},
             source=string,
             environment=_ref("Environment"),
             verdict=_ref("Verdict"),

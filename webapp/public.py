@@ -16,13 +16,14 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from diagnostics.models import LANGUAGES
 from diagnostics.validate import ProbePayload
 from probes import probe_source
 from reports.model import normalize_code
 from reports.render import render_html, render_text
 
 from .extensions import csrf
-from .i18n import SUPPORTED, negotiate_lang
+from .i18n import asked_lang, negotiate_lang
 from .privacy import protect
 from .services import create_report, store, view_url
 
@@ -34,7 +35,7 @@ def index() -> WerkzeugResponse:
     """Redirects to the check page, keeping a supported ``lang``."""
     lang = request.args.get("lang")
     # Only a known language goes into the Location header: a raw value could carry a line break.
-    target = url_for("public.check", lang=lang) if lang in SUPPORTED else url_for("public.check")
+    target = url_for("public.check", lang=lang) if lang in LANGUAGES else url_for("public.check")
     return redirect(target)
 
 
@@ -73,7 +74,7 @@ def report_view(code: str) -> Response:
     if report is None:
         abort(404)
     protect(report.context.values())
-    lang = request.args.get("lang") if request.args.get("lang") in ("uk", "en") else report.lang
+    lang = asked_lang(report.lang)
     g.lang = lang
     html = render_template(
         "report_page.html",

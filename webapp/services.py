@@ -7,11 +7,11 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, url_for
 
-from diagnostics.models import Text
 from diagnostics.validate import ProbePayload, validate_payload
 from matrix import Policy, load_policy
 from matrix.memo import VerdictMemo
 from reports.build import build_report
+from reports.i18n import label
 from reports.model import Report, new_token
 from reports.render import describe_summary, render_html, render_text
 
@@ -65,9 +65,10 @@ def warm_up() -> None:
     in users' requests. A fresh worker's first requests waited up to 1.4 s under load."""
     ua = WARM_UP_USER_AGENT
     payload = validate_payload({"userAgent": ua})
-    report = build_report(payload, {"user-agent": ua}, policy(), "uk", evaluate=verdicts())
-    render_text(report, "uk")
-    render_html(report, "uk")
+    lang = current_app.config["DEFAULT_LANG"]
+    report = build_report(payload, {"user-agent": ua}, policy(), lang, evaluate=verdicts())
+    render_text(report, lang)
+    render_html(report, lang)
 
 
 def create_report(payload: ProbePayload, headers: Any, lang: str) -> tuple[Report, str]:
@@ -98,12 +99,6 @@ def created_answer(report: Report, token: str, lang: str) -> dict[str, Any]:
     """The 201 body of ``POST /api/v1/reports``: what the check page shows and offers to send."""
     text = render_text(report, lang, include_context=True)  # shown, and the e-mail's body
     document = report.to_dict()  # its parts are shared below, not computed again
-    status_label: Text = {
-        "supported": Text("Підтримується", "Supported"),
-        "limited": Text("Працює з обмеженнями", "Limited support"),
-        "unsupported": Text("Не підтримується", "Not supported"),
-        "unknown": Text("Невідомий браузер", "Unknown browser"),
-    }[report.verdict.status]
     return {
         "code": report.display_code,
         "view_url": view_url(report, token),
@@ -112,7 +107,7 @@ def created_answer(report: Report, token: str, lang: str) -> dict[str, Any]:
         "findings": document["findings"],
         "display": {
             **describe_summary(report, lang),  # browser, os, device as the page shows them
-            "status": status_label.get(lang),
+            "status": label(f"status_{report.verdict.status}", lang),
             "message": report.verdict.message.get(lang) if report.verdict.message else "",
         },
         "text": text,

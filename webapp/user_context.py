@@ -25,6 +25,7 @@ from reports.render import render_text
 
 from .errors import ApiError
 from .extensions import csrf
+from .i18n import asked_lang
 from .services import email_parts, store
 from .storage.desk import Screenshot, SupportStore
 
@@ -46,8 +47,7 @@ def _report_for_token(code: str) -> Report:
 
 
 def _lang(report: Report) -> str:
-    asked = request.args.get("lang")
-    return asked if asked in ("uk", "en") else report.lang
+    return asked_lang(report.lang)
 
 
 def read_screenshot(data: bytes) -> Screenshot:

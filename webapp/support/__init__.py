@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import auth, views
-
 
 def init_app(app: Flask) -> None:
     """Sign-in (with its accounts store on the app's database) and the desk's views."""
+    # Imported here: the strings module is read by webapp.i18n, which the views import.
+    from . import auth, views
+
     auth.init_app(app, app.extensions["browsercheck.store"].engine)
     app.register_blueprint(views.bp)

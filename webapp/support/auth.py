@@ -36,8 +36,8 @@ from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 
 from ..errors import error_response
+from ..i18n import t
 from ..storage.accounts import STRONG_HASHER, AccountStore, Agent, Throttle
-from .strings import st
 
 bp = Blueprint("auth", __name__, url_prefix="/support")
 SESSION_KEY = "agent_session"
@@ -117,9 +117,9 @@ def login() -> ResponseReturnValue:
         if current_agent() is not None:
             return redirect(target)
         notice = (
-            st("signed_out")
+            t("signed_out")
             if request.args.get("out")
-            else (st("login_needed") if request.args.get("next") else "")
+            else (t("login_needed") if request.args.get("next") else "")
         )
         return _no_store(
             Response(render_template("support/login.html", next=target, notice=notice, email=""))
@@ -129,7 +129,7 @@ def login() -> ResponseReturnValue:
     client = request.remote_addr or "unknown"
     wait = accounts().locked_for(email, client)
     if wait > timedelta(0):
-        message = st("login_locked", minutes=max(1, math.ceil(wait.total_seconds() / 60)))
+        message = t("login_locked", minutes=max(1, math.ceil(wait.total_seconds() / 60)))
         page = render_template("support/login.html", next=target, error=message, email=email)
         response = _no_store(Response(page, status=429))
         response.headers["Retry-After"] = str(math.ceil(wait.total_seconds()))
@@ -137,7 +137,7 @@ def login() -> ResponseReturnValue:
     agent = accounts().authenticate(email, password, client)
     if agent is None:
         page = render_template(
-            "support/login.html", next=target, error=st("login_failed"), email=email
+            "support/login.html", next=target, error=t("login_failed"), email=email
         )
         return _no_store(Response(page, status=401))
     session.clear()  # a fresh session (and CSRF token) on every sign-in: no fixation
@@ -167,14 +167,13 @@ def init_app(app: Flask, engine: Any) -> None:
     app.extensions["browsercheck.accounts"] = AccountStore(engine, throttle, hasher)
     app.session_interface = _SessionInterface()
     app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.add_template_global(st, "st")
     app.add_template_global(current_agent, "current_agent")
 
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError) -> Response:
         if request.path.startswith("/api/"):
             return error_response(400, "csrf_failed", exc.description or "CSRF check failed")
-        page = render_template("support/message.html", message=st("csrf_failed"))
+        page = render_template("support/message.html", message=t("csrf_failed"))
         return Response(page, status=400)
 
     app.register_blueprint(bp)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import g
-
 from diagnostics.models import Text
 
-SUPPORT_UI: dict[str, Text] = {
+DESK: dict[str, Text] = {
     # sign-in
     "desk": Text("Служба підтримки", "Support desk"),
     "login_title": Text("Вхід для служби підтримки", "Support desk sign-in"),
-    "email": Text("Електронна пошта", "E-mail"),
+    "email_address": Text("Електронна пошта", "E-mail"),
     "password": Text("Пароль", "Password"),
     "sign_in": Text("Увійти", "Sign in"),
     "sign_out": Text("Вийти", "Sign out"),
@@ -117,9 +115,3 @@ SUPPORT_UI: dict[str, Text] = {
     "ctx_failed": Text("Не вдалося зберегти: {reason}", "Could not save: {reason}"),
     "ctx_too_big": Text("файл більший за 5 МБ", "the file is larger than 5 MB"),
 }
-
-
-def st(key: str, **values: object) -> str:
-    """The support-desk string ``key`` in the current request's language, formatted."""
-    text = SUPPORT_UI[key].get(getattr(g, "lang", "uk"))
-    return text.format(**values) if values else text

@@ -31,10 +31,10 @@ from reports.i18n import CONTEXT_KEYS, label
 from reports.model import format_code, normalize_code
 from reports.render import render_html
 
+from ..i18n import STRINGS, current_lang, t
 from ..services import store
 from ..storage.desk import ReportFilter, SupportStore
 from .auth import accounts, current_agent, login_redirect
-from .strings import SUPPORT_UI, st
 
 bp = Blueprint("support", __name__, url_prefix="/support")
 
@@ -64,18 +64,12 @@ def _require_agent() -> ResponseReturnValue | None:
 
 @bp.context_processor
 def _helpers() -> dict[str, Any]:
-    lang = g.get("lang", "uk")
+    lang = current_lang()
     return {
         "label": label,
         "zip": zip,
         "column_label": lambda c: COLUMN_LABELS[c].get(lang) if c in COLUMN_LABELS else c,
     }
-
-
-@bp.app_template_global("report_label")
-def report_label(key: str, lang: str) -> str:
-    """A label of the report views (reports/i18n.py), for templates outside the desk too."""
-    return label(key, lang)
 
 
 @bp.after_request
@@ -99,14 +93,14 @@ def _parse_day(name: str, errors: list[str]) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        errors.append(st("bad_filter", name=name))
+        errors.append(t("bad_filter", name=name))
         return None
 
 
 def _choice(name: str, allowed: tuple[str, ...], errors: list[str]) -> str:
     value = request.args.get(name, "").strip()
     if value and value not in allowed:
-        errors.append(st("bad_filter", name=name))
+        errors.append(t("bad_filter", name=name))
         return ""
     return value
 
@@ -116,7 +110,7 @@ def parse_filters() -> tuple[ReportFilter, list[str]]:
     errors: list[str] = []
     finding = request.args.get("finding", "").strip()
     if finding and not _FINDING_ID.match(finding):
-        errors.append(st("bad_filter", name="finding"))
+        errors.append(t("bad_filter", name="finding"))
         finding = ""
     filters = ReportFilter(
         status=_choice("status", STATUSES, errors),
@@ -149,7 +143,7 @@ def reports() -> ResponseReturnValue:
             return redirect(
                 url_for("support.report", code=format_code(canonical), lang=g.get("lang"))
             )
-        notice = st("not_found_code", code=query) if canonical else st("bad_code", code=query)
+        notice = t("not_found_code", code=query) if canonical else t("bad_code", code=query)
     filters, errors = parse_filters()
     page = _page_number()
     rows, more = desk().list_reports(filters, page, _page_size())
@@ -177,7 +171,7 @@ def _page_size() -> int:
 
 def _source_label(source: str) -> str:
     key = f"src_{source}"
-    return st(key) if key in SUPPORT_UI else source
+    return t(key) if key in STRINGS else source
 
 
 @bp.get("/reports/<code>")
@@ -195,9 +189,9 @@ def report(code: str) -> ResponseReturnValue:
         )
     found = store().get(canonical) if canonical else None
     if found is None:
-        message = st("not_found_code", code=code) if canonical else st("bad_code", code=code)
+        message = t("not_found_code", code=code) if canonical else t("bad_code", code=code)
         return render_template("support/message.html", message=message, search=True), 404
-    lang = g.get("lang", "uk")
+    lang = current_lang()
     env = found.environment.to_dict()
     environment_rows = [
         (
@@ -280,7 +274,7 @@ def stats() -> str:
         periods=PERIODS,
         titles=TITLES,
         charts=CHARTS,
-        lang=g.get("lang", "uk"),
+        lang=current_lang(),
     )
 
 
@@ -293,8 +287,8 @@ def chart(name: str) -> Response:
 
     table_name, column = CHARTS[name]
     summary, _start, _end = _summary(period_days())
-    lang = g.get("lang", "uk")
-    title, empty = TITLES[table_name].get(lang), st("no_data")
+    lang = current_lang()
+    title, empty = TITLES[table_name].get(lang), t("no_data")
     table = summary.tables()[table_name]
     if name == "unsupported":
         svg = charts.daily_share_chart(table, title, empty)
@@ -342,5 +336,5 @@ def users() -> tuple[str, int] | str:
     """The agents' accounts (admins only)."""
     agent = current_agent()
     if agent is None or not agent.is_admin:
-        return render_template("support/message.html", message=st("forbidden")), 403
+        return render_template("support/message.html", message=t("forbidden")), 403
     return render_template("support/users.html", users=accounts().users())
