@@ -59,10 +59,7 @@ class SessionNotStarted(Exception):
 def display_url(url: str) -> str:
     """``url`` as outputs may show it: scheme, host, port and path; no user info, no query."""
     parts = urllib.parse.urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:  # an IPv6 literal
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
+    netloc = parts.netloc.rpartition("@")[2]  # host[:port] as written, even a broken port
     shown = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
     return shown + ("?…" if parts.query else "")
 

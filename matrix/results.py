@@ -115,7 +115,7 @@ class MatrixRun:
         then each engine that did not run at all, with why."""
         seen: dict[tuple[str, ...], dict[str, Any]] = {}
         for r in self.results:
-            if not r.ran or "missing" in r.ran:
+            if "driver" not in r.ran:  # missing, or no session was described
                 continue
             key = tuple(str(r.ran.get(k, "")) for k in BROWSER_KEYS)
             entry = seen.setdefault(key, {**dict(zip(BROWSER_KEYS, key, strict=True)), "jobs": 0})

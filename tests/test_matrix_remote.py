@@ -1,0 +1,317 @@
+"""Remote browsers for the QA matrix: endpoints, credentials, capabilities and grid targets
+(no browser here: tests/browser/test_matrix_remote.py runs them against real servers)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+from matrix import evaluate_policy, load_policy
+from matrix.remote import (
+    PlaywrightEndpoint,
+    RemoteError,
+    WebDriverEndpoint,
+    capability_mismatches,
+    display_url,
+    first_line,
+)
+from matrix.results import NOT_RUN, JobResult, MatrixRun
+from matrix.runner import scrub_result
+from matrix.targets import (
+    OTHER_ENGINE,
+    TargetsError,
+    declared_environment,
+    jobs_of,
+    load_targets,
+    parse_targets,
+    resolve_expected,
+)
+from webapp.config import settings_from_env
+
+SECRET = "Sup3rSecretKey"
+
+
+@pytest.mark.parametrize(
+    "url,shown",
+    [
+        ("http://qa:Sup3rSecretKey@hub.example:4444/wd/hub", "http://hub.example:4444/wd/hub"),
+        ("https://hub.example/wd/hub?key=Sup3rSecretKey", "https://hub.example/wd/hub?…"),
+        ("ws://127.0.0.1:3000/", "ws://127.0.0.1:3000/"),
+        ("wss://u@[::1]:9/x", "wss://[::1]:9/x"),
+    ],
+    ids=["userinfo", "query", "plain", "ipv6"],
+)
+def test_an_endpoint_is_shown_without_credentials_or_query(url: str, shown: str) -> None:
+    assert display_url(url) == shown
+
+
+def test_launch_options_move_from_the_url_into_the_header() -> None:
+    options = {"executablePath": "/usr/bin/chromium", "args": ["--no-sandbox"]}
+    endpoint = PlaywrightEndpoint.parse(
+        "chromium=ws://127.0.0.1:3000/pw?token=abc123&launch-options=" + json.dumps(options)
+    )
+    assert endpoint.ws_url == "ws://127.0.0.1:3000/pw?token=abc123"
+    assert json.loads(endpoint.headers()["x-playwright-launch-options"]) == options
+    prefs = {"general.useragent.override": "Firefox/115.0"}
+    merged = json.loads(endpoint.headers(prefs)["x-playwright-launch-options"])
+    assert merged == {**options, "firefoxUserPrefs": prefs}
+    assert PlaywrightEndpoint.parse("firefox=ws://h:1/").headers() == {}
+    assert "abc123" in endpoint.secrets and "abc123" not in endpoint.display
+
+
+@pytest.mark.parametrize(
+    "value,needle",
+    [
+        ("ws://127.0.0.1:3000/", "expected ENGINE=WS_URL"),
+        ("opera=ws://127.0.0.1:3000/", "expected ENGINE=WS_URL"),
+        (f"chromium=http://qa:{SECRET}@h:3000/", "expected a ws or wss URL"),
+        ("chromium=ws://h:3000/?launch-options={nope", "launch-options is not JSON"),
+        ("chromium=ws://h:3000/?launch-options=[1]", "must be a JSON object"),
+        (f"chromium=ws://qa:{SECRET}@h:port/", "is not a number"),
+    ],
+    ids=["no-engine", "unknown-engine", "http", "bad-json", "not-object", "bad-port"],
+)
+def test_a_bad_connect_value_is_refused_without_showing_secrets(value: str, needle: str) -> None:
+    with pytest.raises(RemoteError, match=needle) as raised:
+        PlaywrightEndpoint.parse(value)
+    assert SECRET not in str(raised.value)
+
+
+def test_webdriver_credentials_come_out_of_the_url_and_settings_win() -> None:
+    endpoint = WebDriverEndpoint.parse(f"https://qa%40corp:{SECRET}@hub.example/wd/hub/")
+    assert endpoint.url == "https://hub.example/wd/hub"
+    assert (endpoint.username, endpoint.password) == ("qa@corp", SECRET)
+    assert SECRET not in repr(endpoint) and SECRET in endpoint.secrets
+    apart = WebDriverEndpoint.parse("http://hub:4444", "ci", "other-key")
+    assert (apart.username, apart.password, apart.display) == ("ci", "other-key", "http://hub:4444")
+    with pytest.raises(RemoteError) as raised:
+        WebDriverEndpoint.parse(f"ftp://qa:{SECRET}@hub")
+    assert SECRET not in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "requested,returned,problems",
+    [
+        ({"browserVersion": "109"}, {"browserVersion": "109.0.5414.120"}, []),
+        ({"browserVersion": "109"}, {"browserVersion": "156.0.8078.114"}, ["browserVersion"]),
+        ({"browserVersion": "109.0"}, {"browserVersion": "109.1.2"}, ["browserVersion"]),
+        ({"browserVersion": "latest"}, {"browserVersion": "156.0"}, []),
+        ({"platformName": "Windows 7"}, {"platformName": "windows"}, []),
+        ({"platformName": "Windows 7"}, {"platformName": "WIN10"}, []),
+        ({"platformName": "Windows 7"}, {"platformName": "linux"}, ["platformName"]),
+        ({"platformName": "macOS 12"}, {"platformName": "mac"}, []),
+        ({"platformName": "macOS 12"}, {"platformName": "windows"}, ["platformName"]),
+        ({"platformName": "ANY"}, {"platformName": "linux"}, []),
+        ({"browserName": "chrome"}, {}, []),
+        (
+            {"browserVersion": "16", "platformName": "iOS"},
+            {"browserVersion": "17.4", "platformName": "android"},
+            ["browserVersion", "platformName"],
+        ),
+    ],
+)
+def test_the_session_that_answered_must_be_what_was_asked(
+    requested: dict[str, str], returned: dict[str, str], problems: list[str]
+) -> None:
+    found = capability_mismatches(requested, returned)
+    assert [p.split()[1] for p in found] == problems
+
+
+def test_first_line_drops_stack_traces_and_documentation_links() -> None:
+    message = (
+        "Message: session not created: No matching capabilities found; For documentation on "
+        "this error, please visit: https://www.selenium.dev/x\nStacktrace:\n#0 0x55c5 <unknown>"
+    )
+    assert first_line(message) == "session not created: No matching capabilities found"
+
+
+def test_scrub_result_removes_every_secret_from_a_result() -> None:
+    result = JobResult(
+        "grid",
+        "target",
+        "chromium",
+        NOT_RUN,
+        reason=f"HTTPConnectionPool(host='qa:{SECRET}@hub') refused",
+        failures=(f"quoted {SECRET!r}",),
+        details={"nested": {"deep": [f"x{SECRET}y"]}},
+        seconds=1.25,
+    )
+    cleaned = scrub_result(result, [SECRET, "qa"])  # too short to scrub: "qa" stays
+    assert SECRET not in json.dumps(cleaned.to_dict())
+    assert cleaned.reason == "HTTPConnectionPool(host='qa:***@hub') refused"
+    assert cleaned.seconds == 1.25
+    assert scrub_result(result, []) is result
+
+
+# --- targets with capabilities ----------------------------------------------------------------
+
+LOCAL = {
+    "id": "ua-chrome-109",
+    "engine": "chromium",
+    "user_agent": "Chrome/109",
+    "expect": {"browser": {"family": "Chrome", "major": 109}},
+}
+
+
+def _grid(**extra: Any) -> dict[str, Any]:
+    target = {
+        "id": "grid-chrome-109",
+        "capabilities": {"browserName": "chrome", "browserVersion": "109"},
+        "expect": {"browser": {"family": "Chrome", "major": 109}},
+    }
+    return {**target, **extra}
+
+
+def _definition(*targets: dict[str, Any]) -> Any:
+    return parse_targets({"version": 1, "targets": list(targets)})
+
+
+@pytest.mark.parametrize(
+    "browser,engine",
+    [
+        ("chrome", "chromium"),
+        ("MicrosoftEdge", "chromium"),
+        ("firefox", "firefox"),
+        ("safari", "webkit"),
+        ("MiniBrowser", "webkit"),
+        ("internet explorer", OTHER_ENGINE),
+    ],
+)
+def test_a_capabilities_target_runs_on_the_engine_of_its_browser(browser: str, engine: str) -> None:
+    target = _definition(_grid(capabilities={"browserName": browser})).targets[0]
+    assert (target.engine, target.remote) == (engine, True)
+    assert target.describe() == f"capabilities: {browser}"
+
+
+@pytest.mark.parametrize(
+    "extra,needle",
+    [
+        ({"engine": "chromium"}, "give engine or capabilities, not both"),
+        ({"locale": "uk-UA"}, "locale cannot go with capabilities"),
+        ({"device": "iPhone 15"}, "device cannot go with capabilities"),
+        ({"capabilities": {}}, "capabilities must be a non-empty mapping"),
+        ({"capabilities": {"browserVersion": 109}}, "browserVersion must be a string"),
+        ({"replaces": "nothing-here"}, "replaces 'nothing-here', which is no target"),
+        ({"replaces": ["a", "b"]}, "replaces names one target id"),
+    ],
+)
+def test_a_bad_capabilities_target_is_refused(extra: dict[str, Any], needle: str) -> None:
+    with pytest.raises(TargetsError, match=needle):
+        _definition(LOCAL, _grid(**extra))
+
+
+def test_only_a_capabilities_target_replaces_another() -> None:
+    with pytest.raises(TargetsError, match="only a target with capabilities replaces"):
+        _definition(LOCAL, {**LOCAL, "id": "other", "replaces": "ua-chrome-109"})
+
+
+def test_a_grid_target_replaces_its_override_only_where_a_grid_is_given() -> None:
+    alone = {**_grid(), "id": "grid-edge"}
+    definition = _definition(LOCAL, _grid(replaces="ua-chrome-109"), alone)
+    assert [j.id for j in jobs_of(definition)] == ["ua-chrome-109", "grid-edge"]
+    assert [j.id for j in jobs_of(definition, webdriver=True)] == ["grid-chrome-109", "grid-edge"]
+
+
+SHIPPED = load_targets()
+
+
+def test_the_local_run_is_unchanged_by_the_grid_targets() -> None:
+    local = [j.id for j in jobs_of(SHIPPED)]
+    assert len(local) == 37 and not any(i.startswith("grid-") for i in local)
+    grid = {t.id: t for t in SHIPPED.targets if t.remote}
+    with_grid = {j.id for j in jobs_of(SHIPPED, webdriver=True)}
+    assert set(grid) <= with_grid
+    assert not {t.replaces for t in grid.values()} & with_grid
+
+
+@pytest.mark.parametrize("target", [t for t in SHIPPED.targets if t.remote], ids=lambda t: t.id)
+def test_a_shipped_grid_target_proves_the_edge_of_the_override_it_replaces(target: Any) -> None:
+    replaced = next(t for t in SHIPPED.targets if t.id == target.replaces)
+
+    def verdict(t: Any) -> tuple[str, str]:
+        v = evaluate_policy(load_policy(), declared_environment(resolve_expected(t.expect, "")))
+        return v.status, v.rule
+
+    assert verdict(target) == verdict(replaced)
+    assert target.expect.lang == replaced.expect.lang
+    assert f"lang={target.expect.lang}" in target.path  # WebDriver sets no locale
+
+
+# --- outputs and the command line ---------------------------------------------------------------
+
+
+def test_the_run_lists_each_browser_that_ran_local_and_remote() -> None:
+    def result(job: str, engine: str, **ran: str) -> JobResult:
+        return JobResult(job, "target", engine, "passed", ran={"engine": engine, **ran})
+
+    local = {"driver": "playwright", "kind": "system", "version": "156", "binary": "/usr/bin/c"}
+    grid = {"driver": "webdriver", "kind": "remote", "endpoint": "http://hub:4444"}
+    run = MatrixRun(
+        results=(
+            result("a", "chromium", **local),
+            result("b", "chromium", **grid, version="109", platform="windows", session="s1"),
+            result("c", "chromium", **grid, version="109", platform="windows", session="s2"),
+            result("d", "chromium", **local),
+            JobResult("e", "target", "webkit", NOT_RUN, ran={"engine": "webkit", "missing": "x"}),
+        ),
+        started="2026-01-01T00:00:00+00:00",
+        seconds=1.0,
+        base_url="http://127.0.0.1:1",
+    )
+    browsers = run.browsers
+    assert [(b["engine"], b.get("endpoint"), b["jobs"]) for b in browsers] == [
+        ("chromium", "", 2),
+        ("chromium", "http://hub:4444", 2),
+        ("webkit", None, 0),
+    ]
+    assert browsers[1]["platform"] == "windows" and "session" not in browsers[1]
+    assert run.to_dict()["browsers"] == browsers
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "webapp", "matrix", "run", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["--webdriver-url", f"ftp://qa:{SECRET}@hub"], "expected a http or https URL"),
+        (["--connect", f"chromium=http://qa:{SECRET}@h/"], "expected a ws or wss URL"),
+        (["--connect", "chromium=ws://a/", "--connect", "chromium=ws://b/"], "one Playwright"),
+    ],
+    ids=["webdriver-scheme", "connect-scheme", "connect-twice"],
+)
+def test_the_cli_refuses_a_bad_endpoint_without_showing_secrets(
+    args: list[str], needle: str, tmp_path: Any
+) -> None:
+    done = _cli(*args, "--output", str(tmp_path / "out"))
+    assert done.returncode == 2 or done.returncode == 1, done.stderr
+    assert needle in done.stderr and SECRET not in done.stdout + done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_endpoints_come_from_settings_too() -> None:
+    settings = settings_from_env(
+        {
+            "BROWSERCHECK_MATRIX_CONNECT": 'chromium=ws://h:1/?launch-options={"a":1,"b":2}, '
+            "firefox=ws://h:2/",
+            "BROWSERCHECK_MATRIX_WEBDRIVER_URL": "http://hub:4444/wd/hub",
+            "BROWSERCHECK_MATRIX_WEBDRIVER_ACCESS_KEY": SECRET,
+        }
+    )
+    servers = [PlaywrightEndpoint.parse(v) for v in settings["MATRIX_CONNECT"]]
+    assert [(s.engine, s.launch_options) for s in servers] == [
+        ("chromium", {"a": 1, "b": 2}),
+        ("firefox", {}),
+    ]
+    assert settings["MATRIX_WEBDRIVER_ACCESS_KEY"] == SECRET
