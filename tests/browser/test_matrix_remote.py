@@ -10,11 +10,8 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,97 +20,42 @@ import pytest
 import yaml
 from junitparser import JUnitXml, Skipped
 
-from matrix.engines import CHROMIUM_ARGS, SYSTEM_BINARIES, VirtualDisplay, _webkitgtk_browser
+from matrix.engines import _webkitgtk_browser
+from tests.browser import remote_endpoints
 from tests.browser.conftest import LiveServer, free_port
+from tests.browser.remote_endpoints import (
+    CHROME_OPTIONS,
+    Endpoint,
+    EndpointMissing,
+    connect_value,
+)
 
 pytestmark = pytest.mark.browser
 
 USER, SECRET = "qa-grid-user", "Sup3rSecretKey-42"
-CHROME_OPTIONS = {
-    "binary": SYSTEM_BINARIES["chromium"][0],
-    "args": ["--headless=new", *CHROMIUM_ARGS],
-}
 
 
-class Endpoint:
-    """A server process on a loopback port (its output in ``log``); ``stop()`` is idempotent."""
-
-    def __init__(self, args: list[str], port: int, log: Path, env: dict[str, str] | None = None):
-        self.port, self.log = port, log
-        self._log = open(log, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            args, stdout=self._log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
-        )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return
-            except OSError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"{args[0]} did not start:\n{log.read_text()}") from None
-                time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
-        self._log.close()
-
-
-def _program(path: str, package: str) -> str:
-    if not Path(path).exists():
-        # make test installs it (scripts/install-test-deps.sh): missing is a failure, not a skip
-        pytest.fail(f"{path} is missing: apt-get install {package}")
-    return path
+def _endpoint(start: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
+    try:
+        with start(tmp_path_factory.mktemp("endpoint")) as endpoint:
+            yield endpoint
+    except EndpointMissing as exc:
+        pytest.fail(str(exc))  # make test installs it: missing is a failure, never a skip
 
 
 @pytest.fixture(scope="module")
 def playwright_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
-    port = free_port()
-    args = [sys.executable, "-m", "playwright", "run-server", "--host", "127.0.0.1"]
-    server = Endpoint(
-        [*args, "--port", str(port), "--unsafe"],
-        port,
-        tmp_path_factory.mktemp("pw") / "run-server.log",
-    )
-    yield server
-    server.stop()
+    yield from _endpoint(remote_endpoints.playwright_server, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def chromedriver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
-    port = free_port()
-    program = _program("/usr/bin/chromedriver", "chromium-driver")
-    log = tmp_path_factory.mktemp("cd") / "chromedriver.log"
-    driver = Endpoint([program, f"--port={port}"], port, log)
-    yield driver
-    driver.stop()
+    yield from _endpoint(remote_endpoints.chromedriver, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def webkit_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Endpoint]:
-    port = free_port()
-    program = _program(SYSTEM_BINARIES["webkit"][0], "webkit2gtk-driver")
-    display = None if os.environ.get("DISPLAY") else VirtualDisplay()
-    env = {"DISPLAY": display.display} if display else {}
-    log = tmp_path_factory.mktemp("wk") / "webkitwebdriver.log"
-    driver = Endpoint([program, f"--port={port}"], port, log, env)
-    yield driver
-    driver.stop()
-    if display:
-        display.close()
-
-
-def _connect(engine: str, server: Endpoint) -> str:
-    """``ENGINE=WS_URL`` with the system browser's launch options (DEVELOPERS.md)."""
-    options: dict[str, Any] = {"executablePath": SYSTEM_BINARIES[engine][0]}
-    if engine == "chromium":
-        options["args"] = list(CHROMIUM_ARGS)
-    else:
-        options["channel"] = "moz-firefox"
-    return f"{engine}=ws://127.0.0.1:{server.port}/?launch-options={json.dumps(options)}"
+    yield from _endpoint(remote_endpoints.webkit_driver, tmp_path_factory)
 
 
 def _run(tmp_path: Path, targets: list[dict[str, Any]], *args: str, a11y: bool = False) -> Any:
@@ -210,9 +152,9 @@ def test_a_playwright_server_runs_chromium_and_firefox_as_locally(
         "--base-url",
         live_server.url,
         "--connect",
-        _connect("chromium", playwright_server),
+        connect_value("chromium", playwright_server),
         "--connect",
-        _connect("firefox", playwright_server),
+        connect_value("firefox", playwright_server),
         "--engine",
         "chromium,firefox",
         "--require",
@@ -388,7 +330,7 @@ def test_a_remote_browser_that_cannot_reach_the_base_url_says_so(
         "--base-url",
         nobody,
         "--connect",
-        _connect("chromium", playwright_server),
+        connect_value("chromium", playwright_server),
         "--webdriver-url",
         f"http://127.0.0.1:{chromedriver.port}",
     )
