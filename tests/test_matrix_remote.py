@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from matrix import evaluate_policy, load_policy
 from matrix.remote import (
@@ -315,3 +318,59 @@ def test_the_endpoints_come_from_settings_too() -> None:
         ("firefox", {}),
     ]
     assert settings["MATRIX_WEBDRIVER_ACCESS_KEY"] == SECRET
+
+
+# --- the CI examples (docs/ci/) ---------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "docs" / "ci").glob("*.yml"))
+
+
+def test_every_ci_example_is_yaml_and_runs_the_matrix() -> None:
+    assert len(EXAMPLES) >= 4
+    for example in EXAMPLES:
+        text = example.read_text(encoding="utf-8")
+        assert isinstance(yaml.safe_load(text), dict), example
+        assert "make matrix" in text or "browsercheck matrix run" in text, example
+
+
+def _matrix_run_commands(text: str) -> list[str]:
+    """Each ``matrix run`` command line with its continuation lines (after a trailing ``\\``,
+    or lines of options in a folded YAML block)."""
+    lines, commands = text.splitlines(), []
+    for i, line in enumerate(lines):
+        if "matrix run" not in line:
+            continue
+        command = line.split("matrix run", 1)[1]
+        for more in lines[i + 1 :]:
+            if not (command.rstrip().endswith("\\") or more.strip().startswith(("--", "[--"))):
+                break
+            command += " " + more
+        commands.append(command.split("`")[0] if "`" in line else command)
+    return commands
+
+
+def test_the_ci_examples_use_only_real_options_and_files() -> None:
+    from webapp.cli_qa import run
+
+    known = {name for param in run.params for name in param.opts}
+    docs = [ROOT / "docs" / "ci.md", ROOT / "README.md", *EXAMPLES]
+    used: set[str] = set()
+    for doc in docs:
+        for command in _matrix_run_commands(doc.read_text()):
+            unquoted = re.sub(r"'[^']*'", "", command)  # a --connect URL's JSON has flags
+            used |= set(re.findall(r"(?<![\w-])(--[a-z][a-z-]+)", unquoted))
+    assert {"--connect", "--webdriver-url", "--base-url", "--targets", "--shard"} <= used
+    assert used <= known, used - known
+    for example in EXAMPLES:
+        for path in re.findall(r"--targets (\S+)", example.read_text()):
+            assert (ROOT / path).exists(), (example, path)
+    for link in re.findall(r"\]\((docs/[^)]+)\)", (ROOT / "README.md").read_text()):
+        assert (ROOT / link).exists(), link
+
+
+def test_the_grid_targets_example_is_a_valid_run_of_grid_targets_only() -> None:
+    definition = load_targets(ROOT / "docs" / "ci" / "grid-targets.yaml")
+    assert definition.targets and all(t.remote for t in definition.targets)
+    assert {t.engine for t in definition.targets} == {"chromium", "firefox", "webkit"}
+    assert all(t.capabilities and "bstack:options" in t.capabilities for t in definition.targets)
