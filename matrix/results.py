@@ -203,7 +203,8 @@ def render_junit(run: MatrixRun) -> str:
         suite = TestSuite(f"matrix.{engine}")
         ran = run.engines.get(engine, {})
         for key, value in ran.items():
-            suite.add_property(key, value)
+            if key != "session":  # one job's session; each case's system-out names its own
+                suite.add_property(key, value)
         for r in (r for r in run.results if r.engine == engine):
             case = TestCase(r.id, classname=f"matrix.{engine}.{r.kind}", time=round(r.seconds, 3))
             if r.status == FAILED:
