@@ -64,11 +64,23 @@ def display_url(url: str) -> str:
     return shown + ("?…" if parts.query else "")
 
 
+_SECRET_NAME = re.compile(r"key|token|secret|pass|auth|sig|cred|caps", re.I)
+#: A query value this long is taken for a token whatever its name.
+TOKEN_LENGTH = 16
+
+
 def _url_secrets(url: str) -> tuple[str, ...]:
+    """The user info of ``url`` and those of its query values that may be credentials (by their
+    name, or long enough to be a token); not ``launch-options``, which only names a browser."""
     parts = urllib.parse.urlsplit(url)
     found = [parts.username or "", parts.password or ""]
-    found += [value for _, value in urllib.parse.parse_qsl(parts.query)]
+    found += [
+        value
+        for name, value in urllib.parse.parse_qsl(parts.query)
+        if name != "launch-options" and (_SECRET_NAME.search(name) or len(value) >= TOKEN_LENGTH)
+    ]
     found += [urllib.parse.unquote(s) for s in found]
+    found += [urllib.parse.quote(s, safe="") for s in found]
     return tuple(s for s in found if s)
 
 
@@ -183,9 +195,9 @@ class WebDriverEndpoint:
 
     @property
     def secrets(self) -> tuple[str, ...]:
-        found = [self.username or "", self.password or "", *_url_secrets(self.url)]
+        found = [self.username or "", self.password or ""]
         found += [urllib.parse.quote(s, safe="") for s in found]
-        return tuple(s for s in found if s)
+        return tuple(s for s in found if s) + _url_secrets(self.url)
 
 
 def first_line(message: str) -> str:

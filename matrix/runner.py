@@ -572,11 +572,21 @@ def with_require(result: JobResult, require: tuple[str, ...]) -> JobResult:
 
 def scrub_result(result: JobResult, secrets: list[str]) -> JobResult:
     """``result`` with the endpoints' credentials removed from every text in it (a driver's
-    error message may quote the URL it was given)."""
+    error message may quote the URL it was given). Only strings are touched, keys and all."""
     if not secrets:
         return result
-    text = json.dumps(result.to_dict(), ensure_ascii=False, default=str)
-    cleaned = scrub(text, [json.dumps(s, ensure_ascii=False)[1:-1] for s in secrets])
-    if cleaned == text:
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return scrub(value, secrets)
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        return value
+
+    data = result.to_dict()
+    cleaned = clean(data)
+    if cleaned == data:
         return result
-    return replace(JobResult.from_dict(json.loads(cleaned)), seconds=result.seconds)
+    return replace(JobResult.from_dict(cleaned), seconds=result.seconds)

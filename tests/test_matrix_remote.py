@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,16 @@ def test_launch_options_move_from_the_url_into_the_header() -> None:
     assert merged == {**options, "firefoxUserPrefs": prefs}
     assert PlaywrightEndpoint.parse("firefox=ws://h:1/").headers() == {}
     assert "abc123" in endpoint.secrets and "abc123" not in endpoint.display
+    assert not any("executablePath" in secret for secret in endpoint.secrets)
+
+
+def test_only_query_values_that_may_be_credentials_are_secrets() -> None:
+    token = "a" * 20
+    endpoint = PlaywrightEndpoint.parse(
+        f"chromium=wss://h/pw?headless=true&accessKey=k3y&session={token}&region=eu"
+    )
+    assert {"k3y", token} <= set(endpoint.secrets)
+    assert not {"true", "eu"} & set(endpoint.secrets)
 
 
 @pytest.mark.parametrize(
@@ -143,11 +154,13 @@ def test_scrub_result_removes_every_secret_from_a_result() -> None:
         details={"nested": {"deep": [f"x{SECRET}y"]}},
         seconds=1.25,
     )
-    cleaned = scrub_result(result, [SECRET, "qa"])  # too short to scrub: "qa" stays
+    cleaned = scrub_result(result, [SECRET, "qa", "true"])  # too short to scrub: "qa" stays
     assert SECRET not in json.dumps(cleaned.to_dict())
     assert cleaned.reason == "HTTPConnectionPool(host='qa:***@hub') refused"
     assert cleaned.seconds == 1.25
     assert scrub_result(result, []) is result
+    flagged = replace(result, details={"approximate": True, "true": "true"})
+    assert scrub_result(flagged, ["true"]).details == {"approximate": True, "***": "***"}
 
 
 # --- targets with capabilities ----------------------------------------------------------------
