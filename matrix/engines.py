@@ -205,9 +205,11 @@ class PlaywrightSession:
         launch: EngineLaunch,
         context_args: dict[str, Any],
         owns_browser: bool = False,
+        platform: str = "",
     ) -> None:
         self.engine = launch.engine
         self._launch = launch
+        self._platform = platform  # of a remote browser's machine (see EngineHub._browser)
         self._browser = browser
         self._owns_browser = owns_browser  # a browser launched for this session alone
         self._context = browser.new_context(**context_args)
@@ -272,13 +274,12 @@ class PlaywrightSession:
             "version": str(self._browser.version),
         }
         if self._launch.endpoint is not None:
-            # A Playwright server names no session and no platform: say so rather than guess
-            # (the page's navigator is what the target emulates, not the machine).
+            # A Playwright server names no session: say so rather than make one up.
             described.update(
                 endpoint=self._launch.endpoint.display,
                 session="",
                 browser=str(self._browser.browser_type.name),
-                platform="",
+                platform=self._platform,
             )
         return described
 
@@ -368,6 +369,19 @@ class WebDriverSession:
             pass
 
 
+def _machine_platform(browser: Any) -> str:
+    """The platform of the machine a (remote) browser runs on, from a page in a context with no
+    emulation (a target's context may claim another); "" when it cannot be read."""
+    try:
+        context = browser.new_context()
+        try:
+            return str(context.new_page().evaluate("navigator.platform") or "")
+        finally:
+            context.close()
+    except Exception:  # noqa: BLE001 - a platform we cannot read is only left out
+        return ""
+
+
 class VirtualDisplay:
     """An Xvfb server for browsers that need a display; ``close()`` is idempotent."""
 
@@ -427,6 +441,7 @@ class EngineHub:
         self._browsers: dict[str, Any] = {}
         self._display: VirtualDisplay | None = None
         self._sessions: list[Any] = []
+        self._platforms: dict[int, str] = {}  # id(remote browser) -> its machine's platform
 
     def __enter__(self) -> EngineHub:
         return self
@@ -465,7 +480,9 @@ class EngineHub:
         """A browser for ``launch``: launched here, or on its Playwright server."""
         browser_type = getattr(self.playwright, launch.engine)
         if launch.endpoint is not None:
-            return launch.endpoint.connect(browser_type, firefox_prefs)
+            browser = launch.endpoint.connect(browser_type, firefox_prefs)
+            self._platforms[id(browser)] = _machine_platform(browser)
+            return browser
         kwargs = dict(launch.launch_kwargs)
         if firefox_prefs:
             kwargs["firefox_user_prefs"] = firefox_prefs
@@ -527,7 +544,8 @@ class EngineHub:
                 context_args["locale"] = locale
             if user_agent:
                 context_args["user_agent"] = user_agent
-            session = PlaywrightSession(browser, launch, context_args, own_browser)
+            platform = self._platforms.get(id(browser), "")
+            session = PlaywrightSession(browser, launch, context_args, own_browser, platform)
             if client_hints is None and engine == "chromium" and device:
                 # A device descriptor changes the User-Agent only: the client hints would still
                 # announce desktop Linux and win over it. Announce what that device would.

@@ -170,6 +170,7 @@ def test_a_playwright_server_runs_chromium_and_firefox_as_locally(
         ran = result["ran"]
         assert (ran["kind"], ran["driver"], ran["endpoint"]) == ("remote", "playwright", endpoint)
         assert ran["browser"] == result["engine"] and ran["version"]
+        assert ran["platform"].startswith("Linux")  # the server's machine, not the emulated one
     assert {(b["engine"], b["endpoint"], b["jobs"]) for b in data["browsers"]} == {
         ("chromium", endpoint, 3),
         ("firefox", endpoint, 3),
