@@ -429,15 +429,18 @@ class EngineHub:
         *,
         connect: dict[str, PlaywrightEndpoint] | None = None,
         webdriver: WebDriverEndpoint | None = None,
+        expose_network: str | None = None,
     ) -> None:
         """``playwright``: an already started ``sync_playwright()`` instance to share (e.g.
         pytest-playwright's); otherwise the hub starts and stops its own. ``connect``: engines
         whose sessions run on a Playwright server instead of here; ``webdriver``: the W3C
-        WebDriver endpoint of :meth:`open_capabilities`."""
+        WebDriver endpoint of :meth:`open_capabilities`; ``expose_network``: hosts the Playwright
+        servers' browsers reach through their connection (Playwright's ``exposeNetwork``)."""
         self._playwright_cm: Any = None
         self._playwright: Any = playwright
         self.connect = dict(connect or {})
         self.webdriver = webdriver
+        self.expose_network = expose_network
         self._browsers: dict[str, Any] = {}
         self._display: VirtualDisplay | None = None
         self._sessions: list[Any] = []
@@ -480,7 +483,7 @@ class EngineHub:
         """A browser for ``launch``: launched here, or on its Playwright server."""
         browser_type = getattr(self.playwright, launch.engine)
         if launch.endpoint is not None:
-            browser = launch.endpoint.connect(browser_type, firefox_prefs)
+            browser = launch.endpoint.connect(browser_type, firefox_prefs, self.expose_network)
             self._platforms[id(browser)] = _machine_platform(browser)
             return browser
         kwargs = dict(launch.launch_kwargs)

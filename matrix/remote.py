@@ -154,10 +154,20 @@ class PlaywrightEndpoint:
             options["firefoxUserPrefs"] = {**options.get("firefoxUserPrefs", {}), **firefox_prefs}
         return {"x-playwright-launch-options": json.dumps(options)} if options else {}
 
-    def connect(self, browser_type: Any, firefox_prefs: Mapping[str, Any] | None = None) -> Any:
-        """A browser on the server (``browser_type.connect``); raises SessionNotStarted."""
+    def connect(
+        self,
+        browser_type: Any,
+        firefox_prefs: Mapping[str, Any] | None = None,
+        expose_network: str | None = None,
+    ) -> Any:
+        """A browser on the server (``browser_type.connect``); raises SessionNotStarted.
+
+        ``expose_network`` (e.g. ``"<loopback>"``): hosts whose traffic the remote browser sends
+        back through this connection, so that it reaches an app on this machine's loopback."""
         try:
-            return browser_type.connect(self.ws_url, headers=self.headers(firefox_prefs))
+            return browser_type.connect(
+                self.ws_url, headers=self.headers(firefox_prefs), expose_network=expose_network
+            )
         except Exception as exc:  # noqa: BLE001 - Playwright raises its Error for every cause
             reason = scrub(first_line(str(exc)), self.secrets)
             raise SessionNotStarted(
@@ -198,6 +208,12 @@ class WebDriverEndpoint:
         found = [self.username or "", self.password or ""]
         found += [urllib.parse.quote(s, safe="") for s in found]
         return tuple(s for s in found if s) + _url_secrets(self.url)
+
+
+def loopback_url(url: str) -> bool:
+    """True when ``url`` names this machine's loopback (127.0.0.0/8, ::1, localhost)."""
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    return host in ("localhost", "::1") or host.startswith("127.")
 
 
 def first_line(message: str) -> str:

@@ -50,6 +50,7 @@ from .remote import (
     SessionNotStarted,
     WebDriverEndpoint,
     display_url,
+    loopback_url,
     scrub,
 )
 from .results import FAILED, NOT_RUN, PASSED, SCREENSHOTS, JobResult, MatrixRun, now_iso
@@ -509,9 +510,12 @@ def run_matrix(
         os.environ["DISPLAY"] = display.display
     try:
         with serving(base_url) as url:
+            # An app on this machine's loopback is reached by a Playwright server's browsers
+            # through their own connection (a grid's browsers need its tunnel: docs/ci.md).
+            expose = "<loopback>" if connect and loopback_url(url) else None
 
             def work() -> None:
-                with EngineHub(connect=connect, webdriver=webdriver) as hub:
+                with EngineHub(connect=connect, webdriver=webdriver, expose_network=expose) as hub:
                     while True:
                         try:
                             job = todo.get_nowait()

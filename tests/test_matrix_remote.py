@@ -22,6 +22,7 @@ from matrix.remote import (
     capability_mismatches,
     display_url,
     first_line,
+    loopback_url,
 )
 from matrix.results import NOT_RUN, JobResult, MatrixRun
 from matrix.runner import scrub_result
@@ -133,6 +134,21 @@ def test_the_session_that_answered_must_be_what_was_asked(
 ) -> None:
     found = capability_mismatches(requested, returned)
     assert [p.split()[1] for p in found] == problems
+
+
+@pytest.mark.parametrize(
+    "url,loopback",
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://127.1.2.3/", True),
+        ("http://localhost:5000/x", True),
+        ("http://[::1]:80/", True),
+        ("http://10.0.0.5:8000", False),
+        ("https://browsercheck.staging.example", False),
+    ],
+)
+def test_loopback_urls_are_recognised(url: str, loopback: bool) -> None:
+    assert loopback_url(url) is loopback
 
 
 def test_first_line_drops_stack_traces_and_documentation_links() -> None:
