@@ -8,7 +8,8 @@ Runs a few shipped targets with one worker (so jobs do not compete for the two c
 - local (the baseline): Chromium and Firefox launched by Playwright here, WebKitGTK over its
   WebDriver as ``make test`` runs them;
 - a Playwright server (``playwright run-server`` on a loopback port, ``--connect``): the same
-  Chromium and Firefox targets;
+  Chromium and Firefox targets, with the app reached through the connection (Playwright's
+  ``exposeNetwork``, what ``matrix run`` does for a loopback app) and directly;
 - W3C WebDriver endpoints (chromedriver and WebKitWebDriver on loopback ports,
   ``--webdriver-url``): a desktop target each, with capabilities.
 
@@ -100,6 +101,7 @@ def main() -> None:
             }
             remote = RunDefinition(tuple(shipped[i] for i in PLAYWRIGHT_JOBS))
             playwright = _times(remote, args.rounds, server.url, connect=connect)
+            direct = _times(remote, args.rounds, server.url, connect=connect, expose_loopback=False)
         webdriver: dict[str, float] = {}
         for start, target in (
             (remote_endpoints.chromedriver, grid.targets[0]),
@@ -110,17 +112,20 @@ def main() -> None:
                 endpoint = WebDriverEndpoint.parse(driver.url)
                 webdriver |= _times(one, args.rounds, server.url, webdriver=endpoint)
     print(f"median seconds per job over {args.rounds} round(s), one worker, loopback endpoints")
-    print(f"{'job':40} {'local (baseline)':>16} {'remote':>8} {'ratio':>6}  remote kind")
+    print(f"{'job':34} {'local (baseline)':>16} {'remote':>7} {'ratio':>6} {'direct':>7}  remote")
     rows = [(j, j, "Playwright server") for j in PLAYWRIGHT_JOBS]
     rows += [(g, lid, "W3C WebDriver") for g, lid in WEBDRIVER_JOBS.items()]
     for job, local_id, kind in rows:
-        ours = playwright.get(job) if kind == "Playwright server" else webdriver[job]
+        ours = playwright[job] if job in playwright else webdriver[job]
         base = baseline[local_id]
-        print(f"{job:40} {base:16.2f} {ours:8.2f} {ours / base:6.2f}  {kind} (vs {local_id})")
+        plain = f"{direct[job]:7.2f}" if job in direct else f"{'-':>7}"
+        print(f"{job:34} {base:16.2f} {ours:7.2f} {ours / base:6.2f} {plain}  {kind} vs {local_id}")
     print(
-        f"{'all jobs':40} {sum(baseline[lid] for _, lid, _ in rows):16.2f} "
-        f"{sum(playwright.get(j) or webdriver[j] for j, _, _ in rows):8.2f}"
+        f"{'all jobs':34} {sum(baseline[lid] for _, lid, _ in rows):16.2f} "
+        f"{sum({**playwright, **webdriver}[j] for j, _, _ in rows):7.2f}"
     )
+    print("remote: the app reached through the Playwright connection (exposeNetwork) as matrix")
+    print("run does for a loopback app; direct: the same jobs with the browser reaching it itself")
 
 
 if __name__ == "__main__":

@@ -477,6 +477,7 @@ def run_matrix(
     engines: tuple[str, ...] = (),
     connect: Mapping[str, PlaywrightEndpoint] | None = None,
     webdriver: WebDriverEndpoint | None = None,
+    expose_loopback: bool = True,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[JobResult], None] | None = None,
 ) -> MatrixRun:
@@ -487,7 +488,8 @@ def run_matrix(
     threads). Starts a server unless ``base_url`` is given, and an Xvfb display when WebKitGTK
     needs one and there is none. ``connect`` (engine -> Playwright server) and ``webdriver`` (a
     W3C WebDriver endpoint, for targets with capabilities) run jobs on remote browsers; their
-    credentials appear in no result.
+    credentials appear in no result. With ``expose_loopback`` an app on a loopback URL is
+    reached by the Playwright servers' browsers through their connection.
     """
     connect = dict(connect or {})
     secrets = [s for e in connect.values() for s in e.secrets]
@@ -512,7 +514,7 @@ def run_matrix(
         with serving(base_url) as url:
             # An app on this machine's loopback is reached by a Playwright server's browsers
             # through their own connection (a grid's browsers need its tunnel: docs/ci.md).
-            expose = "<loopback>" if connect and loopback_url(url) else None
+            expose = "<loopback>" if expose_loopback and connect and loopback_url(url) else None
 
             def work() -> None:
                 with EngineHub(connect=connect, webdriver=webdriver, expose_network=expose) as hub:
