@@ -160,6 +160,11 @@ def report_json_url(base_url: str, private_href: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
 
+def without_token(text: str) -> str:
+    """``text`` with a report link's token (``?t=...``) left out: never write it out."""
+    return re.sub(r"([?&]t=)[^&\s'\"]+", "\\1…", text)
+
+
 #: Something every page of the app has, and a browser's own error page has not.
 OUR_PAGE = "!!document.querySelector('main, [data-testid=progress]')"
 
@@ -181,10 +186,11 @@ def open_page(session: BrowserSession, url: str) -> None:
             problem = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
     ran = session.describe()
     where = f" at {ran['endpoint']}" if ran.get("endpoint") else ""
+    shown = without_token(url)
     raise CheckFailed(
-        f"the browser{where} could not load {url} ({problem}): the base URL must be reachable "
-        "from where the browser runs -- give --base-url an address it can reach, or open the "
-        "grid's local-testing tunnel (docs/ci.md)"
+        f"the browser{where} could not load {shown} ({without_token(problem)}): the base URL "
+        "must be reachable from where the browser runs -- give --base-url an address it can "
+        "reach, or open the grid's local-testing tunnel (docs/ci.md)"
     )
 
 
@@ -345,7 +351,7 @@ def check_a11y_page(
                 details=details,
                 seconds=time.monotonic() - started,
             )
-        details["url"] = re.sub(r"([?&]t=)[^&]+", r"\1…", url)  # never write the token out
+        details["url"] = without_token(url)
         open_page(session, url)
         session.wait_visible("main")
         screenshot = _screenshot(session, output, job_id)

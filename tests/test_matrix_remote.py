@@ -25,7 +25,7 @@ from matrix.remote import (
     loopback_url,
 )
 from matrix.results import NOT_RUN, JobResult, MatrixRun
-from matrix.runner import scrub_result
+from matrix.runner import scrub_result, without_token
 from matrix.targets import (
     OTHER_ENGINE,
     TargetsError,
@@ -149,6 +149,18 @@ def test_the_session_that_answered_must_be_what_was_asked(
 )
 def test_loopback_urls_are_recognised(url: str, loopback: bool) -> None:
     assert loopback_url(url) is loopback
+
+
+@pytest.mark.parametrize(
+    "text,shown",
+    [
+        ("http://h/r/ABCD-EFGH?t=s3cr3t", "http://h/r/ABCD-EFGH?t=…"),
+        ("net::ERR at 'http://h/r/X?lang=uk&t=s3cr3t'", "net::ERR at 'http://h/r/X?lang=uk&t=…'"),
+        ("http://h/check?lang=uk", "http://h/check?lang=uk"),
+    ],
+)
+def test_a_report_token_never_reaches_a_message(text: str, shown: str) -> None:
+    assert without_token(text) == shown
 
 
 def test_first_line_drops_stack_traces_and_documentation_links() -> None:
