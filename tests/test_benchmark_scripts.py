@@ -60,6 +60,14 @@ def test_aggregates_benchmark(tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
+def test_matrix_remote_benchmark() -> None:
+    out = _ok(_run("matrix_remote.py", "--rounds", "1", "--smoke"))
+    for line in ("chromium-desktop-en ", "firefox-ua-115-windows-10 ", "grid-webkitgtk "):
+        assert line in out, out
+    assert "local (baseline)" in out and "W3C WebDriver vs webkit-desktop-en" in out
+
+
+@pytest.mark.browser
 def test_probe_budget_benchmark() -> None:
     # Two runs at each CPU speed: the warm-up, CDP throttling and long-task paths all run.
     out = _ok(_run("probe_budget.py", "--runs", "2", "--cpu-slowdown", "2"))

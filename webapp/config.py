@@ -63,6 +63,12 @@ def _rate_limit(value: str) -> str:
     return value
 
 
+def _engine_urls(value: str) -> list[str]:
+    # ENGINE=URL items split on the commas that start a new item only: a URL's launch-options
+    # JSON has commas of its own.
+    return [item.strip() for item in re.split(r",\s*(?=[a-z]+=)", value) if item.strip()]
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     name: str
@@ -237,6 +243,32 @@ SETTINGS: tuple[Setting, ...] = (
         _int,
     ),
     Setting("SUPPORT_PAGE_SIZE", 50, "Reports per page in the support desk's list.", _int),
+    # `browsercheck matrix run` on remote browsers (matrix/qa/remote.py); options win over these.
+    Setting(
+        "MATRIX_CONNECT",
+        (),
+        "Comma-separated ENGINE=WS_URL: run that engine's matrix jobs on a Playwright server "
+        "(as --connect).",
+        _engine_urls,
+    ),
+    Setting(
+        "MATRIX_WEBDRIVER_URL",
+        None,
+        "W3C WebDriver endpoint (Selenium Grid 4 hub, hosted grid) for targets with "
+        "capabilities (as --webdriver-url); credentials in it never reach outputs.",
+    ),
+    Setting("MATRIX_WEBDRIVER_USERNAME", None, "User name for the WebDriver endpoint."),
+    Setting(
+        "MATRIX_WEBDRIVER_ACCESS_KEY",
+        None,
+        "Access key (password) for the WebDriver endpoint; never written to outputs.",
+    ),
+    Setting(
+        "MATRIX_BASE_URL",
+        None,
+        "Collector the matrix run tests instead of starting one (as --base-url); it must be "
+        "reachable from the remote browsers.",
+    ),
 )
 
 

@@ -19,7 +19,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .remote import PlaywrightEndpoint, WebDriverEndpoint
 
 ENGINES: tuple[str, ...] = ("chromium", "firefox", "webkit")
 SYSTEM_BINARIES = {
@@ -55,7 +58,8 @@ class EngineLaunch:
 
     ``driver`` is ``"playwright"`` (``launch_kwargs`` go to ``BrowserType.launch``) or
     ``"webdriver"`` (Selenium's WebKitGTK driver with ``executable`` and ``browser_binary``).
-    ``kind`` is ``"bundled"`` (Playwright's own build) or ``"system"`` (a Debian package).
+    ``kind`` is ``"bundled"`` (Playwright's own build), ``"system"`` (a Debian package) or
+    ``"remote"`` (a Playwright server: ``endpoint``, see :mod:`matrix.qa.remote`).
     """
 
     engine: str
@@ -64,6 +68,7 @@ class EngineLaunch:
     executable: str | None
     launch_kwargs: dict[str, Any] = field(default_factory=dict)
     browser_binary: str | None = None
+    endpoint: PlaywrightEndpoint | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +205,11 @@ class PlaywrightSession:
         launch: EngineLaunch,
         context_args: dict[str, Any],
         owns_browser: bool = False,
+        platform: str = "",
     ) -> None:
         self.engine = launch.engine
         self._launch = launch
+        self._platform = platform  # of a remote browser's machine (see EngineHub._browser)
         self._browser = browser
         self._owns_browser = owns_browser  # a browser launched for this session alone
         self._context = browser.new_context(**context_args)
@@ -259,13 +266,22 @@ class PlaywrightSession:
         ]
 
     def describe(self) -> dict[str, str]:
-        return {
+        described = {
             "engine": self.engine,
             "kind": self._launch.kind,
             "driver": "playwright",
             "binary": self._launch.executable or "",
             "version": str(self._browser.version),
         }
+        if self._launch.endpoint is not None:
+            # A Playwright server names no session: say so rather than make one up.
+            described.update(
+                endpoint=self._launch.endpoint.display,
+                session="",
+                browser=str(self._browser.browser_type.name),
+                platform=self._platform,
+            )
+        return described
 
     def close(self) -> None:
         try:
@@ -291,7 +307,7 @@ class WebDriverSession:
         options.add_argument("--automation")
         if user_agent:
             options.add_argument(f"--user-agent={user_agent}")
-        self.driver = webdriver.WebKitGTK(
+        self.driver: Any = webdriver.WebKitGTK(
             options=options, service=Service(executable_path=launch.executable)
         )
         self.driver.set_page_load_timeout(30)
@@ -353,6 +369,19 @@ class WebDriverSession:
             pass
 
 
+def _machine_platform(browser: Any) -> str:
+    """The platform of the machine a (remote) browser runs on, from a page in a context with no
+    emulation (a target's context may claim another); "" when it cannot be read."""
+    try:
+        context = browser.new_context()
+        try:
+            return str(context.new_page().evaluate("navigator.platform") or "")
+        finally:
+            context.close()
+    except Exception:  # noqa: BLE001 - a platform we cannot read is only left out
+        return ""
+
+
 class VirtualDisplay:
     """An Xvfb server for browsers that need a display; ``close()`` is idempotent."""
 
@@ -394,14 +423,28 @@ class EngineHub:
     is bound to the thread that started it).
     """
 
-    def __init__(self, playwright: Any = None) -> None:
+    def __init__(
+        self,
+        playwright: Any = None,
+        *,
+        connect: dict[str, PlaywrightEndpoint] | None = None,
+        webdriver: WebDriverEndpoint | None = None,
+        expose_network: str | None = None,
+    ) -> None:
         """``playwright``: an already started ``sync_playwright()`` instance to share (e.g.
-        pytest-playwright's); otherwise the hub starts and stops its own."""
+        pytest-playwright's); otherwise the hub starts and stops its own. ``connect``: engines
+        whose sessions run on a Playwright server instead of here; ``webdriver``: the W3C
+        WebDriver endpoint of :meth:`open_capabilities`; ``expose_network``: hosts the Playwright
+        servers' browsers reach through their connection (Playwright's ``exposeNetwork``)."""
         self._playwright_cm: Any = None
         self._playwright: Any = playwright
+        self.connect = dict(connect or {})
+        self.webdriver = webdriver
+        self.expose_network = expose_network
         self._browsers: dict[str, Any] = {}
         self._display: VirtualDisplay | None = None
         self._sessions: list[Any] = []
+        self._platforms: dict[int, str] = {}  # id(remote browser) -> its machine's platform
 
     def __enter__(self) -> EngineHub:
         return self
@@ -419,7 +462,34 @@ class EngineHub:
         return self._playwright
 
     def resolve(self, engine: str) -> EngineLaunch | EngineMissing:
+        endpoint = self.connect.get(engine)
+        if endpoint is not None:
+            return EngineLaunch(engine, "remote", "playwright", None, endpoint=endpoint)
         return resolve_engine(self.playwright, engine)
+
+    def open_capabilities(self, capabilities: dict[str, Any], engine: str) -> BrowserSession:
+        """A session on the hub's WebDriver endpoint with these capabilities (``alwaysMatch``).
+
+        Raises :class:`matrix.qa.remote.SessionNotStarted` with the endpoint's reason."""
+        from .remote import RemoteWebDriverSession, SessionNotStarted
+
+        if self.webdriver is None:
+            raise SessionNotStarted("a target with capabilities needs --webdriver-url")
+        session = RemoteWebDriverSession(self.webdriver, capabilities, engine)
+        self._sessions.append(session)
+        return session
+
+    def _browser(self, launch: EngineLaunch, firefox_prefs: dict[str, Any] | None) -> Any:
+        """A browser for ``launch``: launched here, or on its Playwright server."""
+        browser_type = getattr(self.playwright, launch.engine)
+        if launch.endpoint is not None:
+            browser = launch.endpoint.connect(browser_type, firefox_prefs, self.expose_network)
+            self._platforms[id(browser)] = _machine_platform(browser)
+            return browser
+        kwargs = dict(launch.launch_kwargs)
+        if firefox_prefs:
+            kwargs["firefox_user_prefs"] = firefox_prefs
+        return browser_type.launch(**kwargs)
 
     def _ensure_display(self) -> None:
         if not os.environ.get("DISPLAY") and self._display is None:
@@ -464,10 +534,8 @@ class EngineHub:
             own_browser = engine == "firefox" and bool(user_agent)
             browser = None if own_browser else self._browsers.get(engine)
             if browser is None:
-                kwargs = dict(launch.launch_kwargs)
-                if own_browser:
-                    kwargs["firefox_user_prefs"] = {"general.useragent.override": user_agent}
-                browser = getattr(self.playwright, engine).launch(**kwargs)
+                prefs = {"general.useragent.override": user_agent} if own_browser else None
+                browser = self._browser(launch, prefs)
                 if not own_browser:
                     self._browsers[engine] = browser
             context_args: dict[str, Any] = {}
@@ -479,7 +547,8 @@ class EngineHub:
                 context_args["locale"] = locale
             if user_agent:
                 context_args["user_agent"] = user_agent
-            session = PlaywrightSession(browser, launch, context_args, own_browser)
+            platform = self._platforms.get(id(browser), "")
+            session = PlaywrightSession(browser, launch, context_args, own_browser, platform)
             if client_hints is None and engine == "chromium" and device:
                 # A device descriptor changes the User-Agent only: the client hints would still
                 # announce desktop Linux and win over it. Announce what that device would.

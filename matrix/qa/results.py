@@ -26,6 +26,8 @@ RESULTS_JSON, JUNIT_XML, REPORT_HTML, SCREENSHOTS = (
     "screenshots",
 )
 SCHEMA = 1
+#: What names one browser that ran, in :attr:`MatrixRun.browsers` (the session id is per job).
+BROWSER_KEYS = ("engine", "driver", "kind", "endpoint", "browser", "version", "platform", "binary")
 
 
 class ResultsError(Exception):
@@ -108,6 +110,27 @@ class MatrixRun:
         return dict(sorted(seen.items()))
 
     @property
+    def browsers(self) -> list[dict[str, Any]]:
+        """Each distinct browser that ran (local or at an endpoint) with how many jobs it ran,
+        then each engine that did not run at all, with why."""
+        seen: dict[tuple[str, ...], dict[str, Any]] = {}
+        for r in self.results:
+            if "driver" not in r.ran:  # missing, or no session was described
+                continue
+            key = tuple(str(r.ran.get(k, "")) for k in BROWSER_KEYS)
+            entry = seen.setdefault(key, {**dict(zip(BROWSER_KEYS, key, strict=True)), "jobs": 0})
+            entry["jobs"] += 1
+        ran_engines = {entry["engine"] for entry in seen.values()}
+        missing = {
+            r.engine: {"engine": r.engine, "missing": r.ran["missing"], "jobs": 0}
+            for r in self.results
+            if "missing" in r.ran and r.engine not in ran_engines
+        }
+        return sorted(seen.values(), key=lambda e: (e["engine"], e["endpoint"])) + [
+            missing[e] for e in sorted(missing)
+        ]
+
+    @property
     def counts(self) -> dict[str, int]:
         counted = Counter(r.status for r in self.results)
         return {s: counted.get(s, 0) for s in STATUSES}
@@ -127,6 +150,7 @@ class MatrixRun:
             "shards": list(self.shards),
             "workers": self.workers,
             "engines": self.engines,
+            "browsers": self.browsers,
             "counts": self.counts,
             "ok": self.ok,
             "results": [r.to_dict() for r in self.results],
@@ -179,7 +203,8 @@ def render_junit(run: MatrixRun) -> str:
         suite = TestSuite(f"matrix.{engine}")
         ran = run.engines.get(engine, {})
         for key, value in ran.items():
-            suite.add_property(key, value)
+            if key != "session":  # one job's session; each case's system-out names its own
+                suite.add_property(key, value)
         for r in (r for r in run.results if r.engine == engine):
             case = TestCase(r.id, classname=f"matrix.{engine}.{r.kind}", time=round(r.seconds, 3))
             if r.status == FAILED:
@@ -293,21 +318,22 @@ def summary_table(run: MatrixRun) -> Any:
 
 
 def engines_table(run: MatrixRun) -> Any:
-    """A rich Table naming the engine, driver, binary and version behind each engine name."""
+    """A rich Table naming each browser that ran: engine, version, driver, kind, and the binary
+    (local) or the endpoint, browser name and platform (remote)."""
     from rich.table import Table
 
     table = Table(title="engines that ran")
-    for column in ("engine", "version", "driver", "kind", "binary"):
+    for column in ("engine", "version", "driver", "kind", "where", "jobs"):
         table.add_column(column, overflow="fold")
-    for engine, ran in run.engines.items():
+    for ran in run.browsers:
         if "missing" in ran:
-            table.add_row(engine, "[yellow]missing[/]", "", "", ran["missing"])
-        else:
-            table.add_row(
-                engine,
-                ran.get("version", ""),
-                ran.get("driver", ""),
-                ran.get("kind", ""),
-                ran.get("binary", ""),
-            )
+            table.add_row(ran["engine"], "[yellow]missing[/]", "", "", ran["missing"], "0")
+            continue
+        where = ran["binary"]
+        if ran["endpoint"]:
+            named = " ".join(x for x in (ran["browser"], ran["platform"]) if x)
+            where = f"{ran['endpoint']} ({named})" if named else ran["endpoint"]
+        table.add_row(
+            ran["engine"], ran["version"], ran["driver"], ran["kind"], where, str(ran["jobs"])
+        )
     return table

@@ -11,6 +11,11 @@ report page and the other listed pages in every engine.
 its own :class:`~matrix.qa.engines.EngineHub` (Playwright's sync API is bound to its thread),
 against a server it starts (``python -m webapp serve`` on a free port with a temporary instance
 folder) unless given a base URL. No Flask here: the app is only ever reached over HTTP.
+
+Remote browsers (:mod:`matrix.qa.remote`): engines given a Playwright server (``connect``) run all
+their jobs there; targets with ``capabilities`` run on the W3C WebDriver endpoint (``webdriver``).
+A remote session that cannot start is "not run" with the endpoint's reason; credentials of the
+endpoints are scrubbed from every result.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -40,6 +45,15 @@ from .engines import (
     PlaywrightSession,
     VirtualDisplay,
     WebDriverSession,
+)
+from .remote import (
+    PlaywrightEndpoint,
+    RemoteWebDriverSession,
+    SessionNotStarted,
+    WebDriverEndpoint,
+    display_url,
+    loopback_url,
+    scrub,
 )
 from .results import FAILED, NOT_RUN, PASSED, SCREENSHOTS, JobResult, MatrixRun, now_iso
 from .server import LiveServer
@@ -115,7 +129,10 @@ def describe_violations(violations: list[dict[str, Any]]) -> list[str]:
 
 
 def open_target(hub: EngineHub, target: Target) -> BrowserSession:
-    """A session on the target's engine, dressed as the target says."""
+    """A session on the target's engine, dressed as the target says (or, for a target with
+    capabilities, on the hub's WebDriver endpoint; raises SessionNotStarted)."""
+    if target.capabilities is not None:
+        return hub.open_capabilities(target.capabilities, target.engine)
     return hub.open(
         target.engine,
         device=target.device,
@@ -144,8 +161,42 @@ def report_json_url(base_url: str, private_href: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, query, ""))
 
 
+def without_token(text: str) -> str:
+    """``text`` with a report link's token (``?t=...``) left out: never write it out."""
+    return re.sub(r"([?&]t=)[^&\s'\"]+", "\\1…", text)
+
+
+#: Something every page of the app has, and a browser's own error page has not.
+OUR_PAGE = "!!document.querySelector('main, [data-testid=progress]')"
+
+
+def open_page(session: BrowserSession, url: str) -> None:
+    """``session.goto(url)``, failing clearly when the browser could not load the app there
+    (a remote browser that cannot reach the base URL gets its own error page, or an exception)."""
+    problem = ""
+    try:
+        session.goto(url)
+    except Exception as exc:  # noqa: BLE001 - Playwright raises, WebDriver shows an error page
+        problem = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+    if not problem:
+        try:
+            if session.evaluate(OUR_PAGE):
+                return
+            problem = f"it shows {session.evaluate('location.href')!r} instead"
+        except Exception as exc:  # noqa: BLE001 - the page may be gone entirely
+            problem = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+    ran = session.describe()
+    where = f" at {ran['endpoint']}" if ran.get("endpoint") else ""
+    shown = without_token(url)
+    raise CheckFailed(
+        f"the browser{where} could not load {shown} ({without_token(problem)}): the base URL "
+        "must be reachable from where the browser runs -- give --base-url an address it can "
+        "reach, or open the grid's local-testing tunnel (docs/ci.md)"
+    )
+
+
 def _wait_for_report(session: BrowserSession, url: str) -> None:
-    session.goto(url)
+    open_page(session, url)
     try:
         session.wait_visible("[data-testid=result]", timeout=RESULT_TIMEOUT)
     except Exception as exc:  # noqa: BLE001 - Playwright and Selenium time out differently
@@ -202,6 +253,10 @@ def check_target(
     failures: list[str] = []
     details: dict[str, Any] = {"target": target.describe(), "path": target.path}
     screenshot = None
+    if isinstance(session, RemoteWebDriverSession):
+        # the capabilities the session returned: a grid that answered with another version or
+        # platform fails the job, whatever the page then shows
+        failures += session.mismatches()
     try:
         _wait_for_report(session, base_url + target.path)
         screenshot = _screenshot(session, output, target.id)
@@ -297,8 +352,8 @@ def check_a11y_page(
                 details=details,
                 seconds=time.monotonic() - started,
             )
-        details["url"] = re.sub(r"([?&]t=)[^&]+", r"\1…", url)  # never write the token out
-        session.goto(url)
+        details["url"] = without_token(url)
+        open_page(session, url)
         session.wait_visible("main")
         screenshot = _screenshot(session, output, job_id)
         axe = run_axe(session)
@@ -351,30 +406,34 @@ def run_job(
     require: tuple[str, ...] = (),
 ) -> JobResult:
     """Run one job in ``hub``: open its session, check, close. An engine that is missing here
-    (or cannot dress the target as asked) gives "not run" with the reason -- "failed" when the
-    engine is in ``require``. Never raises."""
+    (or cannot dress the target as asked), a target with capabilities without a WebDriver
+    endpoint, and a remote session that cannot start (the endpoint's reason) give "not run" --
+    "failed" when the engine is in ``require``. Never raises."""
     started = time.monotonic()
     note = job.target.note if job.target else ""
-    launch = hub.resolve(job.engine)
-    reason = ""
-    if isinstance(launch, EngineMissing):
-        reason = launch.reason
-    elif job.target and job.target.emulates and launch.driver == "webdriver":
-        reason = f"{launch.engine} over WebDriver cannot emulate devices or locales"
+    reason, ran = "", {"engine": job.engine}
+    if job.target and job.target.remote:
+        if hub.webdriver is None:
+            reason = "a target with capabilities needs a W3C WebDriver endpoint (--webdriver-url)"
+        else:
+            ran["endpoint"] = hub.webdriver.display
+    else:
+        launch = hub.resolve(job.engine)
+        if isinstance(launch, EngineMissing):
+            reason = launch.reason
+        elif job.target and job.target.emulates and launch.driver == "webdriver":
+            reason = f"{launch.engine} over WebDriver cannot emulate devices or locales"
+        elif launch.endpoint is not None:
+            ran["endpoint"] = launch.endpoint.display
+
+    def not_run(why: str) -> JobResult:
+        missing = {**ran, "missing": why}
+        seconds = time.monotonic() - started
+        result = JobResult(job.id, job.kind, job.engine, NOT_RUN, why, ran=missing, note=note)
+        return with_require(replace(result, seconds=seconds), require)
+
     if reason:
-        return with_require(
-            JobResult(
-                job.id,
-                job.kind,
-                job.engine,
-                NOT_RUN,
-                reason=reason,
-                ran={"engine": job.engine, "missing": reason},
-                note=note,
-                seconds=time.monotonic() - started,
-            ),
-            require,
-        )
+        return not_run(reason)
     session: BrowserSession | None = None
     try:
         session = open_target(hub, job.target) if job.target else hub.open(job.engine)
@@ -385,6 +444,8 @@ def run_job(
             result = check_a11y_page(session, job.page, base_url, output, job.id)
         # The job's time includes opening its browser (a launch for WebKitGTK and UA overrides).
         return replace(result, seconds=time.monotonic() - started)
+    except SessionNotStarted as exc:  # no such capability, quota, unreachable: the grid's reason
+        return not_run(str(exc))
     except Exception as exc:  # noqa: BLE001 - a session that cannot open is a failure, with why
         return JobResult(
             job.id,
@@ -392,7 +453,7 @@ def run_job(
             job.engine,
             FAILED,
             reason=f"could not open a session: {type(exc).__name__}: {exc}",
-            ran=session.describe() if session else {"engine": job.engine},
+            ran=session.describe() if session else ran,
             note=note,
             seconds=time.monotonic() - started,
         )
@@ -421,6 +482,9 @@ def run_matrix(
     shard: tuple[int, int] = (1, 1),
     require: tuple[str, ...] = (),
     engines: tuple[str, ...] = (),
+    connect: Mapping[str, PlaywrightEndpoint] | None = None,
+    webdriver: WebDriverEndpoint | None = None,
+    expose_loopback: bool = True,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[JobResult], None] | None = None,
 ) -> MatrixRun:
@@ -429,9 +493,15 @@ def run_matrix(
     ``workers`` threads each drive their own EngineHub; results come back in the definition's
     order. ``on_start(total)`` and ``on_result(result)`` report progress (called from worker
     threads). Starts a server unless ``base_url`` is given, and an Xvfb display when WebKitGTK
-    needs one and there is none.
+    needs one and there is none. ``connect`` (engine -> Playwright server) and ``webdriver`` (a
+    W3C WebDriver endpoint, for targets with capabilities) run jobs on remote browsers; their
+    credentials appear in no result. With ``expose_loopback`` an app on a loopback URL is
+    reached by the Playwright servers' browsers through their connection.
     """
-    jobs = select_shard(jobs_of(definition), *shard)
+    connect = dict(connect or {})
+    secrets = [s for e in connect.values() for s in e.secrets]
+    secrets += list(webdriver.secrets) if webdriver else []
+    jobs = select_shard(jobs_of(definition, webdriver is not None), *shard)
     if engines:
         jobs = [j for j in jobs if j.engine in engines]
     if on_start:
@@ -443,21 +513,26 @@ def run_matrix(
     results: list[JobResult] = []
     lock = threading.Lock()
     started_at, started = now_iso(), time.monotonic()
-    display = _display_for(jobs)
+    display = _display_for([j for j in jobs if j.engine not in connect])
     saved_display = os.environ.get("DISPLAY")
     if display is not None:
         os.environ["DISPLAY"] = display.display
     try:
         with serving(base_url) as url:
+            # An app on this machine's loopback is reached by a Playwright server's browsers
+            # through their own connection (a grid's browsers need its tunnel: docs/ci.md).
+            expose = "<loopback>" if expose_loopback and connect and loopback_url(url) else None
 
             def work() -> None:
-                with EngineHub() as hub:
+                with EngineHub(connect=connect, webdriver=webdriver, expose_network=expose) as hub:
                     while True:
                         try:
                             job = todo.get_nowait()
                         except queue.Empty:
                             return
-                        result = run_job(hub, job, url, policy, output, require)
+                        result = scrub_result(
+                            run_job(hub, job, url, policy, output, require), secrets
+                        )
                         with lock:
                             results.append(result)
                         if on_result:
@@ -481,7 +556,7 @@ def run_matrix(
         results=tuple(results),
         started=started_at,
         seconds=time.monotonic() - started,
-        base_url=base_url or "(started for the run)",
+        base_url=display_url(base_url) if base_url else "(started for the run)",
         require=tuple(require),
         shards=(f"{shard[0]}/{shard[1]}",),
         workers=workers,
@@ -491,7 +566,8 @@ def run_matrix(
 def _display_for(jobs: list[Job]) -> VirtualDisplay | None:
     """One Xvfb for the whole run, started before the workers (EngineHub would start one per
     hub and race on DISPLAY)."""
-    if os.environ.get("DISPLAY") or not any(j.engine == "webkit" for j in jobs):
+    local_webkit = any(j.engine == "webkit" and not (j.target and j.target.remote) for j in jobs)
+    if os.environ.get("DISPLAY") or not local_webkit:
         return None
     return VirtualDisplay() if shutil.which("Xvfb") else None
 
@@ -505,3 +581,25 @@ def with_require(result: JobResult, require: tuple[str, ...]) -> JobResult:
             reason=f"required engine {result.engine} did not run: {result.reason}",
         )
     return result
+
+
+def scrub_result(result: JobResult, secrets: list[str]) -> JobResult:
+    """``result`` with the endpoints' credentials removed from every text in it (a driver's
+    error message may quote the URL it was given). Only strings are touched, keys and all."""
+    if not secrets:
+        return result
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, str):
+            return scrub(value, secrets)
+        if isinstance(value, dict):
+            return {clean(k): clean(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [clean(v) for v in value]
+        return value
+
+    data = result.to_dict()
+    cleaned = clean(data)
+    if cleaned == data:
+        return result
+    return replace(JobResult.from_dict(cleaned), seconds=result.seconds)

@@ -5,6 +5,10 @@ locale, User-Agent and client hints) and what it *is* (:class:`Expected`). What 
 by hand: the expected verdict comes from the policy applied to that declared environment
 (:func:`declared_environment`), never from our own User-Agent detection.
 
+A target may declare W3C WebDriver ``capabilities`` instead of an ``engine`` (a real Chrome 109
+on Windows 7 from a grid): it runs only where a WebDriver endpoint is given (``--webdriver-url``),
+and there it stands in for the User-Agent-override target it ``replaces``.
+
 Pure: no browser, no Flask.
 """
 
@@ -43,7 +47,28 @@ _TARGET_KEYS = {
     "expect",
     "note",
     "a11y",
+    "capabilities",
+    "replaces",
 }
+#: ``browserName`` (lower case) -> the engine behind it, for a capabilities target's engine.
+BROWSER_ENGINES = {
+    "chrome": "chromium",
+    "chromium": "chromium",
+    "chrome-headless-shell": "chromium",
+    "microsoftedge": "chromium",
+    "msedge": "chromium",
+    "edge": "chromium",
+    "opera": "chromium",
+    "samsung": "chromium",
+    "firefox": "firefox",
+    "safari": "webkit",
+    "webkit": "webkit",
+    "minibrowser": "webkit",
+    "webkitgtk": "webkit",
+    "epiphany": "webkit",
+}
+#: The engine of a capabilities target whose browserName names none of the above.
+OTHER_ENGINE = "webdriver"
 _PAGE_KEYS = {"id", "page", "path", "optional"}
 
 
@@ -76,6 +101,13 @@ class Target:
     client_hints: dict[str, Any] | None = None
     note: str = ""
     a11y: bool = True
+    capabilities: dict[str, Any] | None = None
+    replaces: str | None = None
+
+    @property
+    def remote(self) -> bool:
+        """True for a target that runs on a W3C WebDriver endpoint (it declares capabilities)."""
+        return self.capabilities is not None
 
     @property
     def emulates(self) -> bool:
@@ -84,6 +116,10 @@ class Target:
 
     def describe(self) -> str:
         """A short human label: "iPhone 15, en-US, UA override"."""
+        if self.capabilities is not None:
+            caps = self.capabilities
+            named = (caps.get("browserName"), caps.get("browserVersion"), caps.get("platformName"))
+            return "capabilities: " + " ".join(str(x) for x in named if x)
         bits = [self.device or "desktop", self.locale or "default locale"]
         if self.user_agent:
             bits.append("UA override" + (" + client hints" if self.client_hints else ""))
@@ -158,9 +194,15 @@ def _target(where: str, data: Any) -> Target:
         raise TargetsError(f"{where}: id must be lower-case letters, digits and dashes")
     where = f"{where} ({tid})"
     _check_keys(where, data, _TARGET_KEYS)
-    engine = data.get("engine")
-    if engine not in ENGINES:
-        raise TargetsError(f"{where}: engine must be one of {', '.join(ENGINES)}")
+    capabilities = data.get("capabilities")
+    if capabilities is not None:
+        engine = _capabilities_engine(where, data)
+    else:
+        engine = data.get("engine")
+        if engine not in ENGINES:
+            raise TargetsError(f"{where}: engine must be one of {', '.join(ENGINES)}")
+        if data.get("replaces") is not None:
+            raise TargetsError(f"{where}: only a target with capabilities replaces another")
     if data.get("client_hints") is not None:
         if engine != "chromium":
             raise TargetsError(f"{where}: client_hints exist in Chromium only")
@@ -182,7 +224,34 @@ def _target(where: str, data: Any) -> Target:
         client_hints=data.get("client_hints"),
         note=str(data.get("note", "")),
         a11y=bool(data.get("a11y", True)),
+        capabilities=None if capabilities is None else dict(capabilities),
+        replaces=data.get("replaces"),
     )
+
+
+def _capabilities_engine(where: str, data: dict[str, Any]) -> str:
+    """The engine behind a capabilities target's browserName; checks what such a target may say."""
+    capabilities = data["capabilities"]
+    if not isinstance(capabilities, dict) or not capabilities:
+        raise TargetsError(f"{where}: capabilities must be a non-empty mapping")
+    if "engine" in data:
+        raise TargetsError(f"{where}: give engine or capabilities, not both")
+    dressed = sorted(k for k in ("device", "locale", "user_agent", "client_hints") if k in data)
+    if dressed:
+        # WebDriver emulates nothing: a grid target is the real thing (vendor options may set a
+        # device or a language; they go in capabilities, untouched).
+        raise TargetsError(
+            f"{where}: {', '.join(dressed)} cannot go with capabilities (put ?lang= in path, "
+            "and devices in the grid's own capabilities)"
+        )
+    for key in ("browserName", "browserVersion", "platformName"):
+        if key in capabilities and not isinstance(capabilities[key], str):
+            raise TargetsError(f"{where}: capabilities.{key} must be a string (quote versions)")
+    replaces = data.get("replaces")
+    if replaces is not None and (not isinstance(replaces, str) or not _ID.match(replaces)):
+        raise TargetsError(f"{where}: replaces names one target id")
+    name = str(capabilities.get("browserName", "")).lower()
+    return BROWSER_ENGINES.get(name, OTHER_ENGINE)
 
 
 def _a11y_page(where: str, data: Any) -> A11yPage:
@@ -215,6 +284,13 @@ def parse_targets(data: Any, source: str = "<targets>") -> RunDefinition:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise TargetsError(f"{source}: duplicate id(s) {', '.join(duplicates)}")
+    local = {t.id for t in targets if not t.remote}
+    for t in targets:
+        if t.replaces is not None and t.replaces not in local:
+            raise TargetsError(
+                f"{source}: target {t.id} replaces {t.replaces!r}, "
+                "which is no target with an engine"
+            )
     return RunDefinition(targets, pages, source)
 
 
@@ -235,9 +311,18 @@ def load_targets(path: str | Path | None = None) -> RunDefinition:
     return parse_targets(data, str(path))
 
 
-def jobs_of(definition: RunDefinition) -> list[Job]:
-    """Every job of a run: each target, then each accessibility page in each engine."""
-    jobs = [Job(t.id, t.engine, target=t) for t in definition.targets]
+def jobs_of(definition: RunDefinition, webdriver: bool = False) -> list[Job]:
+    """Every job of a run: each target, then each accessibility page in each engine.
+
+    With a WebDriver endpoint (``webdriver``) the capabilities targets run and the targets they
+    replace do not; without one the replaced targets run, and a capabilities target that
+    replaces nothing is still a job (it will be "not run", saying it needs an endpoint)."""
+    replaced = {t.replaces for t in definition.targets if t.replaces}
+    if webdriver:
+        targets = [t for t in definition.targets if t.id not in replaced]
+    else:
+        targets = [t for t in definition.targets if not (t.remote and t.replaces)]
+    jobs = [Job(t.id, t.engine, target=t) for t in targets]
     jobs += [
         Job(f"a11y-{engine}-{p.id}", engine, page=p)
         for engine in ENGINES

@@ -14,6 +14,8 @@ import click
 
 from matrix.qa.engines import ENGINES
 
+from .context import command_settings
+
 
 def _engines(value: str | None) -> tuple[str, ...]:
     names = tuple(n.strip() for n in (value or "").split(",") if n.strip())
@@ -35,8 +37,56 @@ def _qa_imports() -> Any:
         ) from exc
 
 
+def remote_endpoints(
+    connect: tuple[str, ...], webdriver_url: str | None, base_url: str | None
+) -> tuple[dict[str, Any], Any, str | None]:
+    """The run's Playwright servers, WebDriver endpoint and base URL: the options, else the
+    ``BROWSERCHECK_MATRIX_*`` settings. Raises ClickException naming what is wrong (never the
+    credentials)."""
+    from matrix.qa.remote import PlaywrightEndpoint, RemoteError, WebDriverEndpoint
+
+    settings = command_settings()
+    try:
+        servers = [PlaywrightEndpoint.parse(v) for v in connect or settings["MATRIX_CONNECT"]]
+        url = webdriver_url or settings["MATRIX_WEBDRIVER_URL"]
+        webdriver = (
+            WebDriverEndpoint.parse(
+                url, settings["MATRIX_WEBDRIVER_USERNAME"], settings["MATRIX_WEBDRIVER_ACCESS_KEY"]
+            )
+            if url
+            else None
+        )
+    except RemoteError as exc:
+        raise click.ClickException(str(exc)) from exc
+    by_engine = {s.engine: s for s in servers}
+    if len(by_engine) < len(servers):
+        raise click.ClickException("--connect: one Playwright server per engine")
+    return by_engine, webdriver, base_url or settings["MATRIX_BASE_URL"]
+
+
 @click.command("run")
-@click.option("--base-url", default=None, help="Test this running app instead of starting one.")
+@click.option(
+    "--base-url",
+    default=None,
+    help="Test this running app instead of starting one (remote browsers must reach it). "
+    "Default: BROWSERCHECK_MATRIX_BASE_URL.",
+)
+@click.option(
+    "--connect",
+    "connect",
+    multiple=True,
+    metavar="ENGINE=WS_URL",
+    help="Run ENGINE's jobs on this Playwright server (repeatable). Default: "
+    "BROWSERCHECK_MATRIX_CONNECT.",
+)
+@click.option(
+    "--webdriver-url",
+    default=None,
+    metavar="URL",
+    help="W3C WebDriver endpoint (Selenium Grid 4 hub, hosted grid) for targets with "
+    "capabilities; they replace the User-Agent overrides they name. Default: "
+    "BROWSERCHECK_MATRIX_WEBDRIVER_URL.",
+)
 @click.option(
     "--require",
     "require",
@@ -91,6 +141,8 @@ def _qa_imports() -> Any:
 )
 def run(
     base_url: str | None,
+    connect: tuple[str, ...],
+    webdriver_url: str | None,
     require: str,
     output: Path,
     workers: int,
@@ -114,6 +166,7 @@ def run(
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--shard") from exc
     required, engines = _engines(require), _engines(only)
+    servers, webdriver, base_url = remote_endpoints(connect, webdriver_url, base_url)
     try:
         definition = load_targets(targets_file)
         policy = load_policy(policy_file)
@@ -148,6 +201,8 @@ def run(
             shard=shard_at,
             require=required,
             engines=engines,
+            connect=servers,
+            webdriver=webdriver,
             on_start=on_start,
             on_result=on_result,
         )
