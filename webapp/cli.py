@@ -53,10 +53,10 @@ def _create_app(test_config: dict[str, Any] | None = None) -> Any:
 )
 @click.option(
     "--server",
-    type=click.Choice(["auto", "gunicorn", "waitress"]),
+    type=click.Choice(["auto", "granian", "gunicorn", "waitress"]),
     default="auto",
     show_default=True,
-    help="auto: gunicorn where it runs (POSIX), else waitress.",
+    help="auto: granian where installed, else gunicorn where it runs (POSIX), else waitress.",
 )
 @click.option(
     "--app",
@@ -95,6 +95,7 @@ def serve(
         server=server,
         workers=workers or settings["WORKERS"],
         threads=threads,
+        header_timeout=settings["HEADER_TIMEOUT"],
     )
 
 

@@ -204,6 +204,21 @@ SETTINGS: tuple[Setting, ...] = (
         _int,
     ),
     Setting("SUPPORT_PAGE_SIZE", 50, "Reports per page in the support desk's list.", _int),
+    # serving on the open internet (issue 15)
+    Setting(
+        "HEADER_TIMEOUT",
+        10,
+        "Seconds a connection may take to send its request headers before `browsercheck "
+        "serve` (granian) closes it: slow clients cannot hold the server.",
+        _int,
+    ),
+    Setting(
+        "METRICS",
+        False,
+        "Serve GET /metrics in the Prometheus text format (counts and latencies, nothing "
+        "personal); off: 404.",
+        _bool,
+    ),
 )
 
 
