@@ -7,8 +7,12 @@ nothing in the body is to blame (404, 405, 429, 500).
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
 from diagnostics.errors import PayloadError
 
@@ -24,6 +28,15 @@ HTTP_ERROR_CODES: dict[int, str] = {
 }
 #: Headers of werkzeug's own error answer worth keeping on the JSON one (405 lists what is allowed).
 _KEPT_ERROR_HEADERS = ("Allow", "Retry-After")
+
+#: What SQLAlchemy raises when the database cannot be reached or written: PostgreSQL down or
+#: restarting, a connection cut, the pool exhausted, SQLite's file or disk read-only or full.
+#: The request is not at fault and may succeed later, so the answer is a 503, not a 500.
+DATABASE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
+#: Seconds in the Retry-After header of a 503 ``database_unavailable``: a database restart
+#: takes seconds, not the one second of an overload.
+DATABASE_RETRY_AFTER = 5
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -57,7 +70,33 @@ def _http_message(exc: HTTPException, limit: int) -> tuple[str, str | None]:
     return exc.description or exc.name, None
 
 
+def database_unavailable() -> Response:
+    """The 503 answer of a request that needs the database while it is unavailable: JSON on
+    API paths, a short bilingual page elsewhere; both with ``Retry-After``."""
+    seconds = DATABASE_RETRY_AFTER
+    message = (
+        f"База даних недоступна, повторіть за {seconds} с. / "
+        f"The database is unavailable, try again in {seconds} s."
+    )
+    if wants_json():
+        response = error_response(503, "database_unavailable", message)
+    else:
+        response = ServiceUnavailable(description=message).get_response()
+    response.headers["Retry-After"] = str(seconds)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
+    def _database_error(exc: Exception) -> Response:
+        # one line, not a traceback per request while the database is down; no statement or
+        # parameters (the engines hide them): only what kind of failure it was
+        log.warning("database unavailable: %s", str(exc).splitlines()[0][:300])
+        return database_unavailable()
+
+    for kind in DATABASE_ERRORS:
+        app.register_error_handler(kind, _database_error)
+
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
         return error_response(exc.status, exc.code, exc.message, exc.field)
