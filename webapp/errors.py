@@ -12,7 +12,7 @@ import logging
 from flask import Flask, Response, jsonify, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, ServiceUnavailable
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from diagnostics.errors import PayloadError
 
@@ -33,6 +33,10 @@ _KEPT_ERROR_HEADERS = ("Allow", "Retry-After")
 #: restarting, a connection cut, the pool exhausted, SQLite's file or disk read-only or full.
 #: The request is not at fault and may succeed later, so the answer is a 503, not a 500.
 DATABASE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
+#: SQLite's result codes among those that mean "cannot write now" (busy, locked, out of memory,
+#: read-only, I/O error, disk full, cannot open, lock protocol); its other OperationalErrors
+#: ("no such table") are our bugs and stay 500s. https://sqlite.org/rescode.html
+_SQLITE_UNAVAILABLE = frozenset({5, 6, 7, 8, 10, 13, 14, 15})
 #: Seconds in the Retry-After header of a 503 ``database_unavailable``: a database restart
 #: takes seconds, not the one second of an overload.
 DATABASE_RETRY_AFTER = 5
@@ -70,6 +74,13 @@ def _http_message(exc: HTTPException, limit: int) -> tuple[str, str | None]:
     return exc.description or exc.name, None
 
 
+def is_database_unavailable(exc: Exception) -> bool:
+    """Whether ``exc`` (one of DATABASE_ERRORS) means the database is unavailable rather than
+    that our SQL is wrong."""
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    return code is None or code & 0xFF in _SQLITE_UNAVAILABLE  # extended codes: low byte
+
+
 def database_unavailable() -> Response:
     """The 503 answer of a request that needs the database while it is unavailable: JSON on
     API paths, a short bilingual page elsewhere; both with ``Retry-After``."""
@@ -88,15 +99,6 @@ def database_unavailable() -> Response:
 
 
 def init_app(app: Flask) -> None:
-    def _database_error(exc: Exception) -> Response:
-        # one line, not a traceback per request while the database is down; no statement or
-        # parameters (the engines hide them): only what kind of failure it was
-        log.warning("database unavailable: %s", str(exc).splitlines()[0][:300])
-        return database_unavailable()
-
-    for kind in DATABASE_ERRORS:
-        app.register_error_handler(kind, _database_error)
-
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
         return error_response(exc.status, exc.code, exc.message, exc.field)
@@ -117,3 +119,15 @@ def init_app(app: Flask) -> None:
             if name in _KEPT_ERROR_HEADERS:
                 response.headers[name] = value
         return response
+
+    def _database_error(exc: Exception) -> Response | HTTPException:
+        if not is_database_unavailable(exc):
+            app.log_exception((type(exc), exc, exc.__traceback__))
+            return _http_error(InternalServerError(original_exception=exc))
+        # one line, not a traceback per request while the database is down; no statement or
+        # parameters (the engines hide them): only what kind of failure it was
+        log.warning("database unavailable: %s", str(exc).splitlines()[0][:300])
+        return database_unavailable()
+
+    for kind in DATABASE_ERRORS:
+        app.register_error_handler(kind, _database_error)
