@@ -222,7 +222,13 @@ _PARAMETERS: dict[str, dict[str, Any]] = {
     },
     "filename": {"name": "filename", "in": "path", "required": True, "schema": {"type": "string"}},
 }
-_SERVER_ERROR_JSON = {"500": _error("The server failed (logged); the request may be retried.")}
+_SERVER_ERROR_JSON = {
+    "500": _error("The server failed (logged); the request may be retried."),
+    "503": _error(
+        "overloaded (past capacity) or database_unavailable: retry after Retry-After.",
+        _RETRY_AFTER,
+    ),
+}
 _SERVER_ERROR_HTML = {"500": {"description": "The server failed.", "content": _HTML}}
 _PAGE_LIMITED = {
     "description": "Too many requests from this address.",
@@ -236,10 +242,21 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "Send a probe payload; get the diagnosis, the code and the private link.",
         "operationId": "createReport",
         "tags": ["collector"],
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {"type": "string", "pattern": '^"?[!#-\\[\\]-~]{8,255}"?$'},
+                "description": "One random key per report (IETF httpapi draft): a retry with "
+                "the same key and body within 24 hours answers the first report again.",
+            }
+        ],
         "requestBody": {"required": True, "content": _json({"$ref": _PAYLOAD_REF})},
         "responses": {
             "201": {
-                "description": "Diagnosed and stored.",
+                "description": "Diagnosed and stored (or, for a retried Idempotency-Key, "
+                "stored before: then with Idempotent-Replayed: true).",
                 "headers": {
                     "Location": {
                         "required": True,
@@ -251,10 +268,11 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             },
             "400": _error(
                 "Malformed JSON, not an object, too deep, or breaks the schema "
-                "(field names the value)."
+                "(field names the value); invalid_idempotency_key."
             ),
             "413": _error("The body is over BROWSERCHECK_MAX_BODY_BYTES."),
             "415": _error("The body is not application/json."),
+            "422": _error("idempotency_key_reused: this Idempotency-Key came with another body."),
             "429": _error("Too many reports from this address, or from everyone.", _RETRY_AFTER),
             **_SERVER_ERROR_JSON,
         },

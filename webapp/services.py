@@ -57,13 +57,20 @@ def warm_up() -> None:
     render_html(report, "uk")
 
 
-def create_report(payload: ProbePayload, headers: Any, lang: str) -> tuple[Report, str]:
-    """Diagnose, store (committed before returning) and return the report and its token.
-    In a request, the sender's address is stored as its keyed hash only."""
+def create_report(
+    payload: ProbePayload,
+    headers: Any,
+    lang: str,
+    token: str | None = None,
+    idempotency: tuple[str, str] | None = None,
+) -> tuple[Report, str]:
+    """Diagnose, store (committed before returning) and return the report and its token
+    (``token``, or a fresh one). In a request, the sender's address is stored as its keyed
+    hash only. ``idempotency``: see :meth:`ReportStore.add` (webapp/idempotency.py)."""
     report = build_report(payload, headers, policy(), lang)
-    token = new_token()
+    token = token or new_token()
     ip_hash = client_address_hash() if has_request_context() else None
-    report = store().add(report, token, ip_hash=ip_hash)
+    report = store().add(report, token, ip_hash=ip_hash, idempotency=idempotency)
     return report, token
 
 
