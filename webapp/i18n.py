@@ -22,8 +22,10 @@ UI: dict[str, Text] = {
     "sending": Text("Надсилаємо результати…", "Sending the results…"),
     "done": Text("Перевірку завершено.", "The check is complete."),
     "failed": Text(
-        "Не вдалося надіслати звіт. Перевірте з'єднання та оновіть сторінку.",
-        "The report could not be sent. Check your connection and reload the page.",
+        "Не вдалося надіслати звіт. Скопіюйте або завантажте його текст нижче й надішліть "
+        "службі підтримки.",
+        "The report could not be sent. Copy or download its text below and send it to the "
+        "support desk.",
     ),
     "result": Text("Результат", "Result"),
     "report_code": Text("Код звіту", "Report code"),
@@ -61,6 +63,15 @@ UI: dict[str, Text] = {
         "логін, особовий рахунок.",
         "Please describe: the service (site or app), the page, the action, the error text, "
         "your login and personal account number.",
+    ),
+    # the probe's retries (issue 15); {n} and {s} are filled in by check.js
+    "retrying": Text(
+        "Сервер не відповів. Повторюємо спробу {n} з 3 за {s} с…",
+        "The server did not answer. Trying again ({n} of 3) in {s} s…",
+    ),
+    "unsent": Text(
+        "Звіт про браузер (не надіслано: сервер був недоступний)",
+        "Browser report (not sent: the server could not be reached)",
     ),
 }
 

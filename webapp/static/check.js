@@ -154,9 +154,28 @@
     fallback();
   };
 
+  function showUnsent(payload) {
+    // The server could not be reached: the report text is built here, to copy or download.
+    var report = msg("unsent") + "\n\n" + JSON.stringify(payload || {}, null, 2), parts, i;
+    parts = root.querySelectorAll("[data-server-only]");
+    for (i = 0; i < parts.length; i++) { parts[i].hidden = true; }
+    text("r-text", report);
+    blobLink("download-txt", report, "text/plain;charset=utf-8", "browsercheck-report.txt");
+    $("result").hidden = false;
+  }
+
   setProgress(msg("sending"));
-  window.BrowserCheck.run({ lang: lang, endpoint: root.getAttribute("data-endpoint") }, function (error, data) {
-    if (error || !data) { setProgress(msg("failed")); root.setAttribute("data-status", "error"); return; }
+  window.BrowserCheck.run({
+    lang: lang,
+    endpoint: root.getAttribute("data-endpoint"),
+    onRetry: function (n, seconds) { setProgress(msg("retrying").replace("{n}", n).replace("{s}", seconds)); }
+  }, function (error, data) {
+    if (error || !data) {
+      setProgress(msg("failed"));
+      root.setAttribute("data-status", "error");
+      showUnsent(error && error.payload);
+      return;
+    }
     show(data);
   });
 }(window, document));
