@@ -270,9 +270,10 @@
   function sameOrigin(url) { return !/^[a-z][a-z0-9+.-]*:/i.test(url) || url.indexOf(origin() + "/") === 0; }
 
   function request(method, url, body, done, key) {
-    // fetch with keepalive where present, else XMLHttpRequest. done(status, text, Retry-After s).
+    // fetch with keepalive where present, else XMLHttpRequest; done(status, text, the fetch
+    // Response's headers). key: the Idempotency-Key (fetch only: IE 11 may store a retry twice)
     var called = false;
-    var finish = function (status, text, wait) { if (!called) { called = true; done(status, text, parseInt(wait, 10)); } };
+    var finish = function (status, text, h) { if (!called) { called = true; done(status, text, h); } };
     if (typeof window.fetch === "function") {
       try {
         var init = { method: method, cache: "no-store", credentials: "same-origin" };
@@ -284,7 +285,7 @@
           init.keepalive = body.length < 60000 && sameOrigin(url);
         }
         window.fetch(url, init).then(function (res) {
-          return res.text().then(function (text) { finish(res.status, text, res.headers.get("Retry-After")); });
+          return res.text().then(function (text) { finish(res.status, text, res.headers); });
         })["catch"](function () { finish(0, ""); });
         return;
       } catch (e) { /* fall through to XHR */ }
@@ -293,10 +294,7 @@
       var xhr = new XMLHttpRequest();
       xhr.open(method, url, true);
       if (body !== null) { xhr.setRequestHeader("Content-Type", "application/json"); }
-      if (key) { xhr.setRequestHeader("Idempotency-Key", key); }
-      xhr.onreadystatechange = function () {
-        if (xhr.readyState === 4) { finish(xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After")); }
-      };
+      xhr.onreadystatechange = function () { if (xhr.readyState === 4) { finish(xhr.status, xhr.responseText); } };
       xhr.send(body);
     } catch (e2) { finish(0, ""); }
   }
@@ -426,40 +424,21 @@
     }, false);
   }
 
-  function newKey() {
-    // One Idempotency-Key per report body: a retry of it cannot store a second report.
-    return safe(function () {
-      var bytes = new Uint8Array(16), out = "", i;
-      (window.crypto || window.msCrypto).getRandomValues(bytes);
-      for (i = 0; i < bytes.length; i++) { out += (bytes[i] + 256).toString(16).slice(1); }
-      return out;
-    }, String(Math.random()).slice(2) + "-" + String(Math.random()).slice(2) + "-" + Math.round(now()));
-  }
-
-  function send(payload, options, done, state) {
-    // A dropped connection, 429 or 503 is tried again (Retry-After, else 1-2-4 s) at most 3
-    // times within 30 s; options.onRetry(try, seconds) tells the page.
+  function send(payload, options, done, retries) {
+    // options.key: the report's Idempotency-Key; the check page retries with it (check.js). A
+    // field dropped after a 400 keeps the key: nothing was stored under it.
     options = options || {};
-    state = state || { drops: 0, tries: 0, first: now() };
-    state.key = state.key || newKey();
-    request("POST", options.endpoint || (options.base || "") + "/api/v1/reports", JSON.stringify(payload), function (status, text, wait) {
-      var data = parse(text), delay = 1000 * (wait >= 0 ? wait : Math.pow(2, state.tries)) + Math.random() * 250;
+    retries = retries || 0;
+    request("POST", options.endpoint || (options.base || "") + "/api/v1/reports", JSON.stringify(payload), function (status, text, h) {
+      var data = parse(text);
       mark("browsercheck:answered");
       var field = data && data.error && data.error.field;
-      if (status === 400 && field && state.drops < 3 && drop(payload, field)) {
-        state.drops += 1;
-        state.key = null; // another body needs another key
-        send(payload, options, done, state);
+      if (status === 400 && field && retries < 3 && drop(payload, field)) {
+        send(payload, options, done, retries + 1);
         return;
       }
-      if ((status === 0 || status === 429 || status === 503) && state.tries < 3 && now() - state.first + delay < 30000) {
-        state.tries += 1;
-        if (options.onRetry) { safe(function () { options.onRetry(state.tries, Math.ceil(delay / 1000)); }); }
-        window.setTimeout(function () { send(payload, options, done, state); }, delay);
-        return;
-      }
-      done(status === 201 ? null : { status: status, body: data, payload: payload }, data);
-    }, state.key);
+      done(status === 201 ? null : { status: status, body: data, headers: h }, data);
+    }, options.key);
   }
 
   function run(options, done) {

@@ -1,4 +1,4 @@
-"""The probe retries a dropped connection, 429 and 503 (Retry-After honoured, at most three
+"""The check page's probe retries a dropped connection, 429 and 503 (Retry-After honoured, at most three
 retries within 30 s) with one Idempotency-Key, tells the user, and when every try failed shows
 the report text it built in the page (real browsers; the network is cut by Playwright's router)."""
 

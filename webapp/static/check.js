@@ -164,18 +164,37 @@
     $("result").hidden = false;
   }
 
+  function randomKey() {
+    // The report's Idempotency-Key: every retry carries it, so none can store a second report.
+    var c = window.crypto || window.msCrypto, bytes = c && c.getRandomValues ? c.getRandomValues(new Uint8Array(16)) : [], key = "", i;
+    for (i = 0; i < 16; i++) { key += (256 + (bytes[i] === undefined ? Math.random() * 256 : bytes[i]) | 0).toString(16).slice(1); }
+    return key;
+  }
+
+  function sendReport(payload) {
+    // A dropped connection, 429 or 503 is tried again after Retry-After (else 1, 2, 4 s), at
+    // most three times within 30 s; the page says so, and only then that sending failed.
+    var options = { lang: lang, endpoint: root.getAttribute("data-endpoint"), key: randomKey() };
+    var first = new Date().getTime(), tries = 0;
+    (function attempt() {
+      window.BrowserCheck.send(payload, options, function (error, data) {
+        if (!error && data) { show(data); return; }
+        var wait = parseInt(error.headers && error.headers.get ? error.headers.get("Retry-After") : "", 10);
+        var ms = (wait >= 0 ? wait : Math.pow(2, tries)) * (1000 + 250 * Math.random());
+        if ((!error.status || error.status === 429 || error.status === 503) && tries < 3 &&
+            new Date().getTime() - first + ms < 30000) {
+          tries += 1;
+          setProgress(msg("retrying").replace("{n}", tries).replace("{s}", Math.ceil(ms / 1000)));
+          window.setTimeout(attempt, ms);
+          return;
+        }
+        setProgress(msg("failed"));
+        root.setAttribute("data-status", "error");
+        showUnsent(payload);
+      });
+    }());
+  }
+
   setProgress(msg("sending"));
-  window.BrowserCheck.run({
-    lang: lang,
-    endpoint: root.getAttribute("data-endpoint"),
-    onRetry: function (n, seconds) { setProgress(msg("retrying").replace("{n}", n).replace("{s}", seconds)); }
-  }, function (error, data) {
-    if (error || !data) {
-      setProgress(msg("failed"));
-      root.setAttribute("data-status", "error");
-      showUnsent(error && error.payload);
-      return;
-    }
-    show(data);
-  });
+  window.BrowserCheck.collect({ lang: lang }, sendReport);
 }(window, document));
