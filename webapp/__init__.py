@@ -80,9 +80,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .overload import InFlightLimit
 
     app.register_blueprint(health.bp)
-    app.wsgi_app = InFlightLimit(  # type: ignore[method-assign]
-        app.wsgi_app, app.config["MAX_IN_FLIGHT"], app.config["RETRY_AFTER"]
-    )
+    in_flight = InFlightLimit(app.wsgi_app, app.config["MAX_IN_FLIGHT"], app.config["RETRY_AFTER"])
+    app.wsgi_app = in_flight  # type: ignore[method-assign]
+    from . import metrics
+
+    metrics.init_app(app, in_flight)  # GET /metrics, when METRICS is on (issue 15)
 
     # hostile input: headers, the log scrubber, the API description, rate limits (after routes)
     from . import openapi, privacy, ratelimit, security

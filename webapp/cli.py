@@ -39,6 +39,22 @@ def _create_app(test_config: dict[str, Any] | None = None) -> Any:
         raise click.ClickException(str(exc)) from exc
 
 
+def _prepare_metrics() -> None:
+    """With METRICS on: the workers' shared metrics folder, named before the app (and so
+    prometheus-client) is imported here and before the workers start (webapp/metrics.py)."""
+    from pathlib import Path
+
+    from .config import ConfigError, settings_from_env
+    from .metrics import prepare_multiprocess_dir
+
+    try:
+        settings = settings_from_env()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if settings["METRICS"]:
+        prepare_multiprocess_dir(Path(settings["INSTANCE_PATH"] or Path.cwd() / "instance"))
+
+
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -72,6 +88,8 @@ def serve(
     from .config import settings_from_env
     from .serving import run_server
 
+    if factory == "webapp:create_app":
+        _prepare_metrics()
     if factory == "webapp:create_app":
         # Once in this process before the workers start: the settings are checked, the schema
         # is upgraded and the secret key file exists, so the workers find everything ready.

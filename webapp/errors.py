@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, g, jsonify, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -127,6 +127,7 @@ def init_app(app: Flask) -> None:
         # one line, not a traceback per request while the database is down; no statement or
         # parameters (the engines hide them): only what kind of failure it was
         log.warning("database unavailable: %s", str(exc).splitlines()[0][:300])
+        g.database_unavailable = True  # counted by webapp/metrics.py
         return database_unavailable()
 
     for kind in DATABASE_ERRORS:

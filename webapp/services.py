@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, g, has_request_context, url_for
 
 from diagnostics.models import Text
 from diagnostics.validate import ProbePayload, validate_payload
@@ -71,6 +71,8 @@ def create_report(
     token = token or new_token()
     ip_hash = client_address_hash() if has_request_context() else None
     report = store().add(report, token, ip_hash=ip_hash, idempotency=idempotency)
+    if has_request_context():
+        g.created_verdict = report.verdict.status  # counted by webapp/metrics.py
     return report, token
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from datetime import UTC
 from typing import Any, cast
 
@@ -64,6 +65,10 @@ class ReportStore:
         """Run a trivial query; raises SQLAlchemy's error when the database is unreachable."""
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+
+    def observe_batches(self, callback: Callable[[int], object]) -> None:
+        """Call ``callback(rows)`` after each group-commit transaction (webapp/metrics.py)."""
+        self._writer.on_batch = callback
 
     def close(self) -> None:
         self._writer.close()
