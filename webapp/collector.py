@@ -13,8 +13,9 @@ from reports.model import Report, normalize_code
 
 from . import idempotency
 from .errors import ApiError
+from .i18n import SUPPORTED
 from .privacy import protect, protect_document
-from .services import create_report, created_answer, store
+from .services import create_report, created_answer, included_parts, shareable_parts, store
 from .store import IdempotencyKeyTaken
 
 bp = Blueprint("collector", __name__)
@@ -90,7 +91,7 @@ def create() -> tuple[Response, int]:
 
 
 def _created(report: Report, token: str) -> tuple[Response, int]:
-    answer = created_answer(report, token, report.lang)
+    answer = created_answer(report, token, report.lang, included_parts(request.args.get("include")))
     response = jsonify(answer)
     response.headers["Location"] = answer["view_url"]
     response.headers["Cache-Control"] = "no-store"
@@ -99,13 +100,17 @@ def _created(report: Report, token: str) -> tuple[Response, int]:
 
 @bp.get("/api/v1/reports/<code>")
 def show(code: str) -> Response:
-    """The report as JSON, for the holder of its private token only."""
+    """The report as JSON, for the holder of its private token only; ``?include=text,email``
+    adds the plain-text report and the e-mail parts (in ``?lang=``, else the report's)."""
     canonical = normalize_code(code)
     report = store().get_with_token(canonical, request.args.get("t", "")) if canonical else None
     if report is None:
         raise ApiError(404, "not_found", "no such report, or the token is wrong")
     protect(report.context.values())
-    response = jsonify(report.to_dict())
+    include = included_parts(request.args.get("include")) - {"report"}  # it is the report
+    lang = request.args.get("lang", "")
+    lang = lang if lang in SUPPORTED else report.lang
+    response = jsonify({**report.to_dict(), **shareable_parts(report, lang, include)})
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -146,13 +146,12 @@ def _schemas() -> dict[str, Any]:
             [
                 "code",
                 "view_url",
+                "json_url",
                 "verdict",
-                "environment",
                 "findings",
                 "display",
-                "text",
-                "report",
-                "email",
+                "context_url",
+                "screenshot_url",
             ],
             code={
                 "type": "string",
@@ -160,8 +159,10 @@ def _schemas() -> dict[str, Any]:
                 "description": "The short code to give support.",
             },
             view_url={"type": "string", "description": "The private page, with its token."},
+            json_url={"type": "string", "description": "The private JSON view, with its token."},
+            context_url={"type": "string"},
+            screenshot_url={"type": "string"},
             verdict=_ref("Verdict"),
-            environment=_ref("Environment"),
             findings={"type": "array", "items": _ref("Finding")},
             display=_object(
                 ["browser", "os", "device", "status", "message"],
@@ -171,7 +172,7 @@ def _schemas() -> dict[str, Any]:
                 status=string,
                 message=string,
             ),
-            text={"type": "string", "description": "The plain-text report, for e-mail."},
+            text={"type": "string", "description": "?include=text: the plain-text report."},
             report=_ref("Report"),
             email=_object(["to", "subject", "body"], to=string, subject=string, body=string),
         ),
@@ -221,6 +222,14 @@ _PARAMETERS: dict[str, dict[str, Any]] = {
         "description": "uk or en; anything else is ignored.",
     },
     "filename": {"name": "filename", "in": "path", "required": True, "schema": {"type": "string"}},
+    "include": {
+        "name": "include",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "Comma-separated optional parts: text, email, report (created answer "
+        "only); unknown names are ignored.",
+    },
 }
 _SERVER_ERROR_JSON = {
     "500": _error("The server failed (logged); the request may be retried."),
@@ -243,6 +252,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "operationId": "createReport",
         "tags": ["collector"],
         "parameters": [
+            _PARAMETERS["include"],
             {
                 "name": "Idempotency-Key",
                 "in": "header",
@@ -281,7 +291,12 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "The report as JSON, for the holder of its private token.",
         "operationId": "getReport",
         "tags": ["collector"],
-        "parameters": [_PARAMETERS["code"], _PARAMETERS["t"]],
+        "parameters": [
+            _PARAMETERS["code"],
+            _PARAMETERS["t"],
+            _PARAMETERS["include"],
+            _PARAMETERS["lang"],
+        ],
         "responses": {
             "200": {"description": "The report.", "content": _json(_ref("Report"))},
             "404": _error("No such report, or a wrong token: the two are indistinguishable."),

@@ -90,31 +90,57 @@ def email_parts(report: Report, lang: str, text: str | None = None) -> dict[str,
     return {"to": current_app.config["SUPPORT_EMAIL"], "subject": subject, "body": body}
 
 
-def created_answer(report: Report, token: str, lang: str) -> dict[str, Any]:
-    """The 201 body of ``POST /api/v1/reports``: what the check page shows and offers to send."""
-    text = render_text(report, lang, include_context=True)  # shown, and the e-mail's body
-    document = report.to_dict()  # its parts are shared below, not computed again
+#: Optional parts of the 201 answer and of the JSON view, asked for with ``?include=``.
+INCLUDE_PARTS = ("text", "email", "report")
+
+
+def included_parts(value: str | None) -> frozenset[str]:
+    """``?include=text,email`` -> the known parts named (unknown names are ignored)."""
+    return frozenset(part.strip() for part in (value or "").split(",")) & set(INCLUDE_PARTS)
+
+
+def shareable_parts(report: Report, lang: str, include: frozenset[str]) -> dict[str, Any]:
+    """The optional parts ``include`` names: ``text`` (the plain-text report with the user's
+    context), ``email`` (the mailto: parts, whose body is that text), ``report`` (the
+    report's JSON document)."""
+    parts: dict[str, Any] = {}
+    if include & {"text", "email"}:
+        text = render_text(report, lang, include_context=True)
+        if "text" in include:
+            parts["text"] = text
+        if "email" in include:
+            parts["email"] = email_parts(report, lang, text)
+    if "report" in include:
+        parts["report"] = report.to_dict()
+    return parts
+
+
+def created_answer(
+    report: Report, token: str, lang: str, include: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """The 201 body of ``POST /api/v1/reports``: what the check page shows (code, links,
+    verdict, findings, display strings), plus the ``include``d parts (:func:`shareable_parts`;
+    the check page asks for text and email, so it needs no second round trip)."""
     status_label: Text = {
         "supported": Text("Підтримується", "Supported"),
         "limited": Text("Працює з обмеженнями", "Limited support"),
         "unsupported": Text("Не підтримується", "Not supported"),
         "unknown": Text("Невідомий браузер", "Unknown browser"),
     }[report.verdict.status]
+    code = report.display_code
     return {
-        "code": report.display_code,
+        "code": code,
         "view_url": view_url(report, token),
-        "verdict": document["verdict"],
-        "environment": document["environment"],
-        "findings": document["findings"],
+        "json_url": url_for("collector.show", code=code, t=token),
+        "verdict": report.verdict.to_dict(),
+        "findings": [finding.to_dict() for finding in report.findings],
         "display": {
             **describe_summary(report, lang),  # browser, os, device as the page shows them
             "status": status_label.get(lang),
             "message": report.verdict.message.get(lang) if report.verdict.message else "",
         },
-        "text": text,
-        "report": document,
-        "email": email_parts(report, lang, text),
         # The check page's optional "tell support more" form posts here (webapp/user_context.py).
-        "context_url": url_for("user_context.context", code=report.display_code, t=token),
-        "screenshot_url": url_for("user_context.screenshot", code=report.display_code, t=token),
+        "context_url": url_for("user_context.context", code=code, t=token),
+        "screenshot_url": url_for("user_context.screenshot", code=code, t=token),
+        **shareable_parts(report, lang, include),
     }

@@ -37,7 +37,8 @@
     text("r-code", data.code);
     text("r-text", data.text);
     blobLink("download-txt", data.text, "text/plain;charset=utf-8", "browsercheck-" + data.code + ".txt");
-    blobLink("download-json", JSON.stringify(data.report, null, 2), "application/json", "browsercheck-" + data.code + ".json");
+    $("download-json").href = data.json_url; // the report's JSON view: same origin, downloaded
+    $("download-json").setAttribute("download", "browsercheck-" + data.code + ".json");
     $("email").href = "mailto:" + encodeURIComponent(data.email.to) + "?subject=" +
       encodeURIComponent(data.email.subject) + "&body=" + encodeURIComponent(data.email.body);
     $("private-link").href = data.view_url + "&lang=" + lang;
