@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import url_for
 from flask.testing import FlaskClient
 
 from tests.conftest import CHROME_WIN
@@ -39,7 +40,12 @@ def test_create_report_answers_201_with_code_token_and_verdict(client: FlaskClie
         "context_url",
         "screenshot_url",
     }
-    assert body["json_url"] == body["view_url"].replace("/r/", "/api/v1/reports/")
+    code, token = body["code"], match.group(2)
+    with client.application.test_request_context():  # the links are what the routes build
+        assert body["view_url"] == url_for("public.report_view", code=code, t=token)
+        assert body["json_url"] == url_for("collector.show", code=code, t=token)
+        assert body["context_url"] == url_for("user_context.context", code=code, t=token)
+        assert body["screenshot_url"] == url_for("user_context.screenshot", code=code, t=token)
     document = client.get(body["json_url"]).get_json()
     assert document["environment"]["browser"] == {
         "family": "Chrome",

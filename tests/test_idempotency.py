@@ -70,7 +70,9 @@ def test_a_malformed_key_is_400(app: Flask, client: FlaskClient, key: str) -> No
 def test_after_24_hours_the_key_makes_a_new_report(app: Flask, client: FlaskClient) -> None:
     first = post(client).get_json()["code"]
     with app.extensions["browsercheck.store"].session() as session:
-        session.execute(update(ReportRow).values(created_at=datetime.now(UTC) - timedelta(hours=25)))
+        session.execute(
+            update(ReportRow).values(created_at=datetime.now(UTC) - timedelta(hours=25))
+        )
         session.commit()
     later = post(client, body=json.dumps({"lang": "uk"}))  # another body: no longer a conflict
     assert later.status_code == 201 and later.get_json()["code"] != first

@@ -94,7 +94,9 @@ def test_shed_and_database_errors_are_counted(tmp_path: Path) -> None:
         assert refused.get_json()["error"]["code"] == "database_unavailable"
         app.wsgi_app._slots.acquire()  # type: ignore[attr-defined] # one request in progress
         try:
-            assert client.post("/api/v1/reports", json={}).get_json()["error"]["code"] == "overloaded"
+            assert (
+                client.post("/api/v1/reports", json={}).get_json()["error"]["code"] == "overloaded"
+            )
             found = samples(client.get("/metrics").get_data(as_text=True))  # never shed
         finally:
             app.wsgi_app._slots.release()  # type: ignore[attr-defined]
@@ -118,5 +120,7 @@ def test_a_real_server_sums_its_workers(tmp_path: Path) -> None:
         totals = set()
         for _ in range(6):  # whichever worker answers the scrape, it counts all eight
             text = requests.get(server.url + "/metrics", timeout=30).text
-            totals.add(samples(text)[("browsercheck_reports_created_total", (("verdict", "supported"),))])
+            totals.add(
+                samples(text)[("browsercheck_reports_created_total", (("verdict", "supported"),))]
+            )
     assert totals == {8}

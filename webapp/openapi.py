@@ -260,7 +260,7 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
                 "schema": {"type": "string", "pattern": '^"?[!#-\\[\\]-~]{8,255}"?$'},
                 "description": "One random key per report (IETF httpapi draft): a retry with "
                 "the same key and body within 24 hours answers the first report again.",
-            }
+            },
         ],
         "requestBody": {"required": True, "content": _json({"$ref": _PAYLOAD_REF})},
         "responses": {

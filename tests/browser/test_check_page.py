@@ -94,7 +94,9 @@ def test_downloads_and_email(page: Page, browser: Browser, live_server: LiveServ
     ):
         assert page.locator(link).get_attribute("download") == name
     # the text is built from the 201 answer; the JSON is the report's private JSON view
-    assert (page.locator("#download-txt").get_attribute("href") or "").startswith(("blob:", "data:"))
+    assert (page.locator("#download-txt").get_attribute("href") or "").startswith(
+        ("blob:", "data:")
+    )
     json_href = page.locator("#download-json").get_attribute("href") or ""
     assert json_href.startswith(f"/api/v1/reports/{code}?t=")
     assert code in page.locator("#r-text").input_value()
