@@ -8,8 +8,9 @@ granian (a Rust HTTP server) is the default because a collector on the open inte
 slow clients: its connections are tasks of an async runtime, and a Python thread is taken only
 once a request's headers and body have arrived. 300 connections trickling their headers cost
 the workers nothing, and each is closed after ``HEADER_TIMEOUT`` seconds without a complete
-header block. gunicorn's gthread worker instead parks such a connection in a thread: with 100
-of them ``/check`` timed out (tests/test_slow_clients.py measures both).
+header block (tests/test_slow_clients.py). gunicorn's gthread worker instead parks such a
+connection in a thread: with 300 of them ``/check`` got no answer (benchmarks/ingest.py's
+slow-client round measures both).
 
 Every server's worker process calls the factory itself (no preloading): every worker has its
 own database pool and nothing holding sockets or threads crosses a fork; ``threads`` (granian's
@@ -26,7 +27,7 @@ from typing import Any
 
 SERVERS = ("auto", "granian", "gunicorn", "waitress")
 
-#: Largest request header block granian reads (bytes; 431 above). waitress's bound, 256 KB:
+#: Largest request header block granian reads (bytes; 431 above, and above 100 header lines):
 #: far above any browser's few KB, far below what would cost memory per connection.
 MAX_HEADER_BYTES = 64 * 1024
 
