@@ -8,11 +8,13 @@ nothing in the body is to blame (404, 405, 429, 500).
 from __future__ import annotations
 
 import logging
+import sys
 
 from flask import Flask, Response, g, jsonify, request
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from diagnostics.errors import PayloadError
 
@@ -81,7 +83,7 @@ def is_database_unavailable(exc: Exception) -> bool:
     return code is None or code & 0xFF in _SQLITE_UNAVAILABLE  # extended codes: low byte
 
 
-def database_unavailable() -> Response:
+def database_unavailable() -> WerkzeugResponse:
     """The 503 answer of a request that needs the database while it is unavailable: JSON on
     API paths, a short bilingual page elsewhere; both with ``Retry-After``."""
     seconds = DATABASE_RETRY_AFTER
@@ -89,6 +91,7 @@ def database_unavailable() -> Response:
         f"База даних недоступна, повторіть за {seconds} с. / "
         f"The database is unavailable, try again in {seconds} s."
     )
+    response: WerkzeugResponse
     if wants_json():
         response = error_response(503, "database_unavailable", message)
     else:
@@ -120,9 +123,9 @@ def init_app(app: Flask) -> None:
                 response.headers[name] = value
         return response
 
-    def _database_error(exc: Exception) -> Response | HTTPException:
+    def _database_error(exc: Exception) -> WerkzeugResponse | HTTPException:
         if not is_database_unavailable(exc):
-            app.log_exception((type(exc), exc, exc.__traceback__))
+            app.log_exception(sys.exc_info())  # the handler runs inside the except block
             return _http_error(InternalServerError(original_exception=exc))
         # one line, not a traceback per request while the database is down; no statement or
         # parameters (the engines hide them): only what kind of failure it was
