@@ -257,7 +257,10 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
                 "name": "Idempotency-Key",
                 "in": "header",
                 "required": False,
-                "schema": {"type": "string", "pattern": '^"?[!#-\\[\\]-~]{8,255}"?$'},
+                "schema": {
+                    "type": "string",
+                    "pattern": '^([!#-\\[\\]-~]{8,255}|"[!#-\\[\\]-~]{8,255}")$',
+                },
                 "description": "One random key per report (IETF httpapi draft): a retry with "
                 "the same key and body within 24 hours answers the first report again.",
             },
