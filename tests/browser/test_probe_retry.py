@@ -40,7 +40,7 @@ class Network:
 
     def __init__(self, page: Page, script: list[str | int]) -> None:
         self.script, self.keys, self.times = list(script), [], []  # type: ignore[var-annotated]
-        page.route("**/api/v1/reports", self._answer)
+        page.route(re.compile(r"/api/v1/reports(\?|$)"), self._answer)  # ?include=...
 
     def _answer(self, route: Route) -> None:
         self.keys.append(route.request.headers.get("idempotency-key"))
