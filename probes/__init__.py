@@ -15,7 +15,7 @@ from typing import Any
 import rjsmin
 
 #: First line of every served script: where its readable source and its field list live.
-BANNER = "/* browsercheck: readable source in probes/, every collected field in docs/probe.md */\n"
+BANNER = "/* browsercheck: source probes/, fields docs/probe.md */\n"
 
 
 def _read(name: str) -> str:

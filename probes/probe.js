@@ -269,21 +269,23 @@
 
   function sameOrigin(url) { return !/^[a-z][a-z0-9+.-]*:/i.test(url) || url.indexOf(origin() + "/") === 0; }
 
-  function request(method, url, body, done) {
-    // fetch with keepalive where present, else XMLHttpRequest.
+  function request(method, url, body, done, key) {
+    // fetch with keepalive where present, else XMLHttpRequest; done(status, text, the fetch
+    // Response's headers). key: the Idempotency-Key (fetch only: IE 11 may store a retry twice)
     var called = false;
-    var finish = function (status, text) { if (!called) { called = true; done(status, text); } };
+    var finish = function (status, text, h) { if (!called) { called = true; done(status, text, h); } };
     if (typeof window.fetch === "function") {
       try {
         var init = { method: method, cache: "no-store", credentials: "same-origin" };
         if (body !== null) {
           init.body = body;
           init.headers = { "Content-Type": "application/json" };
+          if (key) { init.headers["Idempotency-Key"] = key; }
           // keepalive lets a report outlive the page; browsers refuse it on a preflighted request.
           init.keepalive = body.length < 60000 && sameOrigin(url);
         }
         window.fetch(url, init).then(function (res) {
-          return res.text().then(function (text) { finish(res.status, text); });
+          return res.text().then(function (text) { finish(res.status, text, res.headers); });
         })["catch"](function () { finish(0, ""); });
         return;
       } catch (e) { /* fall through to XHR */ }
@@ -423,9 +425,11 @@
   }
 
   function send(payload, options, done, retries) {
+    // options.key: the report's Idempotency-Key; the check page retries with it (check.js). A
+    // field dropped after a 400 keeps the key: nothing was stored under it.
     options = options || {};
     retries = retries || 0;
-    request("POST", options.endpoint || (options.base || "") + "/api/v1/reports", JSON.stringify(payload), function (status, text) {
+    request("POST", options.endpoint || (options.base || "") + "/api/v1/reports", JSON.stringify(payload), function (status, text, h) {
       var data = parse(text);
       mark("browsercheck:answered");
       var field = data && data.error && data.error.field;
@@ -433,8 +437,8 @@
         send(payload, options, done, retries + 1);
         return;
       }
-      done(status === 201 ? null : { status: status, body: data }, data);
-    });
+      done(status === 201 ? null : { status: status, body: data, headers: h }, data);
+    }, options.key);
   }
 
   function run(options, done) {

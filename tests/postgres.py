@@ -77,24 +77,23 @@ class PostgresCluster:
                 "--no-locale",
                 "--no-sync",
             )
-            options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
-            options += "" if durable else " " + FAST
-            self._run(
-                "pg_ctl",
-                "-D",
-                str(self.data),
-                "-l",
-                str(self.log),
-                "-w",
-                "-t",
-                "60",
-                "-o",
-                options,
-                "start",
-            )
+            self._options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
+            self._options += "" if durable else " " + FAST
+            self.start()
         except BaseException:
             self.close()
             raise
+
+    def start(self) -> None:
+        """Start the server (again, after :meth:`stop`); returns once it accepts connections."""
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60",
+            "-o", self._options, "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        """Stop the server at once, as a crash or a failover would (``-m immediate``)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
     def _run(self, program: str, *args: str) -> None:
         command = [str(self.bindir / program), *args]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask import url_for
 from flask.testing import FlaskClient
 
 from tests.conftest import CHROME_WIN
@@ -28,11 +29,46 @@ def test_create_report_answers_201_with_code_token_and_verdict(client: FlaskClie
     assert len(match.group(2)) * 6 >= 128  # token of at least 128 bits
     assert match.group(2).upper() != body["code"].replace("-", "")
     assert body["verdict"]["status"] == "supported"
-    assert body["environment"]["browser"] == {
+    # what the check page needs, no more: the text, e-mail and document only when asked for
+    assert set(body) == {
+        "code",
+        "view_url",
+        "json_url",
+        "verdict",
+        "findings",
+        "display",
+        "context_url",
+        "screenshot_url",
+    }
+    code, token = body["code"], match.group(2)
+    with client.application.test_request_context():  # the links are what the routes build
+        assert body["view_url"] == url_for("public.report_view", code=code, t=token)
+        assert body["json_url"] == url_for("collector.show", code=code, t=token)
+        assert body["context_url"] == url_for("user_context.context", code=code, t=token)
+        assert body["screenshot_url"] == url_for("user_context.screenshot", code=code, t=token)
+    document = client.get(body["json_url"]).get_json()
+    assert document["environment"]["browser"] == {
         "family": "Chrome",
         "version": "131.0.0.0",
         "major": 131,
     }
+
+
+def test_text_email_and_report_are_included_when_asked_for(client: FlaskClient) -> None:
+    asked = client.post(
+        "/api/v1/reports?include=text,email,report,nonsense",
+        json={"lang": "en"},
+        headers={"User-Agent": CHROME_WIN},
+    ).get_json()
+    assert "Chrome 131" in asked["text"]
+    assert asked["email"]["body"].endswith(asked["text"])
+    assert asked["email"]["subject"].endswith(asked["code"])
+    assert asked["report"]["code"] == asked["code"]
+    assert "nonsense" not in asked
+    view = client.get(asked["json_url"] + "&include=text,email&lang=uk").get_json()
+    assert view["environment"]["browser"]["family"] == "Chrome"
+    assert view["email"]["body"].endswith(view["text"]) and "Браузер" in view["text"]
+    assert "report" not in view  # it is the report
 
 
 SAFARI_MAC = (
@@ -69,8 +105,9 @@ def test_client_hints_headers_are_merged(client: FlaskClient) -> None:
         {},
         **{"Sec-CH-UA-Platform": '"Windows"', "Sec-CH-UA-Platform-Version": '"15.0.0"'},
     ).get_json()
-    assert body["environment"]["os"]["major"] == 11
-    assert body["environment"]["sources"]["os"] == "hints-header"
+    environment = client.get(body["json_url"]).get_json()["environment"]
+    assert environment["os"]["major"] == 11
+    assert environment["sources"]["os"] == "hints-header"
 
 
 def test_codes_are_unique(client: FlaskClient) -> None:
@@ -147,7 +184,9 @@ def test_error_answers_name_code_and_field(
 
 def test_hostile_user_agent_is_stored_and_escaped(client: FlaskClient) -> None:
     hostile = "Mozilla/5.0 <script>alert(1)</script><img src=x onerror=alert(2)>"
-    body = client.post("/api/v1/reports", json={}, headers={"User-Agent": hostile}).get_json()
+    body = client.post(
+        "/api/v1/reports?include=text", json={}, headers={"User-Agent": hostile}
+    ).get_json()
     assert body["verdict"]["status"] == "unknown"
     page = client.get(body["view_url"])
     assert page.status_code == 200

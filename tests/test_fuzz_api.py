@@ -33,7 +33,20 @@ def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server.stop()
 
 
+#: schemathesis.toml in the run's folder. The fuzzer sends one generated Idempotency-Key with
+#: several bodies; the key's second body is 422 by the IETF draft (webapp/idempotency.py), a
+#: state conflict and no rejected schema-valid request.
+SCHEMATHESIS_CONFIG = """
+[[operations]]
+include-name = "POST /api/v1/reports"
+checks.positive_data_acceptance.expected-statuses = [
+    "2xx", "3xx", "401", "403", "404", "409", "422", "429", "5xx",
+]
+"""
+
+
 def test_schemathesis_finds_no_failure(fuzz_server: LiveServer, tmp_path: Path) -> None:
+    (tmp_path / "schemathesis.toml").write_text(SCHEMATHESIS_CONFIG, encoding="utf-8")
     result = subprocess.run(
         [
             sys.executable,

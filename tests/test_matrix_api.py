@@ -19,7 +19,9 @@ def post_app(client: FlaskClient, fields: dict[str, str] | None, **extra: object
     payload: dict[str, object] = {"source": "app", "lang": "en", **extra}
     if fields is not None:
         payload["app"] = fields
-    return client.post("/api/v1/reports", json=payload, headers={"User-Agent": APP_UA})
+    return client.post(
+        "/api/v1/reports?include=report,text", json=payload, headers={"User-Agent": APP_UA}
+    )
 
 
 def test_app_report_gets_a_verdict_and_the_same_report(client: FlaskClient) -> None:
@@ -34,7 +36,7 @@ def test_app_report_gets_a_verdict_and_the_same_report(client: FlaskClient) -> N
     body = response.get_json()
     assert body["verdict"]["status"] == "supported"
     assert body["verdict"]["rule"] == "app:ios"
-    env = body["environment"]
+    env = body["report"]["environment"]
     assert env["browser"] == {"family": "App", "version": "2.3.1", "major": 2}
     assert env["os"]["family"] == "iOS" and env["os"]["version"] == "17.1"
     assert env["device"] == {"type": "mobile", "brand": "Apple", "model": "iPhone15,2"}

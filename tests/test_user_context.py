@@ -17,7 +17,9 @@ from tests.conftest import CHROME_WIN
 
 def new_report(client: FlaskClient, **payload: object) -> dict:  # type: ignore[type-arg]
     response = client.post(
-        "/api/v1/reports", json={"lang": "en", **payload}, headers={"User-Agent": CHROME_WIN}
+        "/api/v1/reports?include=text",
+        json={"lang": "en", **payload},
+        headers={"User-Agent": CHROME_WIN},
     )
     assert response.status_code == 201
     body: dict = response.get_json()  # type: ignore[type-arg]

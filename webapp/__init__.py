@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         i18n,
         jsonio,
         matrix_views,
+        metrics,
         openapi,
         overload,
         privacy,
@@ -110,6 +111,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     ratelimit.init_app(app)
     extensions.init_app(app)
     overload.init_app(app)
+    metrics.init_app(app)  # GET /metrics, when METRICS is on
     retention.init_app(app)
 
     with app.app_context():

@@ -9,12 +9,15 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from diagnostics.validate import validate_payload
-from reports.model import normalize_code
+from reports.model import Report, normalize_code
 
+from . import idempotency
 from .errors import ApiError
 from .extensions import csrf
+from .i18n import asked_lang
 from .privacy import protect, protect_document
-from .services import create_report, created_answer, store
+from .services import create_report, created_answer, included_parts, shareable_parts, store
+from .storage.reports import IdempotencyKeyTaken
 
 bp = Blueprint("collector", __name__)
 csrf.exempt(bp)  # a cookie-less JSON API: no session to forge a request with
@@ -38,7 +41,8 @@ def _read_body(limit: int) -> bytes:
     return raw
 
 
-def _json_body() -> Any:
+def _json_body() -> tuple[bytes, Any]:
+    """The raw body and its JSON document."""
     if request.mimetype != "application/json":
         raise ApiError(
             415,
@@ -54,16 +58,42 @@ def _json_body() -> Any:
     except RecursionError as exc:  # "[[[[..." deeper than the decoder's stack
         raise ApiError(400, "too_deep", "the body is nested too deeply", "$") from exc
     protect_document(document)  # from here on, no log line may carry what the user typed
-    return document
+    return raw, document
 
 
 @bp.post("/api/v1/reports")
 def create() -> tuple[Response, int]:
-    """Validate a probe payload, diagnose, store, answer 201 with the code and private URL."""
-    payload = validate_payload(_json_body())
-    lang = payload.lang or g.lang
-    report, token = create_report(payload, request.headers, lang)
-    answer = created_answer(report, token, lang)
+    """Validate a probe payload, diagnose, store, answer 201 with the code and private URL.
+    With an Idempotency-Key, a retry answers the first report again (webapp/idempotency.py)."""
+    raw, document = _json_body()
+    payload = validate_payload(document)
+    key = idempotency.request_key()
+    if key is None:
+        report, token = create_report(payload, request.headers, payload.lang or g.lang)
+        return _created(report, token)
+    body_hash = idempotency.sha256_hex(raw)
+    replay = idempotency.find_replay(key, body_hash)
+    if replay is None:
+        try:
+            report, token = create_report(
+                payload,
+                request.headers,
+                payload.lang or g.lang,
+                token=idempotency.token_for(key),
+                idempotency=(idempotency.sha256_hex(key.encode("ascii")), body_hash),
+            )
+            return _created(report, token)
+        except IdempotencyKeyTaken:  # a concurrent retry with this key committed first
+            replay = idempotency.find_replay(key, body_hash)
+            if replay is None:
+                raise
+    response, status = _created(*replay)
+    response.headers["Idempotent-Replayed"] = "true"
+    return response, status
+
+
+def _created(report: Report, token: str) -> tuple[Response, int]:
+    answer = created_answer(report, token, report.lang, included_parts(request.args.get("include")))
     response = jsonify(answer)
     response.headers["Location"] = answer["view_url"]
     response.headers["Cache-Control"] = "no-store"
@@ -72,13 +102,16 @@ def create() -> tuple[Response, int]:
 
 @bp.get("/api/v1/reports/<code>")
 def show(code: str) -> Response:
-    """The report as JSON, for the holder of its private token only."""
+    """The report as JSON, for the holder of its private token only; ``?include=text,email``
+    adds the plain-text report and the e-mail parts (in ``?lang=``, else the report's)."""
     canonical = normalize_code(code)
     report = store().get_with_token(canonical, request.args.get("t", "")) if canonical else None
     if report is None:
         raise ApiError(404, "not_found", "no such report, or the token is wrong")
     protect(report.context.values())
-    response = jsonify(report.to_dict())
+    include = included_parts(request.args.get("include")) - {"report"}  # it is the report
+    lang = asked_lang(report.lang)
+    response = jsonify({**report.to_dict(), **shareable_parts(report, lang, include)})
     response.headers["Cache-Control"] = "no-store"
     return response
 

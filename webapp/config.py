@@ -269,6 +269,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Collector the matrix run tests instead of starting one (as --base-url); it must be "
         "reachable from the remote browsers.",
     ),
+    # serving on the open internet (issue 15)
+    Setting(
+        "HEADER_TIMEOUT",
+        10,
+        "Seconds a connection may take to send its request headers before `browsercheck "
+        "serve` (granian) closes it: slow clients cannot hold the server.",
+        _int,
+    ),
+    Setting(
+        "METRICS",
+        False,
+        "Serve GET /metrics in the Prometheus text format (counts and latencies, nothing "
+        "personal); off: 404.",
+        _bool,
+    ),
 )
 
 

@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
             app,
             resources={r"/api/v1/*": {"origins": origins}},
             methods=["GET", "POST", "OPTIONS"],
-            allow_headers=["Content-Type"],
+            allow_headers=["Content-Type", "Idempotency-Key"],
+            expose_headers=["Retry-After"],  # the probe waits as long as it says
             max_age=PREFLIGHT_MAX_AGE,
         )

@@ -7,10 +7,16 @@ nothing in the body is to blame (404, 405, 429, 500).
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, request
-from werkzeug.exceptions import HTTPException
+import logging
+import sys
+
+from flask import Flask, Response, g, jsonify, request
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from diagnostics.errors import PayloadError
+
+from .storage.availability import DATABASE_ERRORS, is_database_unavailable
 
 #: Stable error codes of the HTTP errors the API answers (the rest fall back to werkzeug's name).
 HTTP_ERROR_CODES: dict[int, str] = {
@@ -24,6 +30,11 @@ HTTP_ERROR_CODES: dict[int, str] = {
 }
 #: Headers of werkzeug's own error answer worth keeping on the JSON one (405 lists what is allowed).
 _KEPT_ERROR_HEADERS = ("Allow", "Retry-After")
+
+#: Seconds in the Retry-After header of a 503 ``database_unavailable``: a database restart
+#: takes seconds, not the one second of an overload.
+DATABASE_RETRY_AFTER = 5
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -57,6 +68,24 @@ def _http_message(exc: HTTPException, limit: int) -> tuple[str, str | None]:
     return exc.description or exc.name, None
 
 
+def database_unavailable() -> WerkzeugResponse:
+    """The 503 answer of a request that needs the database while it is unavailable: JSON on
+    API paths, a short bilingual page elsewhere; both with ``Retry-After``."""
+    seconds = DATABASE_RETRY_AFTER
+    message = (
+        f"База даних недоступна, повторіть за {seconds} с. / "
+        f"The database is unavailable, try again in {seconds} s."
+    )
+    response: WerkzeugResponse
+    if wants_json():
+        response = error_response(503, "database_unavailable", message)
+    else:
+        response = ServiceUnavailable(description=message).get_response()
+    response.headers["Retry-After"] = str(seconds)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
@@ -78,3 +107,16 @@ def init_app(app: Flask) -> None:
             if name in _KEPT_ERROR_HEADERS:
                 response.headers[name] = value
         return response
+
+    def _database_error(exc: Exception) -> WerkzeugResponse | HTTPException:
+        if not is_database_unavailable(exc):
+            app.log_exception(sys.exc_info())  # the handler runs inside the except block
+            return _http_error(InternalServerError(original_exception=exc))
+        # one line, not a traceback per request while the database is down; no statement or
+        # parameters (the engines hide them): only what kind of failure it was
+        log.warning("database unavailable: %s", str(exc).splitlines()[0][:300])
+        g.database_unavailable = True  # counted by webapp/metrics.py
+        return database_unavailable()
+
+    for kind in DATABASE_ERRORS:
+        app.register_error_handler(kind, _database_error)

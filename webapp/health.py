@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from .errors import error_response
+from .errors import DATABASE_RETRY_AFTER, error_response
 from .services import store
 
 bp = Blueprint("health", __name__)
@@ -24,10 +24,13 @@ def healthz() -> Response:
 
 @bp.get("/readyz")
 def readyz() -> Response:
-    """The database answers a query: this process can take reports (503 when it cannot)."""
+    """The database answers a query: this process can take reports (503 + Retry-After when
+    it cannot)."""
     try:
         store().ping()
     except SQLAlchemyError as exc:
         message = f"the database is unreachable: {type(exc).__name__}"
-        return _no_store(error_response(503, "database_unavailable", message))
+        response = error_response(503, "database_unavailable", message)
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return _no_store(response)
     return _no_store(jsonify({"status": "ready", "database": store().engine.dialect.name}))

@@ -30,8 +30,10 @@ UI: dict[str, Text] = {
     "sending": Text("Надсилаємо результати…", "Sending the results…"),
     "done": Text("Перевірку завершено.", "The check is complete."),
     "failed": Text(
-        "Не вдалося надіслати звіт. Перевірте з'єднання та оновіть сторінку.",
-        "The report could not be sent. Check your connection and reload the page.",
+        "Не вдалося надіслати звіт. Скопіюйте або завантажте його текст нижче й надішліть "
+        "службі підтримки.",
+        "The report could not be sent. Copy or download its text below and send it to the "
+        "support desk.",
     ),
     "result": Text("Результат", "Result"),
     "report_code": Text("Код звіту", "Report code"),
@@ -112,6 +114,15 @@ UI: dict[str, Text] = {
     "store": Text("Магазин застосунків", "App store"),
     "as_of": Text("Станом на", "As of"),
     "json": Text("Те саме у форматі JSON", "The same as JSON"),
+    # the probe's retries (issue 15); {n} and {s} are filled in by check.js
+    "retrying": Text(
+        "Сервер не відповів. Повторюємо спробу {n} з 3 за {s} с…",
+        "The server did not answer. Trying again ({n} of 3) in {s} s…",
+    ),
+    "unsent": Text(
+        "Звіт про браузер (не надіслано: сервер був недоступний)",
+        "Browser report (not sent: the server could not be reached)",
+    ),
 }
 
 

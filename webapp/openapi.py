@@ -147,13 +147,12 @@ def _schemas() -> dict[str, Any]:
             [
                 "code",
                 "view_url",
+                "json_url",
                 "verdict",
-                "environment",
                 "findings",
                 "display",
-                "text",
-                "report",
-                "email",
+                "context_url",
+                "screenshot_url",
             ],
             code={
                 "type": "string",
@@ -161,8 +160,10 @@ def _schemas() -> dict[str, Any]:
                 "description": "The short code to give support.",
             },
             view_url={"type": "string", "description": "The private page, with its token."},
+            json_url={"type": "string", "description": "The private JSON view, with its token."},
+            context_url={"type": "string"},
+            screenshot_url={"type": "string"},
             verdict=_ref("Verdict"),
-            environment=_ref("Environment"),
             findings={"type": "array", "items": _ref("Finding")},
             display=_object(
                 ["browser", "os", "device", "status", "message"],
@@ -172,7 +173,7 @@ def _schemas() -> dict[str, Any]:
                 status=string,
                 message=string,
             ),
-            text={"type": "string", "description": "The plain-text report, for e-mail."},
+            text={"type": "string", "description": "?include=text: the plain-text report."},
             report=_ref("Report"),
             email=_object(["to", "subject", "body"], to=string, subject=string, body=string),
         ),
@@ -222,8 +223,22 @@ _PARAMETERS: dict[str, dict[str, Any]] = {
         "description": "uk or en; anything else is ignored.",
     },
     "filename": {"name": "filename", "in": "path", "required": True, "schema": {"type": "string"}},
+    "include": {
+        "name": "include",
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "Comma-separated optional parts: text, email, report (created answer "
+        "only); unknown names are ignored.",
+    },
 }
-_SERVER_ERROR_JSON = {"500": _error("The server failed (logged); the request may be retried.")}
+_SERVER_ERROR_JSON = {
+    "500": _error("The server failed (logged); the request may be retried."),
+    "503": _error(
+        "overloaded (past capacity) or database_unavailable: retry after Retry-After.",
+        _RETRY_AFTER,
+    ),
+}
 _SERVER_ERROR_HTML = {"500": {"description": "The server failed.", "content": _HTML}}
 _PAGE_LIMITED = {
     "description": "Too many requests from this address.",
@@ -237,10 +252,25 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "Send a probe payload; get the diagnosis, the code and the private link.",
         "operationId": "createReport",
         "tags": ["collector"],
+        "parameters": [
+            _PARAMETERS["include"],
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "schema": {
+                    "type": "string",
+                    "pattern": '^([!#-\\[\\]-~]{8,255}|"[!#-\\[\\]-~]{8,255}")$',
+                },
+                "description": "One random key per report (IETF httpapi draft): a retry with "
+                "the same key and body within 24 hours answers the first report again.",
+            },
+        ],
         "requestBody": {"required": True, "content": _json({"$ref": _PAYLOAD_REF})},
         "responses": {
             "201": {
-                "description": "Diagnosed and stored.",
+                "description": "Diagnosed and stored (or, for a retried Idempotency-Key, "
+                "stored before: then with Idempotent-Replayed: true).",
                 "headers": {
                     "Location": {
                         "required": True,
@@ -252,10 +282,11 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             },
             "400": _error(
                 "Malformed JSON, not an object, too deep, or breaks the schema "
-                "(field names the value)."
+                "(field names the value); invalid_idempotency_key."
             ),
             "413": _error("The body is over BROWSERCHECK_MAX_BODY_BYTES."),
             "415": _error("The body is not application/json."),
+            "422": _error("idempotency_key_reused: this Idempotency-Key came with another body."),
             "429": _error("Too many reports from this address, or from everyone.", _RETRY_AFTER),
             **_SERVER_ERROR_JSON,
         },
@@ -264,7 +295,12 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         "summary": "The report as JSON, for the holder of its private token.",
         "operationId": "getReport",
         "tags": ["collector"],
-        "parameters": [_PARAMETERS["code"], _PARAMETERS["t"]],
+        "parameters": [
+            _PARAMETERS["code"],
+            _PARAMETERS["t"],
+            _PARAMETERS["include"],
+            _PARAMETERS["lang"],
+        ],
         "responses": {
             "200": {"description": "The report.", "content": _json(_ref("Report"))},
             "404": _error("No such report, or a wrong token: the two are indistinguishable."),

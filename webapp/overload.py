@@ -17,8 +17,9 @@ from typing import Any
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-#: Paths never shed: a liveness probe must tell "busy" from "dead".
-EXEMPT_PATHS = frozenset({"/healthz"})
+#: Paths never shed: a liveness probe must tell "busy" from "dead", and an operator needs the
+#: metrics most while the server is busy.
+EXEMPT_PATHS = frozenset({"/healthz", "/metrics"})
 
 
 class InFlightLimit:
@@ -33,12 +34,15 @@ class InFlightLimit:
         self.retry_after = retry_after
         self._slots = threading.BoundedSemaphore(max(limit, 1))
         self.shed_count = 0  # requests refused since start; read by tests and logs
+        self.on_shed: Callable[[], object] | None = None  # webapp/metrics.py counts them
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         if self.limit <= 0 or environ.get("PATH_INFO") in EXEMPT_PATHS:
             return self.app(environ, start_response)
         if not self._slots.acquire(blocking=False):
             self.shed_count += 1
+            if self.on_shed is not None:
+                self.on_shed()
             return self._overloaded(start_response)
         try:
             result = self.app(environ, start_response)
@@ -103,7 +107,8 @@ class _ReleaseWhenDone:
 
 
 def init_app(app: Any) -> None:
-    """Wrap ``app``'s WSGI callable: at most ``MAX_IN_FLIGHT`` requests in progress per process."""
-    app.wsgi_app = InFlightLimit(
-        app.wsgi_app, app.config["MAX_IN_FLIGHT"], app.config["RETRY_AFTER"]
-    )
+    """Wrap ``app``'s WSGI callable: at most ``MAX_IN_FLIGHT`` requests in progress per process
+    (kept as ``app.extensions["browsercheck.in_flight"]``: the metrics count what it sheds)."""
+    limit = InFlightLimit(app.wsgi_app, app.config["MAX_IN_FLIGHT"], app.config["RETRY_AFTER"])
+    app.wsgi_app = limit
+    app.extensions["browsercheck.in_flight"] = limit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Flask, current_app, has_request_context, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 
 from diagnostics.validate import ProbePayload, validate_payload
 from matrix import Policy, load_policy
@@ -71,13 +71,22 @@ def warm_up() -> None:
     render_html(report, lang)
 
 
-def create_report(payload: ProbePayload, headers: Any, lang: str) -> tuple[Report, str]:
-    """Diagnose, store (committed before returning) and return the report and its token.
-    In a request, the sender's address is stored as its keyed hash only."""
+def create_report(
+    payload: ProbePayload,
+    headers: Any,
+    lang: str,
+    token: str | None = None,
+    idempotency: tuple[str, str] | None = None,
+) -> tuple[Report, str]:
+    """Diagnose, store (committed before returning) and return the report and its token
+    (``token``, or a fresh one). In a request, the sender's address is stored as its keyed
+    hash only. ``idempotency``: see :meth:`ReportStore.add` (webapp/idempotency.py)."""
     report = build_report(payload, headers, policy(), lang, evaluate=verdicts())
-    token = new_token()
+    token = token or new_token()
     ip_hash = client_address_hash() if has_request_context() else None
-    report = store().add(report, token, ip_hash=ip_hash)
+    report = store().add(report, token, ip_hash=ip_hash, idempotency=idempotency)
+    if has_request_context():
+        g.created_verdict = report.verdict.status  # counted by webapp/metrics.py
     return report, token
 
 
@@ -95,25 +104,55 @@ def email_parts(report: Report, lang: str, text: str | None = None) -> dict[str,
     return {"to": current_app.config["SUPPORT_EMAIL"], "subject": subject, "body": body}
 
 
-def created_answer(report: Report, token: str, lang: str) -> dict[str, Any]:
-    """The 201 body of ``POST /api/v1/reports``: what the check page shows and offers to send."""
-    text = render_text(report, lang, include_context=True)  # shown, and the e-mail's body
-    document = report.to_dict()  # its parts are shared below, not computed again
+#: Optional parts of the 201 answer and of the JSON view, asked for with ``?include=``.
+INCLUDE_PARTS = ("text", "email", "report")
+
+
+def included_parts(value: str | None) -> frozenset[str]:
+    """``?include=text,email`` -> the known parts named (unknown names are ignored)."""
+    return frozenset(part.strip() for part in (value or "").split(",")) & set(INCLUDE_PARTS)
+
+
+def shareable_parts(report: Report, lang: str, include: frozenset[str]) -> dict[str, Any]:
+    """The optional parts ``include`` names: ``text`` (the plain-text report with the user's
+    context), ``email`` (the mailto: parts, whose body is that text), ``report`` (the
+    report's JSON document)."""
+    parts: dict[str, Any] = {}
+    if include & {"text", "email"}:
+        text = render_text(report, lang, include_context=True)
+        if "text" in include:
+            parts["text"] = text
+        if "email" in include:
+            parts["email"] = email_parts(report, lang, text)
+    if "report" in include:
+        parts["report"] = report.to_dict()
+    return parts
+
+
+def created_answer(
+    report: Report, token: str, lang: str, include: frozenset[str] = frozenset()
+) -> dict[str, Any]:
+    """The 201 body of ``POST /api/v1/reports``: what the check page shows (code, links,
+    verdict, findings, display strings), plus the ``include``d parts (:func:`shareable_parts`;
+    the check page asks for text and email, so it needs no second round trip)."""
+    code = report.display_code
+    # The four private links by formatting, not url_for (4 x url_for were most of this
+    # function's time): code and token are URL-safe by construction; the routes are fixed.
+    root, query = request.script_root, f"?t={token}"
+    api = f"{root}/api/v1/reports/{code}"
     return {
-        "code": report.display_code,
-        "view_url": view_url(report, token),
-        "verdict": document["verdict"],
-        "environment": document["environment"],
-        "findings": document["findings"],
+        "code": code,
+        "view_url": f"{root}/r/{code}{query}",
+        "json_url": api + query,
+        "verdict": report.verdict.to_dict(),
+        "findings": [finding.to_dict() for finding in report.findings],
         "display": {
             **describe_summary(report, lang),  # browser, os, device as the page shows them
             "status": label(f"status_{report.verdict.status}", lang),
             "message": report.verdict.message.get(lang) if report.verdict.message else "",
         },
-        "text": text,
-        "report": document,
-        "email": email_parts(report, lang, text),
         # The check page's optional "tell support more" form posts here (webapp/user_context.py).
-        "context_url": url_for("user_context.context", code=report.display_code, t=token),
-        "screenshot_url": url_for("user_context.screenshot", code=report.display_code, t=token),
+        "context_url": f"{api}/context{query}",
+        "screenshot_url": f"{api}/screenshot{query}",
+        **shareable_parts(report, lang, include),
     }

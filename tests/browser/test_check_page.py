@@ -93,14 +93,19 @@ def test_downloads_and_email(page: Page, browser: Browser, live_server: LiveServ
         ("#download-json", f"browsercheck-{code}.json"),
     ):
         assert page.locator(link).get_attribute("download") == name
-        assert (page.locator(link).get_attribute("href") or "").startswith(("blob:", "data:"))
+    # the text is built from the 201 answer; the JSON is the report's private JSON view
+    assert (page.locator("#download-txt").get_attribute("href") or "").startswith(
+        ("blob:", "data:")
+    )
+    json_href = page.locator("#download-json").get_attribute("href") or ""
+    assert json_href.startswith(f"/api/v1/reports/{code}?t=")
     assert code in page.locator("#r-text").input_value()
     # The CSP's connect-src keeps page scripts (and so a test's fetch) off blob: URLs; a real
     # download reads them, where the driver reports downloads (not Firefox over BiDi).
     if browser.browser_type.name == "chromium":
         for link, needle in (
             ("#download-txt", "Browser:"),
-            ("#download-json", f'"code": "{code}"'),
+            ("#download-json", f'"code":"{code}"'),
         ):
             with page.expect_download() as info:
                 page.locator(link).click()

@@ -72,11 +72,13 @@ def collect_payload(session: BrowserSession, options: str = "{}") -> dict[str, A
 
 
 def run_check(session: BrowserSession, options: str = "{lang: 'en'}") -> dict[str, Any]:
-    """Run ``BrowserCheck.run`` in the page; return the collector's 201 answer."""
+    """Run ``BrowserCheck.run`` in the page; return the collector's 201 answer, with the
+    report's document (``?include=report``)."""
     session.evaluate(
-        "(function () { window.__answer = null; BrowserCheck.run("
+        "(function () { window.__answer = null; var o = "
         + options
-        + ", function (e, d) { window.__answer = JSON.stringify({error: e, data: d}); });"
+        + "; o.endpoint = (o.base || '') + '/api/v1/reports?include=report'; BrowserCheck.run(o"
+        ", function (e, d) { window.__answer = JSON.stringify({error: e, data: d}); });"
         " return 1; })()"
     )
     answer = json.loads(wait_for(session, "window.__answer"))
@@ -131,7 +133,8 @@ def test_payload_validates_and_names_the_engine(
     # A field the collector refuses (here: unknown to it) is dropped and the report sent again.
     session.evaluate(
         "(function () { window.__answer = null; var p = {lang: 'en', tracking: 1,"
-        " screen: {width: 'wide', height: 700}}; BrowserCheck.send(p, {}, function (e, d) {"
+        " screen: {width: 'wide', height: 700}}; BrowserCheck.send(p,"
+        " {endpoint: '/api/v1/reports?include=report'}, function (e, d) {"
         " window.__answer = JSON.stringify({error: e, data: d}); }); return 1; })()"
     )
     resent = json.loads(wait_for(session, "window.__answer"))

@@ -9,6 +9,18 @@ import click
 from .context import command_app, command_settings
 
 
+def _prepare_metrics() -> None:
+    """With METRICS on: the workers' shared metrics folder, named before the app (and so
+    prometheus-client) is imported here and before the workers start (webapp/metrics.py)."""
+    from pathlib import Path
+
+    from ..metrics import prepare_multiprocess_dir
+
+    settings = command_settings()
+    if settings["METRICS"]:
+        prepare_multiprocess_dir(Path(settings["INSTANCE_PATH"] or Path.cwd() / "instance"))
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
@@ -23,10 +35,10 @@ from .context import command_app, command_settings
 )
 @click.option(
     "--server",
-    type=click.Choice(["auto", "gunicorn", "waitress"]),
+    type=click.Choice(["auto", "granian", "gunicorn", "waitress"]),
     default="auto",
     show_default=True,
-    help="auto: gunicorn where it runs (POSIX), else waitress.",
+    help="auto: granian where installed, else gunicorn where it runs (POSIX), else waitress.",
 )
 @click.option(
     "--app",
@@ -42,6 +54,7 @@ def serve(
     from ..serving import run_server
 
     if factory == "webapp:create_app":
+        _prepare_metrics()
         # Once in this process before the workers start: the settings are checked, the schema
         # is upgraded and the secret key file exists, so the workers find everything ready.
         with command_app() as app:
@@ -63,6 +76,7 @@ def serve(
         server=server,
         workers=workers or settings["WORKERS"],
         threads=threads,
+        header_timeout=settings["HEADER_TIMEOUT"],
     )
 
 

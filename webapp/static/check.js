@@ -37,7 +37,8 @@
     text("r-code", data.code);
     text("r-text", data.text);
     blobLink("download-txt", data.text, "text/plain;charset=utf-8", "browsercheck-" + data.code + ".txt");
-    blobLink("download-json", JSON.stringify(data.report, null, 2), "application/json", "browsercheck-" + data.code + ".json");
+    $("download-json").href = data.json_url; // the report's JSON view: same origin, downloaded
+    $("download-json").setAttribute("download", "browsercheck-" + data.code + ".json");
     $("email").href = "mailto:" + encodeURIComponent(data.email.to) + "?subject=" +
       encodeURIComponent(data.email.subject) + "&body=" + encodeURIComponent(data.email.body);
     $("private-link").href = data.view_url + "&lang=" + lang;
@@ -154,9 +155,47 @@
     fallback();
   };
 
+  function showUnsent(payload) {
+    // The server could not be reached: the report text is built here, to copy or download.
+    var report = msg("unsent") + "\n\n" + JSON.stringify(payload || {}, null, 2), parts, i;
+    parts = root.querySelectorAll("[data-server-only]");
+    for (i = 0; i < parts.length; i++) { parts[i].hidden = true; }
+    text("r-text", report);
+    blobLink("download-txt", report, "text/plain;charset=utf-8", "browsercheck-report.txt");
+    $("result").hidden = false;
+  }
+
+  function randomKey() {
+    // The report's Idempotency-Key: every retry carries it, so none can store a second report.
+    var c = window.crypto || window.msCrypto, bytes = c && c.getRandomValues ? c.getRandomValues(new Uint8Array(16)) : [], key = "", i;
+    for (i = 0; i < 16; i++) { key += (256 + (bytes[i] === undefined ? Math.random() * 256 : bytes[i]) | 0).toString(16).slice(1); }
+    return key;
+  }
+
+  function sendReport(payload) {
+    // A dropped connection, 429 or 503 is tried again after Retry-After (else 1, 2, 4 s), at
+    // most three times within 30 s; the page says so, and only then that sending failed.
+    var options = { lang: lang, endpoint: root.getAttribute("data-endpoint"), key: randomKey() };
+    var first = new Date().getTime(), tries = 0;
+    (function attempt() {
+      window.BrowserCheck.send(payload, options, function (error, data) {
+        if (!error && data) { show(data); return; }
+        var wait = parseInt(error.headers && error.headers.get ? error.headers.get("Retry-After") : "", 10);
+        var ms = (wait >= 0 ? wait : Math.pow(2, tries)) * (1000 + 250 * Math.random());
+        if ((!error.status || error.status === 429 || error.status === 503) && tries < 3 &&
+            new Date().getTime() - first + ms < 30000) {
+          tries += 1;
+          setProgress(msg("retrying").replace("{n}", tries).replace("{s}", Math.ceil(ms / 1000)));
+          window.setTimeout(attempt, ms);
+          return;
+        }
+        setProgress(msg("failed"));
+        root.setAttribute("data-status", "error");
+        showUnsent(payload);
+      });
+    }());
+  }
+
   setProgress(msg("sending"));
-  window.BrowserCheck.run({ lang: lang, endpoint: root.getAttribute("data-endpoint") }, function (error, data) {
-    if (error || !data) { setProgress(msg("failed")); root.setAttribute("data-status", "error"); return; }
-    show(data);
-  });
+  window.BrowserCheck.collect({ lang: lang }, sendReport);
 }(window, document));

@@ -69,6 +69,7 @@ class GroupCommitter:
         self._pid = 0
         self._closed = False
         self.batches = 0  # transactions committed; with rows_written, the mean batch size
+        self.on_batch: Callable[[int], object] | None = None  # rows per commit (metrics)
         self.rows_written = 0
 
     def insert(self, values: dict[str, Any]) -> None:
@@ -147,6 +148,8 @@ class GroupCommitter:
                 self.after_insert(conn, rows)
         self.batches += 1
         self.rows_written += len(rows)
+        if self.on_batch is not None:
+            self.on_batch(len(rows))
 
     @contextmanager
     def _file_lock(self) -> Iterator[None]:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
+from datetime import UTC
 from typing import Any, cast
 
-from sqlalchemy import Table, select, text
+from sqlalchemy import Table, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,10 +25,15 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+class IdempotencyKeyTaken(Exception):
+    """Another report holds this Idempotency-Key (a concurrent retry committed first)."""
+
+
 def _to_report(row: ReportRow) -> Report:
     return Report(
         code=row.code,
-        created_at=row.created_at,
+        # SQLite gives the stored UTC time back naive; the report says it is UTC either way
+        created_at=row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=UTC),
         lang=row.lang,
         source=row.source,
         environment=Environment.from_dict(row.environment),
@@ -59,6 +66,10 @@ class ReportStore:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
 
+    def observe_batches(self, callback: Callable[[int], object]) -> None:
+        """Call ``callback(rows)`` after each group-commit transaction (webapp/metrics.py)."""
+        self._writer.on_batch = callback
+
     def close(self) -> None:
         self._writer.close()
         self.engine.dispose()
@@ -67,12 +78,19 @@ class ReportStore:
         return self._sessions()
 
     def add(
-        self, report: Report, token: str, attempts: int = 5, ip_hash: str | None = None
+        self,
+        report: Report,
+        token: str,
+        attempts: int = 5,
+        ip_hash: str | None = None,
+        idempotency: tuple[str, str] | None = None,
     ) -> Report:
         """Insert ``report``; on a code collision retry with a fresh code. Returns the report
         as stored (its code may differ). Returns only after the transaction committed (with
         the other reports of its group commit, webapp/storage/groupcommit.py).
-        ``ip_hash`` is the keyed hash of the sender's address (webapp/privacy.py), if any."""
+        ``ip_hash`` is the keyed hash of the sender's address (webapp/privacy.py), if any;
+        ``idempotency`` the hashes of the request's Idempotency-Key and body: raises
+        :class:`IdempotencyKeyTaken` when another report holds that key."""
         # A plain dict for the Core insert: building an ORM object first costs more than the
         # rest of the insert (the ingest benchmark's profile). Built once; a retry changes the code.
         values: dict[str, Any] = {
@@ -94,6 +112,8 @@ class ReportStore:
             "headers": report.headers,
             "ip_hash": ip_hash,
             **desk_columns(report),
+            "idempotency_key": idempotency[0] if idempotency else None,
+            "request_hash": idempotency[1] if idempotency else None,
         }
         for attempt in range(attempts):
             if attempt:
@@ -102,9 +122,30 @@ class ReportStore:
             try:
                 self._writer.insert(values)
             except IntegrityError:
+                if idempotency and self.by_idempotency_key(idempotency[0]) is not None:
+                    raise IdempotencyKeyTaken() from None
                 continue
             return report
         raise RuntimeError("could not allocate a unique report code")
+
+    def by_idempotency_key(self, key_hash: str) -> tuple[Report, str, str] | None:
+        """The report stored with this Idempotency-Key hash, its token hash and the hash of
+        the body it came with; None when there is none."""
+        with self.session() as session:
+            row = session.scalar(select(ReportRow).where(ReportRow.idempotency_key == key_hash))
+            if row is None:
+                return None
+            return _to_report(row), row.token_hash, row.request_hash or ""
+
+    def release_idempotency_key(self, key_hash: str) -> None:
+        """Let a new report take this key (its old report is past the replay window)."""
+        with self.session() as session:
+            session.execute(
+                update(ReportRow)
+                .where(ReportRow.idempotency_key == key_hash)
+                .values(idempotency_key=None, request_hash=None)
+            )
+            session.commit()
 
     def get(self, code: str) -> Report | None:
         """The report with ``code`` (canonical, undashed), or None."""

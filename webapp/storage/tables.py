@@ -70,6 +70,10 @@ class ReportRow(Base):
     browser_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
     finding_ids: Mapped[str] = mapped_column(Text, default="")  # " id1 id2 " for LIKE '% id %'
     context_text: Mapped[str] = mapped_column(Text, default="")  # case-folded user fields
+    # Idempotent retries (issue 15): SHA-256 of the client's Idempotency-Key and of the body it
+    # came with; a retry with the same key finds this report instead of making a second one.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    request_hash: Mapped[str | None] = mapped_column(String(64), default=None)
 
     __table_args__ = (
         Index("ix_reports_status_created", "status", "created_at"),
@@ -77,6 +81,8 @@ class ReportRow(Base):
         Index("ix_reports_browser_created", "browser_family", "created_at"),
         Index("ix_reports_os_created", "os_family", "created_at"),
         Index("ix_reports_device_created", "device_type", "created_at"),
+        # a unique index, not a constraint: SQLite adds it without rebuilding the table (0005)
+        Index("ix_reports_idempotency_key", "idempotency_key", unique=True),
     )
 
 
