@@ -416,3 +416,14 @@ def test_repeated_lookups_return_the_cached_environment() -> None:
     headers = {"Sec-CH-UA": '"Google Chrome";v="131"', "Accept": "text/html"}
     assert detector.detect(CHROME_WIN, headers) is detector.detect(CHROME_WIN, dict(headers))
     assert detector.detect(CHROME_WIN) is detector.detect(CHROME_WIN)
+
+
+def test_every_bot_and_tv_token_passes_its_cheap_prefilter() -> None:
+    # the substring prefilters must let every token through to the regex that confirms it
+    from diagnostics import useragent
+
+    for tokens, hints in (
+        (useragent._BOT_TOKENS, useragent._BOT_HINTS),
+        (useragent._TV_TOKENS, useragent._TV_HINTS),
+    ):
+        assert [t for t in tokens if not any(h in t for h in hints)] == []
