@@ -235,22 +235,11 @@ def score_labelled(path: Path = LABELLED) -> list[FieldScore]:
                 fs = scores.setdefault(key, FieldScore(key))
                 fs.add(case["ua"], label, _get(bare, where), _get(ours, where))
     detector.close()
-    order = {group: i for i, group in enumerate(CAUSE_ORDER)}
+    # causes in the order the labelled set introduces them, then the rest, then the totals
+    causes = [c["cause"] for c in cases if c.get("cause")]
+    groups = [*dict.fromkeys(causes), "earlier cases", "all cases with hints"]
+    order = {group: i for i, group in enumerate(groups)}
     return sorted(scores.values(), key=lambda fs: (order.get(fs.name.split(":")[0], len(order)), 0))
-
-
-#: Report order of the labelled groups.
-CAUSE_ORDER = (
-    "unquoted",
-    "platform-missing",
-    "js-form",
-    "requested-with",
-    "tablet",
-    "emulation",
-    "desktop-site",
-    "earlier cases",
-    "all cases with hints",
-)
 
 
 def report(scores: list[FieldScore], summary_only: bool) -> bool:
