@@ -617,7 +617,9 @@ def _decide_device(
         if hinted == "mobile" and mclass == "tablet":
             hinted = "tablet"  # Samsung Internet on a Galaxy Tab says Mobile
         if hinted == "desktop" and os_family in _MOBILE_PLATFORMS:
-            if phone or os_family == "iOS":
+            if os_family == "Android" and screen == "tablet" and mclass != "phone":
+                kind, source = "tablet", "probe"  # ?0 and a tablet's screen: a tablet
+            elif phone or os_family == "iOS":
                 # an iPhone or a phone model is no desktop: emulation or 'desktop site' mode
                 contradicted = phone
                 kind = "mobile" if mclass == "phone" else presented.type
