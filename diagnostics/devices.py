@@ -11,7 +11,6 @@ https://developer.android.com/guide/topics/large-screens/support-different-scree
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
@@ -22,22 +21,24 @@ ModelClass = Literal["tablet", "phone"]
 TABLET_MIN_SIDE = 600
 
 
-@cache
-def model_prefixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(tablet prefixes, phone prefixes) from ``diagnostics/data/device_models.yaml``."""
+def _load_model_prefixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
     text = resources.files("diagnostics").joinpath("data/device_models.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     return tuple(map(str, data["tablets"])), tuple(map(str, data["phones"]))
+
+
+#: Model prefixes of tablets and of phones, from ``diagnostics/data/device_models.yaml`` (read
+#: at import: constant data, nothing loads in a user's request).
+TABLET_PREFIXES, PHONE_PREFIXES = _load_model_prefixes()
 
 
 def model_class(model: str | None) -> ModelClass | None:
     """``"tablet"`` or ``"phone"`` for a model the tables know (by prefix), else None."""
     if not model:
         return None
-    tablets, phones = model_prefixes()
-    if model.startswith(tablets):
+    if model.startswith(TABLET_PREFIXES):
         return "tablet"
-    if model.startswith(phones):
+    if model.startswith(PHONE_PREFIXES):
         return "phone"
     return None
 

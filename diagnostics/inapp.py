@@ -10,7 +10,6 @@ the app's package name (the table is data: ``diagnostics/data/webview_apps.yaml`
 from __future__ import annotations
 
 import re
-from functools import cache
 from importlib import resources
 
 import yaml
@@ -77,18 +76,16 @@ RequestedWith = tuple[str, str]
 _PACKAGE = re.compile(r"[A-Za-z][\w]*(?:\.[A-Za-z_][\w]*)+")
 
 
-@cache
-def webview_apps() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """``diagnostics/data/webview_apps.yaml``: (apps, browser web views, browsers), each a
-    package -> name table. Loaded once per process; raises OSError/yaml.YAMLError only if the
-    installed package is broken."""
+def _load_webview_apps() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     text = resources.files("diagnostics").joinpath("data/webview_apps.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
-    return (
-        dict(data["apps"]),
-        dict(data["browser_webviews"]),
-        dict(data["browsers"]),
-    )
+    return dict(data["apps"]), dict(data["browser_webviews"]), dict(data["browsers"])
+
+
+#: ``diagnostics/data/webview_apps.yaml``, package -> name: apps, the browsers whose apps show
+#: pages in web views too, and browsers. Read at import (constant data, like the regexes above:
+#: nothing loads in a user's request).
+WEBVIEW_APPS, BROWSER_WEBVIEWS, BROWSER_PACKAGES = _load_webview_apps()
 
 
 def app_from_requested_with(value: str, web_view: bool) -> RequestedWith | None:
@@ -102,11 +99,10 @@ def app_from_requested_with(value: str, web_view: bool) -> RequestedWith | None:
     package = value.strip()
     if not 3 <= len(package) <= 128 or not _PACKAGE.fullmatch(package):
         return None
-    apps, browser_webviews, browsers = webview_apps()
-    if package in apps:
-        return "app", apps[package]
-    if package in browser_webviews:
-        return ("app" if web_view else "browser"), browser_webviews[package]
-    if package in browsers:
-        return "browser", browsers[package]
+    if package in WEBVIEW_APPS:
+        return "app", WEBVIEW_APPS[package]
+    if package in BROWSER_WEBVIEWS:
+        return ("app" if web_view else "browser"), BROWSER_WEBVIEWS[package]
+    if package in BROWSER_PACKAGES:
+        return "browser", BROWSER_PACKAGES[package]
     return None

@@ -13,7 +13,12 @@ from click.testing import CliRunner
 from flask.testing import FlaskClient
 
 from diagnostics.batch import BatchDetector
-from diagnostics.inapp import app_from_requested_with, webview_apps
+from diagnostics.inapp import (
+    BROWSER_PACKAGES,
+    BROWSER_WEBVIEWS,
+    WEBVIEW_APPS,
+    app_from_requested_with,
+)
 from matrix import load_policy
 from webapp.cli import main
 
@@ -157,7 +162,7 @@ NAMED_APPS = [
 
 
 def test_the_app_table_covers_the_named_apps_in_the_policys_words() -> None:
-    apps, browser_webviews, browsers = webview_apps()
+    apps, browser_webviews, browsers = WEBVIEW_APPS, BROWSER_WEBVIEWS, BROWSER_PACKAGES
     assert set(NAMED_APPS) <= set(apps.values())
     policy_apps = set(load_policy().in_app.apps)  # type: ignore[union-attr]
     assert {name for name in apps.values() if name in NAMED_APPS} <= policy_apps | {"Gmail"}
