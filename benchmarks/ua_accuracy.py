@@ -13,6 +13,13 @@ family, major) and test_device.yaml (device family; brand and model):
    ``macOS``, integer majors, Windows XP -> 5 ...), with bare user-agents' answer normalised
    the same way as the baseline. Device: brand and model (type has no label upstream).
 
+3. per cause: our labelled set (tests/data/labelled_environments.yaml), whose cases carry the
+   client hints, probe fields and X-Requested-With headers the UA alone lacks; each issue-16
+   case names its ``cause`` (unquoted hints, platform missing, JS form, X-Requested-With,
+   tablets, emulation, desktop site). Per cause and field (browser family and major, OS family
+   and major, device type, in-app) the cases that pin the field are scored: ours with every
+   signal, bare user-agents with the UA (all it reads).
+
 Every disagreement with the label is listed by category (field, label -> answer). The exit
 status is 1 when ours is worse than bare user-agents on any field.
 """
@@ -36,6 +43,8 @@ from diagnostics.useragent import (
     normalise_os,
     parse_user_agent,
 )
+
+LABELLED = Path(__file__).resolve().parents[1] / "tests" / "data" / "labelled_environments.yaml"
 
 DEFAULT_FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "uap-core"
 if not DEFAULT_FIXTURES.is_dir():  # a worktree under /work/wt/<name>/: shared/ is two levels up
@@ -158,6 +167,81 @@ def score(fixtures: Path) -> list[FieldScore]:
     return scores
 
 
+#: (field name, how to read it from an Environment.to_dict()-shaped dict)
+LABELLED_FIELDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("browser.family", ("browser", "family")),
+    ("browser.major", ("browser", "major")),
+    ("os.family", ("os", "family")),
+    ("os.major", ("os", "major")),
+    ("device.type", ("device", "type")),
+    ("in_app", ("in_app",)),
+)
+_MISSING = object()
+
+
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return _MISSING
+        data = data[key]
+    return data
+
+
+def _bare_environment(ua: str) -> dict[str, Any]:
+    """Bare user-agents' answer in our Environment's shape (normalised like ours)."""
+    parsed = bare_parse(ua)
+    browser = normalise_browser(
+        parsed.browser.family, *([str(x) for x in parsed.browser.version] + [None] * 3)[:3]
+    )
+    os_ = normalise_os(parsed.os.family, *([str(x) for x in parsed.os.version] + [None] * 3)[:3])
+    kind = (
+        "bot"
+        if parsed.is_bot
+        else "tablet"
+        if parsed.is_tablet
+        else "mobile"
+        if parsed.is_mobile
+        else "desktop"
+        if parsed.is_pc
+        else "unknown"
+    )
+    return {
+        "browser": browser.to_dict(),
+        "os": os_.to_dict(),
+        "device": {"type": kind},
+        "in_app": None,  # user-agents knows no in-app browsers
+    }
+
+
+def score_labelled(path: Path = LABELLED) -> list[FieldScore]:
+    """Per cause and field, our answer (all signals) and bare user-agents' (the UA) against
+    the labelled cases that pin that field."""
+    cases = yaml.safe_load(path.read_text(encoding="utf-8"))
+    detector = EnvironmentDetector()
+    scores: dict[str, FieldScore] = {}
+    for case in cases:
+        ours = detector.detect(case["ua"], case.get("headers"), case.get("probe")).to_dict()
+        bare = _bare_environment(case["ua"])
+        hinted = bool(case.get("headers") or (case.get("probe") or {}).get("userAgentData"))
+        groups = [case.get("cause") or "earlier cases"]
+        if hinted:
+            groups.append("all cases with hints")
+        for group in groups:
+            for name, where in LABELLED_FIELDS:
+                label = _get(case["expect"], where)
+                if label is _MISSING:
+                    continue
+                key = f"{group}: {name}"
+                fs = scores.setdefault(key, FieldScore(key))
+                fs.add(case["ua"], label, _get(bare, where), _get(ours, where))
+    detector.close()
+    # causes in the order the labelled set introduces them, then the rest, then the totals
+    causes = [c["cause"] for c in cases if c.get("cause")]
+    groups = [*dict.fromkeys(causes), "earlier cases", "all cases with hints"]
+    order = {group: i for i, group in enumerate(groups)}
+    return sorted(scores.values(), key=lambda fs: (order.get(fs.name.split(":")[0], len(order)), 0))
+
+
 def report(scores: list[FieldScore], summary_only: bool) -> bool:
     """Print the table and the disagreements; True when ours >= bare on every field."""
     ok = True
@@ -171,10 +255,11 @@ def report(scores: list[FieldScore], summary_only: bool) -> bool:
                 for ua in uas:
                     print(f"    {ua}")
     print("\n## Summary (cases where the answer equals the label)")
-    print(f"{'field':34} {'cases':>6} {'bare user-agents':>18} {'ours':>18} {'ours-bare':>9}")
+    width = max([34] + [len(fs.name) for fs in scores])
+    print(f"{'field':{width}} {'cases':>6} {'bare user-agents':>18} {'ours':>18} {'ours-bare':>9}")
     for fs in scores:
         print(
-            f"{fs.name:34} {fs.cases:6d} {fs.bare:8d} ({fs.bare / fs.cases:6.2%})"
+            f"{fs.name:{width}} {fs.cases:6d} {fs.bare:8d} ({fs.bare / fs.cases:6.2%})"
             f" {fs.ours:8d} ({fs.ours / fs.cases:6.2%}) {fs.ours - fs.bare:+9d}"
         )
         ok = ok and fs.ours >= fs.bare
@@ -190,11 +275,16 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_FIXTURES,
         help="folder with uap-core's test_ua.yaml, test_os.yaml, test_device.yaml",
     )
+    parser.add_argument(
+        "--labelled", type=Path, default=LABELLED, help="our labelled environments (YAML)"
+    )
     parser.add_argument("--summary", action="store_true", help="only the summary table")
     args = parser.parse_args(argv)
     started = time.perf_counter()
     scores = score(args.fixtures)
     ok = report(scores, args.summary)
+    print("\n# Labelled set, per cause (ours: UA + hints + probe + headers; bare: the UA)")
+    ok = report(score_labelled(args.labelled), args.summary) and ok
     print(f"({time.perf_counter() - started:.1f} s; fixtures: {args.fixtures})")
     return 0 if ok else 1
 

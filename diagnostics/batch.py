@@ -1,9 +1,13 @@
 """Streaming batch detection: one input line in, one JSON line out, in order.
 
 An input line is either a bare User-Agent or a JSON object
-``{"ua": "...", "headers": {"Name": "value"}, "probe": {...}}``. Each output line is the
-:class:`~diagnostics.models.Environment` as JSON, or for a line that cannot be read an error object
-``{"error": {"code", "message", "field"}, "line": N}``; a bad line never stops the stream.
+``{"ua": "...", "headers": {"Name": "value"}, "probe": {...}, "hints": {...}}``, where ``hints``
+is the client hints as an app SDK or a log stores them: the JavaScript
+``getHighEntropyValues()`` object (``brands``, ``platformVersion``, ``model``, ``mobile``; the
+header names and unquoted values are read too), which stands for the probe's ``userAgentData``.
+Each output line is the :class:`~diagnostics.models.Environment` as JSON, or for a line that
+cannot be read an error object ``{"error": {"code", "message", "field"}, "line": N}``; a bad line
+never stops the stream.
 Memory stays bounded whatever the input: lines longer than :data:`MAX_LINE_BYTES` are skipped in
 chunks (an error line stands in for them) and every cache has a fixed size.
 """
@@ -85,6 +89,11 @@ def read_input(line: str) -> tuple[str, dict[str, str], dict[str, Any] | None]:
     probe = document.get("probe")
     if probe is not None and not isinstance(probe, dict):
         raise PayloadError('"probe" must be an object', field="$.probe", code="invalid_input")
+    hints = document.get("hints")
+    if hints is not None:
+        if not isinstance(hints, dict):
+            raise PayloadError('"hints" must be an object', field="$.hints", code="invalid_input")
+        probe = {**(probe or {}), "userAgentData": hints}
     return ua, headers, probe
 
 

@@ -6,8 +6,9 @@ import re
 
 from .models import Engine
 
+#: name -> (its literal, for a substring test first: most UAs lack most tokens; its pattern)
 _TOKEN = {
-    name: re.compile(rf"{name}/(\d[\d.]*)")
+    name: (f"{name}/", re.compile(rf"{name}/(\d[\d.]*)"))
     for name in ("Trident", "Presto", "Edge", "AppleWebKit", "Chrome", "Chromium", "HeadlessChrome")
 }
 _GECKO_RV = re.compile(r"rv:(\d[\d.]*)\)\s*Gecko/")
@@ -31,7 +32,10 @@ CHROMIUM_FAMILIES = frozenset(
 
 
 def _token(name: str, ua: str) -> str | None:
-    match = _TOKEN[name].search(ua)
+    literal, pattern = _TOKEN[name]
+    if literal not in ua:
+        return None
+    match = pattern.search(ua)
     return match.group(1) if match else None
 
 

@@ -6,7 +6,15 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .models import Environment, Finding, Text
-from .remedies import allow_cookies, clear_site_data, enable_javascript, private_mode_name
+from .remedies import (
+    allow_cookies,
+    clear_site_data,
+    describe_signals,
+    enable_javascript,
+    private_mode_name,
+    signals_inconsistent_remedy,
+)
+from .useragent import SIGNALS_FIELD
 
 Check = Callable[[Environment, Mapping[str, Any]], Finding | None]
 
@@ -268,6 +276,28 @@ def _in_app(env: Environment, data: Mapping[str, Any]) -> Finding | None:
             ),
         )
     return None
+
+
+@_check
+def _signals_inconsistent(env: Environment, data: Mapping[str, Any]) -> Finding | None:
+    # detect_environment took one consistent reading and left what contradicted it here
+    signals = next((c for c in env.conflicts if c.get("field") == SIGNALS_FIELD), None)
+    if signals is None:
+        return None
+    values = signals.get("values") or {}
+    presents = describe_signals(values.get("ua") or {})
+    behaves = describe_signals(values.get(signals.get("used")) or {})
+    return Finding(
+        "signals_inconsistent",
+        "warning",
+        Text(
+            f"Браузер видає себе за «{presents.uk}», але поводиться як «{behaves.uk}»: емуляція "
+            "пристрою, перемикач User-Agent або режим «Версія для ПК»",
+            f'The browser presents itself as "{presents.en}" but behaves as "{behaves.en}": '
+            "device emulation, a user-agent switcher or 'desktop site' mode",
+        ),
+        signals_inconsistent_remedy(env),
+    )
 
 
 def collect_findings(env: Environment, data: Mapping[str, Any] | None) -> list[Finding]:

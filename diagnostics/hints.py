@@ -1,19 +1,21 @@
 """User-Agent Client Hints: the ``Sec-CH-UA-*`` request headers and ``navigator.userAgentData``.
 
-Both carry the same values (https://wicg.github.io/ua-client-hints/); the headers are HTTP
-Structured Fields (RFC 8941), parsed here with :mod:`http_sfv`. Everything is read into one typed
-:class:`ClientHints`, tolerant of anything an untrusted client may send: a value of the wrong type
-or a header that is not a valid structured field is dropped, never raised.
+Both carry the same values (https://wicg.github.io/ua-client-hints/). Chromium sends the headers
+as HTTP Structured Fields (RFC 8941: ``"Android"``, ``?1``, ``"Chromium";v="131"``), but proxies,
+logging pipelines and app SDKs re-emit them unquoted (``Android``, ``1``, ``Chromium;v=131``) or
+store the JavaScript ``getHighEntropyValues()`` object instead. Everything is read leniently into
+one typed :class:`ClientHints`, whichever of the two forms (or a mix) it comes in: a value that is
+readable in either form is kept, anything else is dropped and named in ``unreadable``, never
+raised.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
-
-import http_sfv
 
 #: Longest hint value we read; anything longer is not a browser's (and would bloat cache keys).
 MAX_HINT_CHARS = 256
@@ -34,6 +36,8 @@ class ClientHints:
     platform_version: str | None = None
     model: str | None = None
     form_factors: tuple[str, ...] = ()
+    #: Hints that were present but could not be read in either form (header names or JS keys).
+    unreadable: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return any(
@@ -45,81 +49,177 @@ class ClientHints:
                 self.platform_version,
                 self.model,
                 self.form_factors,
+                self.unreadable,
             )
         )
 
 
-# --- request headers --------------------------------------------------------------------------
+# --- one value, quoted or not -------------------------------------------------------------------
+
+_ESCAPE = re.compile(r"\\(.)")
 
 
-def _sf_list(value: str) -> list[http_sfv.Item]:
-    parsed = http_sfv.List()
-    try:
-        parsed.parse(value.encode("ascii"))
-    except (ValueError, UnicodeEncodeError):
-        return []  # RFC 8941 4.2: a field that fails to parse is ignored as a whole
-    return [item for item in parsed if isinstance(item, http_sfv.Item)][:MAX_BRANDS]
+_SF_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
 
-def _sf_item(value: str) -> Any:
-    parsed = http_sfv.Item()
-    try:
-        parsed.parse(value.encode("ascii"))
-    except (ValueError, UnicodeEncodeError):
+def unquote(raw: str) -> str | None:
+    """One string hint as a header or a log may carry it -> its value, or None if unreadable.
+
+    ``"Android"`` (an RFC 8941 sf-string, escapes undone) and ``Android`` (as proxies re-emit it)
+    both give ``Android``; ``""`` gives ``""`` (an empty hint, e.g. a desktop's model). A stray
+    quote, a control character or non-ASCII text (sf-strings are ASCII) make it unreadable.
+    """
+    value = raw.strip()
+    if value.startswith('"'):
+        match = _SF_STRING.fullmatch(value)
+        if match is None:
+            return None
+        value = match.group(1)
+        if "\\" in value:
+            value = _ESCAPE.sub(r"\1", value)
+    elif '"' in value:
         return None
-    return parsed.value
+    if not value.isascii() or not value.isprintable():
+        return None
+    return value[:MAX_HINT_CHARS]
+
+
+_TRUE = frozenset({"?1", "1", "true", "yes"})
+_FALSE = frozenset({"?0", "0", "false", "no"})
+
+
+def read_boolean(value: Any) -> bool | None:
+    """``Sec-CH-UA-Mobile`` or ``mobile``: ``?1``/``?0`` (RFC 8941), a JSON boolean, or the
+    ``1``/``0``/``true``/``false`` logs write; None when it is none of them."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        text = value.strip().strip('"').strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+    return None
+
+
+# --- brand lists: "Chromium";v="131", Chromium;v=131 or the JS [{brand, version}] --------------
+
+#: One member of a brand list: a quoted or bare brand, then ``;v=`` with a quoted or bare
+#: version, then optional further parameters. GREASE brands hold ``;``, ``=``, ``(`` ... but
+#: never a comma or a quote (https://wicg.github.io/ua-client-hints/#grease).
+_MEMBER = re.compile(
+    r'\s*(?:"((?:[^"\\]|\\.){1,256})"|([^",;=\s][^",;=]{0,255}?))\s*'
+    r';\s*v\s*=\s*(?:"((?:[^"\\]|\\.){0,256})"|([^",;\s]{1,256}))'
+    r'(?:\s*;\s*[a-z*][a-z0-9_.*-]*(?:=(?:"(?:[^"\\]|\\.)*"|[^",;\s]+))?)*\s*'
+)
+#: A member as it is split off the list: quoted strings may hold commas.
+_MEMBERS = re.compile(r'(?:"(?:[^"\\]|\\.)*"|[^,"])+|"')
 
 
 def parse_brand_list(value: str) -> list[tuple[str, str]]:
-    """Parse a ``Sec-CH-UA`` brand list (``"Chromium";v="131", ...``) into (brand, version).
+    """Parse a ``Sec-CH-UA`` brand list into (brand, version) pairs, quoted or not.
 
-    Members that are not a string with a string ``v`` parameter are skipped; a header that is not
-    a valid structured-field list gives ``[]``.
+    ``"Chromium";v="131"``, ``Chromium;v=131`` and the JSON ``[{"brand", "version"}]`` a log
+    may hold all read the same. Members that are not a brand with a version are skipped; a
+    value that is none of these gives ``[]``. Never raises.
     """
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return list(_brands(json.loads(text)))
+        except (ValueError, RecursionError):
+            return []
     brands = []
-    for item in _sf_list(value):
-        version = item.params.get("v")
-        if isinstance(item.value, str) and isinstance(version, str):
-            brands.append((item.value[:MAX_HINT_CHARS], version[:MAX_HINT_CHARS]))
+    for member in _MEMBERS.findall(text[: MAX_HINT_CHARS * MAX_BRANDS]):
+        match = _MEMBER.fullmatch(member)
+        if match is None:
+            continue
+        brand = match.group(1) if match.group(1) is not None else match.group(2)
+        version = match.group(3) if match.group(3) is not None else match.group(4)
+        brand, version = _ESCAPE.sub(r"\1", brand), _ESCAPE.sub(r"\1", version)
+        if brand.isascii() and version.isascii() and brand.isprintable() and version:
+            brands.append((brand[:MAX_HINT_CHARS], version[:MAX_HINT_CHARS]))
+        if len(brands) == MAX_BRANDS:
+            break
     return brands
+
+
+def _token_list(value: str) -> list[str] | None:
+    """``"Mobile", "Tablet"`` or ``Mobile, Tablet`` (Sec-CH-UA-Form-Factors); None if unreadable."""
+    items = [unquote(part) for part in value.split(",")[:MAX_BRANDS]]
+    if any(item is None for item in items):
+        return None
+    return [item for item in items if item]
+
+
+# --- request headers --------------------------------------------------------------------------
+
+#: ``Sec-CH-UA-*`` header -> the ``userAgentData`` key it carries.
+HEADER_KEYS = {
+    "sec-ch-ua": "brands",
+    "sec-ch-ua-full-version-list": "fullVersionList",
+    "sec-ch-ua-mobile": "mobile",
+    "sec-ch-ua-platform": "platform",
+    "sec-ch-ua-platform-version": "platformVersion",
+    "sec-ch-ua-model": "model",
+    "sec-ch-ua-arch": "architecture",
+    "sec-ch-ua-bitness": "bitness",
+    "sec-ch-ua-form-factors": "formFactors",
+}
+_HEADER_NAMES = {key: header for header, key in HEADER_KEYS.items()}
+
+
+def _read_headers(headers: Iterable[tuple[str, str]]) -> tuple[dict[str, Any], list[str]]:
+    hints: dict[str, Any] = {}
+    unreadable = []
+    for name, raw in headers:
+        key = HEADER_KEYS.get(name.lower())
+        if key is None:
+            continue
+        value: Any
+        if key in ("brands", "fullVersionList"):
+            brands = parse_brand_list(raw)
+            value = [{"brand": b, "version": v} for b, v in brands]
+            ok = bool(brands) or not raw.strip()
+        elif key == "mobile":
+            value = read_boolean(raw)
+            ok = value is not None
+        elif key == "formFactors":
+            value = _token_list(raw)
+            ok = value is not None
+        else:
+            value = unquote(raw)
+            ok = value is not None
+        if ok:
+            hints[key] = value
+        else:
+            if key in ("brands", "fullVersionList"):
+                hints[key] = value  # an unreadable list still says "no brands": keep it empty
+            unreadable.append(_HEADER_NAMES[key].title().replace("Ch-Ua", "CH-UA"))
+    return hints, unreadable
 
 
 def hints_from_headers(headers: Mapping[str, str]) -> dict[str, Any]:
     """Read the ``Sec-CH-UA-*`` request headers into the probe's ``userAgentData`` shape.
 
-    Header names are matched case-insensitively; headers that are absent or unparseable are left
-    out of the result. Never raises.
+    Header names are matched case-insensitively; values are read quoted or not (see
+    :func:`unquote`); headers that are absent or unreadable are left out. Never raises.
     """
-    lower = {str(k).lower(): str(v) for k, v in headers.items()}
-    hints: dict[str, Any] = {}
-    for header, key in (
-        ("sec-ch-ua", "brands"),
-        ("sec-ch-ua-full-version-list", "fullVersionList"),
-    ):
-        if header in lower:
-            hints[key] = [{"brand": b, "version": v} for b, v in parse_brand_list(lower[header])]
-    if "sec-ch-ua-mobile" in lower:
-        mobile = _sf_item(lower["sec-ch-ua-mobile"])
-        if isinstance(mobile, bool):
-            hints["mobile"] = mobile
-    for header, key in (
-        ("sec-ch-ua-platform", "platform"),
-        ("sec-ch-ua-platform-version", "platformVersion"),
-        ("sec-ch-ua-model", "model"),
-        ("sec-ch-ua-arch", "architecture"),
-        ("sec-ch-ua-bitness", "bitness"),
-    ):
-        if header in lower:
-            value = _sf_item(lower[header])
-            if isinstance(value, str):
-                hints[key] = value[:MAX_HINT_CHARS]
-    if "sec-ch-ua-form-factors" in lower:
-        factors = [i.value for i in _sf_list(lower["sec-ch-ua-form-factors"])]
-        hints["formFactors"] = [f[:MAX_HINT_CHARS] for f in factors if isinstance(f, str)]
+    return _read_headers((str(k), str(v)) for k, v in headers.items())[0]
+
+
+def hints_from_header_items(headers: Iterable[tuple[str, str]]) -> ClientHints:
+    """(name, value) request header pairs -> :class:`ClientHints`, unreadable hints named."""
+    data, unreadable = _read_headers(headers)
+    hints = read_hints(data)
+    if unreadable:
+        hints = _with_unreadable(hints, unreadable)
     return hints
 
 
-# --- one typed view of either source -----------------------------------------------------------
+# --- the JS form (userAgentData, getHighEntropyValues(), an SDK's or a log's copy of it) -------
 
 
 def printable(text: str) -> str:
@@ -128,12 +228,21 @@ def printable(text: str) -> str:
 
 
 def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return printable(value.strip()[:MAX_HINT_CHARS])
-    return None
+    """A JS string hint, or the same value quoted as a header would have it; numbers (a log's
+    ``"platformVersion": 14``) become their text. None when empty or not text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if value.startswith('"') and value.endswith('"') and len(value) >= 2:
+        value = value[1:-1].strip()
+    return printable(value[:MAX_HINT_CHARS]) if value else None
 
 
 def _brands(value: Any) -> Brands:
+    if isinstance(value, str):
+        return tuple(parse_brand_list(value))
     if not isinstance(value, list | tuple):
         return ()
     out = []
@@ -145,27 +254,82 @@ def _brands(value: Any) -> Brands:
     return tuple(out)
 
 
-def read_hints(data: Any) -> ClientHints:
-    """Type-check a ``userAgentData``-shaped mapping (from the probe or :func:`hints_from_headers`).
+def _factors(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = _token_list(value) or ()
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(f for f in map(_text, value[:MAX_BRANDS]) if f)
 
-    Returns a :class:`ClientHints` keeping only well-typed values; anything else (a non-mapping,
-    a number where a string belongs) is dropped. Never raises.
+
+#: Keys of the JS form as apps and logs spell them (camelCase, snake_case, any case), folded
+#: to lower case without ``_``/``-`` -> the ``userAgentData`` key (the same keys the headers
+#: carry).
+_JS_KEYS = {key.lower(): key for key in HEADER_KEYS.values()}
+_STRING_KEYS = ("platform", "platformVersion", "model")
+
+
+def _fold(key: str) -> str:
+    return key.lower().replace("_", "").replace("-", "")
+
+
+def _normalised(data: Mapping[Any, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Map every key to its ``userAgentData`` name; ``Sec-CH-UA-*`` keys (the header form in a
+    JSON object) are read as headers."""
+    out: dict[str, Any] = {}
+    headers = []
+    for raw_key, value in list(data.items())[:64]:
+        if not isinstance(raw_key, str):
+            continue
+        if raw_key[:9].lower() == "sec-ch-ua":
+            if isinstance(value, str):
+                headers.append((raw_key, value))
+            continue
+        key = _JS_KEYS.get(_fold(raw_key))
+        if key is not None:
+            out[key] = value
+    unreadable: list[str] = []
+    if headers:
+        from_headers, unreadable = _read_headers(headers)
+        out = {**from_headers, **out}  # the JS form's own keys win over header-form copies
+    return out, unreadable
+
+
+def read_hints(data: Any) -> ClientHints:
+    """Type-check a ``userAgentData``-shaped mapping (the probe's, a log's, or
+    :func:`hints_from_headers` output) leniently.
+
+    Keys may be camelCase (``platformVersion``), snake_case or header names
+    (``Sec-CH-UA-Platform``); strings may be quoted as in headers; brand lists may be the JS list
+    or a header string; ``mobile`` may be a boolean, ``?1`` or ``1``. Values that still make no
+    sense are dropped and named in ``unreadable``. Returns an empty :class:`ClientHints` for a
+    non-mapping. Never raises.
     """
     if not isinstance(data, Mapping):
         return ClientHints()
-    mobile = data.get("mobile")
-    factors = data.get("formFactors")
-    return ClientHints(
-        brands=_brands(data.get("brands")),
-        full_version_list=_brands(data.get("fullVersionList")),
-        mobile=mobile if isinstance(mobile, bool) else None,
-        platform=_text(data.get("platform")),
-        platform_version=_text(data.get("platformVersion")),
-        model=_text(data.get("model")),
-        form_factors=tuple(f for f in map(_text, factors[:MAX_BRANDS]) if f)
-        if isinstance(factors, list | tuple)
-        else (),
+    values, unreadable = _normalised(data)
+    mobile = read_boolean(values["mobile"]) if "mobile" in values else None
+    if "mobile" in values and mobile is None and values["mobile"] is not None:
+        unreadable.append("mobile")
+    strings = {key: _text(values.get(key)) for key in _STRING_KEYS}
+    for key in _STRING_KEYS:
+        value = values.get(key)
+        if strings[key] is None and value not in (None, "") and not isinstance(value, str):
+            unreadable.append(key)
+    hints = ClientHints(
+        brands=_brands(values.get("brands")),
+        full_version_list=_brands(values.get("fullVersionList")),
+        mobile=mobile,
+        platform=strings["platform"],
+        platform_version=strings["platformVersion"],
+        model=strings["model"],
+        form_factors=_factors(values.get("formFactors")),
     )
+    return _with_unreadable(hints, unreadable) if unreadable else hints
+
+
+def _with_unreadable(hints: ClientHints, names: Iterable[str]) -> ClientHints:
+    return replace(hints, unreadable=tuple(dict.fromkeys((*hints.unreadable, *names))))
 
 
 # --- what the hints say ------------------------------------------------------------------------

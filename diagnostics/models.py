@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 DeviceType = Literal["desktop", "mobile", "tablet", "tv", "bot", "unknown"]
 Severity = Literal["info", "warning", "error"]
-Source = Literal["ua", "hints-header", "hints-js", "probe", "app"]
+Source = Literal["ua", "hints-header", "hints-js", "probe", "headers", "app"]
 #: Every language user-visible text exists in: the fields of :class:`Text`, in this order.
 LANGUAGES: tuple[str, ...] = ("uk", "en")
 

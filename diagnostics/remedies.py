@@ -288,3 +288,51 @@ def enable_javascript(env: Environment) -> Text:
 def private_mode_name(env: Environment) -> Text:
     """What the browser of ``env`` calls its private windows."""
     return PRIVATE_MODE_NAMES[browser_kind(env)[0]]
+
+
+#: Device classes in the words of :func:`signals_inconsistent_text`.
+_DEVICE_WORDS = {
+    "mobile": Text("телефон", "phone"),
+    "tablet": Text("планшет", "tablet"),
+    "desktop": Text("комп'ютер", "computer"),
+    "tv": Text("телевізор", "TV"),
+}
+
+
+def describe_signals(reading: dict[str, str]) -> Text:
+    """``{"browser", "os", "device"}`` (a ``signals`` conflict's side) in words:
+    "Safari on iOS, phone" / "Safari в iOS, телефон"."""
+    browser = reading.get("browser") or "?"
+    os_name = reading.get("os") or "?"
+    device = _DEVICE_WORDS.get(reading.get("device") or "", Text("пристрій", "device"))
+    return Text(f"{browser} в {os_name}, {device.uk}", f"{browser} on {os_name}, {device.en}")
+
+
+_SIGNALS_REMEDY: dict[tuple[Kind, Platform], Text] = {
+    ("chrome", "android"): Text(
+        "Якщо це не навмисно: меню ⋮ → зніміть «Версія для ПК», вимкніть розширення, що "
+        "підмінюють User-Agent, і перезавантажте сторінку.",
+        'If this is not on purpose: menu ⋮ → untick "Desktop site", turn off extensions that '
+        "change the User-Agent, and reload the page.",
+    ),
+    ("chrome", "desktop"): Text(
+        "Якщо це не навмисно: закрийте емуляцію пристрою в DevTools (Ctrl+Shift+M), вимкніть "
+        "розширення, що підмінюють User-Agent, і перезавантажте сторінку.",
+        "If this is not on purpose: leave device emulation in DevTools (Ctrl+Shift+M), turn off "
+        "extensions that change the User-Agent, and reload the page.",
+    ),
+}
+_SIGNALS_REMEDY_ANY = Text(
+    "Якщо це не навмисно: вимкніть емуляцію пристрою, розширення, що підмінюють User-Agent, "
+    "або режим «Версія для ПК» і перезавантажте сторінку. Для служби підтримки: звіт описує "
+    "браузер, яким він є, а не яким себе називає.",
+    "If this is not on purpose: turn off device emulation, user-agent switcher extensions or "
+    "'desktop site' mode and reload the page. For support: the report describes the browser as "
+    "it behaves, not as it presents itself.",
+)
+
+
+def signals_inconsistent_remedy(env: Environment) -> Text:
+    """Where to turn off what makes a browser present itself as another device (emulation,
+    a user-agent switcher, 'desktop site' mode) in ``env``'s browser."""
+    return _pick(_SIGNALS_REMEDY, _SIGNALS_REMEDY_ANY, env)

@@ -32,6 +32,7 @@ KEPT_HEADERS = (
     "sec-ch-ua-platform",
     "sec-ch-ua-platform-version",
     "sec-ch-ua-wow64",
+    "x-requested-with",  # Android WebView's app package: which app's built-in browser (issue 16)
 )
 #: Each kept header is cut to this many characters: longer ones are hostile, not browsers.
 MAX_HEADER_CHARS = 1000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -90,6 +91,14 @@ def test_accuracy_script_compares_every_field(
     row = next(line for line in out.splitlines() if line.startswith("normalised browser.family"))
     cases, bare, ours = (int(row.split()[i]) for i in (2, 3, 5))
     assert cases == bare == ours > 100
+    # per cause on the labelled set: every cause of issue 16 has its rows, each scored
+    for cause in ("unquoted", "platform-missing", "js-form", "requested-with", "tablet"):
+        assert f"\n{cause}: " in out
+    row = next(line for line in out.splitlines() if line.startswith("desktop-site: device.type"))
+    found = re.search(r"\s(\d+)\s+(\d+) \(\s*[\d.]+%\)\s+(\d+) \(", row)
+    assert found, row
+    cases, bare, ours = map(int, found.groups())
+    assert cases >= 20 and ours > bare
 
 
 def test_speed_script_prints_both_workloads(

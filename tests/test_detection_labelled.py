@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from diagnostics.useragent import detect_environment
+from diagnostics.findings import collect_findings
+from diagnostics.useragent import SIGNALS_FIELD, detect_environment
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).parent / "data" / "labelled_environments.yaml").read_text(encoding="utf-8")
@@ -29,8 +30,34 @@ def _mismatches(expected: Any, actual: Any, path: str = "") -> list[str]:
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_labelled_environment(case: dict[str, Any]) -> None:
-    env = detect_environment(case["ua"], case.get("headers"), case.get("probe")).to_dict()
+    found = detect_environment(case["ua"], case.get("headers"), case.get("probe"))
+    env = found.to_dict()
     assert _mismatches(case["expect"], env) == []
+    if "unsure" in case:  # the signals contradict: one reading, the guessed fields, the finding
+        signals = [c for c in env["conflicts"] if c["field"] == SIGNALS_FIELD]
+        assert [c["unsure"] for c in signals] == ([case["unsure"]] if case["unsure"] else [])
+        ids = {f.id for f in collect_findings(found, case.get("probe"))}
+        assert ("signals_inconsistent" in ids) == bool(case["unsure"])
+
+
+#: Causes of misdetection seen in the field (issue 16), each with its labelled cases.
+CAUSES = (
+    "unquoted",
+    "platform-missing",
+    "js-form",
+    "requested-with",
+    "tablet",
+    "emulation",
+    "desktop-site",
+)
+
+
+def test_every_field_cause_has_twenty_labelled_cases() -> None:
+    counts = Counter(c.get("cause") for c in CASES)
+    assert {cause: counts[cause] for cause in CAUSES} == {
+        cause: max(counts[cause], 20) for cause in CAUSES
+    }
+    assert set(counts) - {None} == set(CAUSES)
 
 
 def test_labelled_set_covers_what_support_meets() -> None:

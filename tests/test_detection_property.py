@@ -25,6 +25,7 @@ HINT_HEADERS = [
     "Sec-CH-UA-Form-Factors",
     "User-Agent",
     "X-Other",
+    "X-Requested-With",
 ]
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=40),
@@ -60,6 +61,10 @@ probes = st.none() | st.fixed_dictionaries(
     optional={
         "userAgentData": user_agent_data | json_values,
         "maxTouchPoints": st.integers() | json_values,
+        "screen": st.fixed_dictionaries(
+            {}, optional={"width": st.integers() | json_values, "height": st.floats() | json_values}
+        )
+        | json_values,
     },
 )
 user_agents = st.text(max_size=300) | st.sampled_from(
@@ -82,7 +87,7 @@ def _check(env: Environment) -> None:
     for part in ("browser", "os"):
         assert data[part]["major"] is None or isinstance(data[part]["major"], int)
     assert data["device"]["type"] in ("desktop", "mobile", "tablet", "tv", "bot", "unknown")
-    assert set(data["sources"].values()) <= {"ua", "hints-header", "hints-js", "probe"}
+    assert set(data["sources"].values()) <= {"ua", "hints-header", "hints-js", "probe", "headers"}
     assert isinstance(data["is_bot"], bool)
 
 

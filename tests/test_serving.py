@@ -78,12 +78,12 @@ def test_a_worker_builds_the_app_warm_and_frozen(tmp_path: Path) -> None:
     of the garbage collector's scans."""
     script = (
         "import gc, json\n"
-        "from diagnostics.useragent import _parser\n"
+        "from diagnostics.useragent import _extract\n"
         "from reports.render import jinja_env\n"
         "from webapp.serving import build_app\n"
         "app = build_app('webapp:create_app')\n"
         "print(json.dumps({'frozen': gc.get_freeze_count(),"
-        " 'parsers': _parser.cache_info().currsize,"
+        " 'parsers': _extract.cache_info().currsize,"
         " 'policy': 'browsercheck.policy' in app.extensions,"
         " 'templates': sorted(str(key[1]) for key in jinja_env().cache)}))\n"
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from user_agents import parse as bare_parse
 
-from diagnostics.useragent import detect_environment, hints_from_headers, parse_user_agent
+from diagnostics.hints import hints_from_headers
+from diagnostics.useragent import detect_environment, parse_user_agent
 from tests.conftest import CHROME_WIN
 
 
@@ -298,23 +299,86 @@ def test_conflict_keeps_both_values_and_says_which_was_used() -> None:
 @pytest.mark.parametrize(
     "header,value,hints",
     [
-        (
-            "Sec-CH-UA",
-            '"Google Chrome";v="131", "Chromium";v=131',  # an unquoted version: skipped
-            {"brands": [{"brand": "Google Chrome", "version": "131"}]},
-        ),
         ("Sec-CH-UA", '"Google Chrome";v="131" junk', {"brands": []}),  # not a list: all ignored
-        ("Sec-CH-UA-Mobile", "1", {}),
+        ("Sec-CH-UA-Mobile", "maybe", {}),
         ("Sec-CH-UA-Platform-Version", '"Ω"', {}),
         ("Sec-CH-UA-Model", '"unterminated', {}),
+        ("Sec-CH-UA-Platform", 'Win"dows', {}),
     ],
-    ids=["unquoted-version", "trailing-junk", "mobile-not-boolean", "non-ascii", "unterminated"],
+    ids=["trailing-junk", "mobile-not-boolean", "non-ascii", "unterminated", "stray-quote"],
 )
-def test_malformed_structured_fields_are_ignored(
+def test_malformed_hints_are_ignored_and_named(
     header: str, value: str, hints: dict[str, object]
 ) -> None:
     assert hints_from_headers({header: value}) == hints
-    assert detect_environment(CHROME_WIN, {header: value}).browser.family == "Chrome"
+    env = detect_environment(CHROME_WIN, {header: value})
+    assert env.browser.family == "Chrome"
+    assert [c["unreadable"] for c in env.conflicts if c["field"] == "hints"] == [[header]]
+
+
+@pytest.mark.parametrize(
+    "headers,hints",
+    [
+        (
+            {"Sec-CH-UA": 'Google Chrome;v=131, "Chromium";v=131, Not_A Brand;v="8"'},
+            {
+                "brands": [
+                    {"brand": "Google Chrome", "version": "131"},
+                    {"brand": "Chromium", "version": "131"},
+                    {"brand": "Not_A Brand", "version": "8"},
+                ]
+            },
+        ),
+        (
+            {"sec-ch-ua-platform": "Android", "Sec-CH-UA-Platform-Version": "14.0.0"},
+            {"platform": "Android", "platformVersion": "14.0.0"},
+        ),
+        (
+            {"Sec-CH-UA-Mobile": "1", "Sec-CH-UA-Model": "SM-X910"},
+            {"mobile": True, "model": "SM-X910"},
+        ),
+        ({"Sec-CH-UA-Mobile": '"?0"', "Sec-CH-UA-Model": '""'}, {"mobile": False, "model": ""}),
+        ({"Sec-CH-UA-Form-Factors": "Tablet, Touch"}, {"formFactors": ["Tablet", "Touch"]}),
+        (
+            {"Sec-CH-UA": '[{"brand": "Chromium", "version": "131"}]'},
+            {"brands": [{"brand": "Chromium", "version": "131"}]},
+        ),
+    ],
+    ids=[
+        "unquoted-brands",
+        "unquoted-platform",
+        "bare-boolean",
+        "quoted-boolean",
+        "bare-list",
+        "json",
+    ],
+)
+def test_unquoted_hints_read_like_quoted_ones(
+    headers: dict[str, str], hints: dict[str, object]
+) -> None:
+    assert hints_from_headers(headers) == hints
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"platform": "Windows", "platformVersion": "15.0.0"},
+        {"platform": '"Windows"', "platform_version": '"15.0.0"'},
+        {"Sec-CH-UA-Platform": "Windows", "Sec-CH-UA-Platform-Version": '"15.0.0"'},
+        {"PLATFORM": "Windows", "platformversion": 15},
+    ],
+    ids=["js", "js-quoted-snake", "header-keys", "odd-case-number"],
+)
+def test_js_form_reads_every_spelling(data: dict[str, object]) -> None:
+    env = detect_environment(CHROME_WIN, {}, {"userAgentData": data})
+    assert (env.os.family, env.os.version, env.os.major) == ("Windows", "11", 11)
+    assert env.sources["os"] == "hints-js"
+
+
+@pytest.mark.parametrize("value", [None, [], "x", 3, {"brands": "junk", "mobile": "perhaps"}])
+def test_js_form_garbage_is_ignored(value: object) -> None:
+    env = detect_environment(CHROME_WIN, {}, {"userAgentData": value})
+    assert (env.browser.family, env.os.family) == ("Chrome", "Windows")
 
 
 def test_bots_are_flagged_and_headless_qa_chromium_is_not() -> None:
@@ -353,3 +417,14 @@ def test_repeated_lookups_return_the_cached_environment() -> None:
     headers = {"Sec-CH-UA": '"Google Chrome";v="131"', "Accept": "text/html"}
     assert detector.detect(CHROME_WIN, headers) is detector.detect(CHROME_WIN, dict(headers))
     assert detector.detect(CHROME_WIN) is detector.detect(CHROME_WIN)
+
+
+def test_every_bot_and_tv_token_passes_its_cheap_prefilter() -> None:
+    # the substring prefilters must let every token through to the regex that confirms it
+    from diagnostics import useragent
+
+    for tokens, hints in (
+        (useragent._BOT_TOKENS, useragent._BOT_HINTS),
+        (useragent._TV_TOKENS, useragent._TV_HINTS),
+    ):
+        assert [t for t in tokens if not any(h in t for h in hints)] == []

@@ -79,6 +79,9 @@ DESK: dict[str, Text] = {
     "src_hints-js": Text("Client Hints (JavaScript)", "Client Hints (JavaScript)"),
     "src_probe": Text("проба на сторінці", "in-page probe"),
     "src_app": Text("мобільний застосунок", "mobile app"),
+    "src_headers": Text(
+        "заголовки запиту (X-Requested-With)", "request headers (X-Requested-With)"
+    ),
     # statistics and export
     "period": Text("Період", "Period"),
     "last_days": Text("останні {days} дн.", "last {days} days"),
