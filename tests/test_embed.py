@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from flask.testing import FlaskClient
 
 from matrix import load_policy
 from matrix.summary import policy_summary
-from probes import embed_source, probe_source
+from probes import embed_probe_source, embed_source, probe_source
 from webapp import create_app
 from webapp.embed import origin_patterns
 
@@ -111,17 +112,49 @@ def test_origin_patterns_match_exactly() -> None:
     assert pattern.match("http://[::1]:8000") and not pattern.match("http://[::1]:80001")
 
 
-def test_embed_js_is_the_probe_plus_the_embed(client: FlaskClient) -> None:
-    response = client.get("/embed.js")
+#: Browsers the shipped policy supports and calls outdated (matrix/policy.yaml).
+CURRENT_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+    " Chrome/131.0.0.0 Safari/537.36"
+)
+OUTDATED_UA = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
+ALWAYS_ON_BUDGET = 3072
+
+
+def test_embed_js_is_the_small_always_on_part(client: FlaskClient) -> None:
+    response = client.get("/embed.js", headers={"User-Agent": CURRENT_UA})
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
     assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
     assert response.headers["Cache-Control"] == "no-cache"
+    assert {"User-Agent", "Sec-CH-UA"} <= set(response.vary)
     body = response.get_data(as_text=True)
     assert body == embed_source()
-    assert "window.BrowserCheck" in body and "data-" in body
-    again = client.get("/embed.js", headers={"If-None-Match": response.headers["ETag"]})
+    assert len(gzip.compress(response.data, compresslevel=9)) <= ALWAYS_ON_BUDGET
+    assert ".BrowserCheck" in body and "data-" in body
+    assert "/embed/probe.js" in body and "cookieWorks" not in body  # the probe is not in it
+    assert "browsercheck-banner" not in body  # a supported browser gets no banner code
+    again = client.get(
+        "/embed.js", headers={"User-Agent": CURRENT_UA, "If-None-Match": response.headers["ETag"]}
+    )
     assert again.status_code == 304
+
+
+def test_an_outdated_browser_gets_the_banner_with_its_data(client: FlaskClient) -> None:
+    body = client.get("/embed.js", headers={"User-Agent": OUTDATED_UA}).get_data(as_text=True)
+    assert "browsercheck-banner" in body and "__BROWSERCHECK_OUTDATED__" not in body
+    message = load_policy().messages["unsupported"]
+    assert json.dumps(message.en) in body and json.dumps(message.uk, ensure_ascii=True) in body
+    assert '"status":"unsupported"' in body
+
+
+def test_embed_probe_is_loaded_on_demand(client: FlaskClient) -> None:
+    response = client.get("/embed/probe.js")
+    assert response.status_code == 200
+    assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    body = response.get_data(as_text=True)
+    assert body == embed_probe_source()
+    assert "function cookieWorks(" in body and "BC.evidence" in body
 
 
 def test_served_scripts_are_minified_but_keep_their_names(client: FlaskClient) -> None:
@@ -132,8 +165,7 @@ def test_served_scripts_are_minified_but_keep_their_names(client: FlaskClient) -
 
 
 def test_banner_policy_is_the_public_matrix_json(client: FlaskClient) -> None:
-    """The banner reads GET /api/v1/matrix (one public policy endpoint): small and cacheable."""
-    assert '"/api/v1/matrix"' in embed_source()
+    """GET /api/v1/matrix (one public policy endpoint): small and cacheable."""
     response = client.get("/api/v1/matrix")
     assert response.status_code == 200
     assert "max-age=300" in response.headers["Cache-Control"]
