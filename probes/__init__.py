@@ -4,8 +4,8 @@ The scripts are served minified (comments and whitespace removed by rjsmin, name
 source can stay readable while the served probe stays within its size budget (8 KB gzipped,
 ``benchmarks/probe_budget.py``). The embed's always-on part (``embed.js``: recorder, button and,
 for an outdated browser, the banner) is minified by calmjs.parse's ES5 printer with local names
-shortened, because every page of the host loads it (3,072 bytes gzipped, ``benchmarks/embed_budget.py``);
-parsing it as ES5 there also refuses newer syntax at the first request.
+shortened, because every page of the host loads it (3,072 bytes gzipped,
+``benchmarks/embed_budget.py``); parsing it as ES5 there also refuses newer syntax.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ PREFLIGHT_MAX_AGE = 600
 
 def outdated_banner() -> dict[str, Any] | None:
     """The banner's data when the policy calls the requesting browser outdated, else None."""
-    kept = diagnostic_headers(request.headers)
+    kept = diagnostic_headers(dict(request.headers.items()))
     env = detect_environment(kept.get("user-agent", ""), kept)
     current = policy()
     verdict = verdicts()(current, env)
