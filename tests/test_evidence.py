@@ -163,3 +163,18 @@ def test_the_report_shows_the_evidence(client: FlaskClient) -> None:
     text = created["text"]  # shown on the check page and the e-mail's body
     assert "Що сталося на сторінці порталу" in text
     assert "натиснуто «Передати показання»" in text
+
+
+def test_the_desk_shows_the_timeline_and_counts_failing_requests(desk: FlaskClient) -> None:
+    errors = [{"kind": "error", "message": "Cannot read 'draw' of undefined at 12", "t": 1300}]
+    for _ in range(2):
+        body = {"lang": "en", **payload(actions=[CLICK], requests=[req(500)], errors=errors)}
+        created = desk.post("/api/v1/reports", json=body).get_json()
+    view = desk.get(f"/support/reports/{created['code']}?lang=en").get_data(as_text=True)
+    assert 'data-testid="evidence"' in view and "clicked «Передати показання»" in view
+    stats = desk.get("/support/stats?days=7&lang=en").get_data(as_text=True)
+    assert "Failing requests" in stats and "POST /api/readings → 500" in stats
+    assert "Page errors" in stats and "Cannot read &#39;…&#39; of undefined at N" in stats
+    for name in ("requests", "errors"):
+        chart = desk.get(f"/support/stats/{name}.svg?days=7&lang=en")
+        assert chart.status_code == 200 and chart.mimetype == "image/svg+xml"
