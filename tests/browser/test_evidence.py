@@ -251,9 +251,13 @@ def test_a_csp_violation_is_recorded(
     )
     assert violations[0]["directive"] == "img-src"
     assert violations[0]["blocked"] == collector.url  # the origin only, never the URL
-    result = make_report(session)
+    # The host API: the context the portal already knows, prefilled; the answer is the code.
+    result = make_report(session, "{context: {service: 'Кабінет', app_version: '2.3.1'}}")
+    assert set(result) == {"code", "url", "verdict"}
     _, report = report_json(collector, result["url"])
     assert findings(report)["csp_blocked"]["evidence"]["csp"]["directive"] == "img-src"
+    row = json.loads(database_row(collector, result["code"]))  # for support only: not in JSON
+    assert json.loads(row["context"]) == {"service": "Кабінет", "app_version": "2.3.1"}
 
 
 def test_typed_text_and_blocked_requests_with_real_input(
