@@ -289,3 +289,30 @@ def test_typed_text_and_blocked_requests_with_real_input(
     ]
     for stored in (text, database_row(collector, code), popup.content()):
         assert TYPED not in stored and ACCOUNT not in stored
+
+
+@pytest.mark.parametrize(
+    "lang,submit,check",
+    [
+        ("en", "Submit meter reading", "Check my browser"),
+        ("uk", "Передати показання", "Перевірити браузер"),
+    ],
+)
+def test_the_demo_portal_shows_what_the_product_does(
+    page: Page, live_server: LiveServer, lang: str, submit: str, check: str
+) -> None:
+    """README's quick start: /demo/portal, the failing button, then the check."""
+    page.goto(f"{live_server.url}/demo/portal?lang={lang}")
+    page.fill("#demo-value", "01234")
+    page.get_by_role("button", name=submit).click()
+    expect(page.locator("#demo-status")).not_to_have_text("")
+    expect(page.locator("#demo-status")).not_to_have_text("…")
+    with page.expect_popup() as popup_info:
+        page.get_by_role("button", name=check).click()
+    popup = popup_info.value
+    popup.wait_for_url(f"{live_server.url}/r/**")
+    finding = popup.locator('[data-finding="action_request_failed"]')
+    expect(finding).to_contain_text(f"«{submit}»")
+    expect(finding).to_contain_text("POST /demo/api/readings → 500")
+    expect(popup.locator('[data-finding="stale_build_assets"]')).to_be_visible()
+    expect(popup.get_by_test_id("evidence")).to_contain_text("/demo/assets/app-2024-03.js")
