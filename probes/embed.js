@@ -168,7 +168,7 @@
   }
 
   // What embed_report.js (loaded on demand) turns into the payload's "evidence".
-  BC.recorder = { buffers: buffers, dropped: dropped, ok: okCount, capture: capture };
+  BC.recorder = { buffers: buffers, dropped: dropped, ok: okCount, capture: capture, where: where };
   BC.errors = function () { return (buffers.errors || []).slice(0); };
 
   // --- the probe and the report, loaded from the collector on demand (probes/embed_report.js) ---

@@ -9,12 +9,29 @@
 
   function copy(value) { return JSON.parse(JSON.stringify(value || [])); }
 
+  //: Characters of evidence sent at most, so that the report stays well within the collector's
+  //: 64 KB body limit whatever the page did (the oldest items go first, counted as dropped).
+  var MAX_CHARS = 24000, KINDS = ["requests", "resources", "csp", "actions", "console"];
+
   BC.evidence = function () {
-    var rec = BC.recorder, ok = [], origin, b = rec.buffers;
+    var rec = BC.recorder, ok = [], origin, b = rec.buffers, out, i, longest;
     for (origin in rec.ok) { if (ok.length < 20 && rec.ok.hasOwnProperty(origin)) { ok.push({ origin: origin, count: rec.ok[origin] }); } }
-    return { now: Math.round(window.performance.now()), capture: rec.capture.replace(/^,|,$/g, "").split(","),
+    out = { now: Math.round(window.performance.now()), capture: rec.capture.replace(/^,|,$/g, "").split(","),
       requests: copy(b.requests), requestsOk: ok, resources: copy(b.resources), csp: copy(b.csp),
       actions: copy(b.actions), console: copy(b.console), dropped: copy(rec.dropped) };
+    while (JSON.stringify(out).length > MAX_CHARS) {
+      for (longest = KINDS[0], i = 1; i < KINDS.length; i++) { if (out[KINDS[i]].length > out[longest].length) { longest = KINDS[i]; } }
+      if (!out[longest].length) { break; }
+      out[longest].shift();
+      out.dropped[longest] = (out.dropped[longest] || 0) + 1;
+    }
+    return out;
+  };
+
+  // The page's address as the recorder keeps paths: identifiers masked, no query or fragment.
+  BC.page = function () {
+    var w = BC.recorder.where(window.location.href);
+    return w.origin + w.path;
   };
 
   // report(options, done[, popup]): options.context prefills the user's context fields;

@@ -386,7 +386,10 @@
       p.network.requestRttMs = late.rtt;
       if (options.lang) { p.lang = options.lang; }
       p.timing = { probe_ms: Math.max(0, Math.round(now() - started)) };
-      if (recorder) { errors = recorder.errors(); errorsDropped = recorder.recorder.dropped.errors; p.evidence = recorder.evidence(); }
+      if (recorder) {
+        errors = recorder.errors(); errorsDropped = recorder.recorder.dropped.errors;
+        p.evidence = recorder.evidence(); p.page = recorder.page();
+      }
       if (options.context) { p.context = options.context; }
       if (errors.length) { p.errors = errors.slice(0); }
       if (errorsDropped) { p.errorsDropped = errorsDropped; }

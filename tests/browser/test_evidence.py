@@ -203,6 +203,10 @@ def test_the_recorder_explains_what_broke(
     wait_for(session, "(BrowserCheck.recorder.buffers.requests || []).length >= 2")
     # Before the report: the collector saw only the script; nothing was sent, no probe loaded.
     assert collector_entries(session, collector) == ["/embed.js"]
+    # An in-page navigation to an address with the account in its path and its query.
+    session.evaluate(
+        f"history.pushState(null, '', '/accounts/{ACCOUNT}/cabinet?account={ACCOUNT}')"
+    )
 
     result = make_report(session)
     assert result["verdict"] in ("supported", "limited", "unknown", "unsupported")
@@ -231,6 +235,8 @@ def test_the_recorder_explains_what_broke(
         "t": evidence["actions"][0]["t"],
     }
     assert {"origin": site.url, "count": 1} in evidence["requestsOk"]
+    assert evidence["actions"][-1]["path"] == "/accounts/:id/cabinet"
+    assert report["probe"]["page"] == f"{site.url}/accounts/:id/cabinet"
 
     # Privacy: what was typed and the account number are nowhere: JSON view and database row.
     row = database_row(collector, result["code"])
