@@ -36,8 +36,9 @@
   var LIMIT = 20;  // items kept per buffer; older ones are dropped and counted
   var buffers = {}, dropped = {}, okCount = {}, anchor = document.createElement("a");
   // Identifiers in paths and messages (account numbers, UUIDs, e-mail addresses, long hex) become
+  // (an address needs a dot after the @: WebKit's and Firefox's stack frames read "name@http:")
   // ":id" before anything is kept; data-mask adds the host's own pattern (a regular expression).
-  var ID = /[^\s\/@:]+@[^\s\/@]+|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9a-f]*\d{6,}[0-9a-f]*|\b[0-9a-f]{16,}\b/gi;
+  var ID = /[^\s\/@:]+@[^\s\/@:]+\.[a-z]+|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9a-f]*\d{6,}[0-9a-f]*|\b[0-9a-f]{16,}\b/gi;
   var hostMask = attempt(function () { return attr("mask") ? new RegExp(attr("mask")) : null; });
   function wants(kind) { return capture.indexOf("," + kind + ",") >= 0; }
   function text(value, max) { return String(value == null ? "" : value).replace(ID, ":id").replace(/[\x00-\x1f\x7f]+/g, " ").substring(0, max); }

@@ -34,7 +34,7 @@ ACCOUNT = "4815162342"
 
 PORTAL = """<!doctype html><html lang="uk"><head><meta charset="utf-8"><title>Кабінет</title>
 <script src="{collector}/embed.js" data-collector="{collector}" data-lang="uk"
-  data-target="#where"></script>
+  data-target="#where" data-mask="^INV-"></script>
 <script src="/assets/app-old-build.js"></script></head>
 <body><h1>Кабінет</h1>
 <form id="reading"><label>Показання <input id="value" name="value"></label>
@@ -203,6 +203,13 @@ def test_the_recorder_explains_what_broke(
     wait_for(session, "(BrowserCheck.recorder.buffers.requests || []).length >= 2")
     # Before the report: the collector saw only the script; nothing was sent, no probe loaded.
     assert collector_entries(session, collector) == ["/embed.js"]
+    # Identifiers in paths: an e-mail address, a UUID, and the host's own pattern (data-mask).
+    session.evaluate(
+        "(function () { fetch('/api/users/ivan.petrenko@example.com/orders/"
+        "123e4567-e89b-12d3-a456-426614174000', {method: 'POST'});"
+        " fetch('/api/invoices/INV-77/pdf', {method: 'POST'}); return 1; })()"
+    )
+    wait_for(session, "(BrowserCheck.recorder.buffers.requests || []).length >= 4")
     # An in-page navigation to an address with the account in its path and its query.
     session.evaluate(
         f"history.pushState(null, '', '/accounts/{ACCOUNT}/cabinet?account={ACCOUNT}')"
@@ -236,6 +243,9 @@ def test_the_recorder_explains_what_broke(
     }
     assert {"origin": site.url, "count": 1} in evidence["requestsOk"]
     assert evidence["actions"][-1]["path"] == "/accounts/:id/cabinet"
+    paths = {r["path"] for r in evidence["requests"]}
+    assert {"/api/users/:id/orders/:id", "/api/invoices/:id/pdf"} <= paths
+    assert "ivan.petrenko" not in text and "INV-77" not in text
     assert report["probe"]["page"] == f"{site.url}/accounts/:id/cabinet"
 
     # Privacy: what was typed and the account number are nowhere: JSON view and database row.
