@@ -73,6 +73,7 @@ def test_sources_parse_as_es5(tmp_path: Path) -> None:
             ROOT / "probes/embed_report.js",
             ROOT / "probes/banner.js",
             ROOT / "webapp/static/check.js",
+            ROOT / "webapp/static/demo.js",
         )
     }
     results = parse_es5(files, tmp_path)
