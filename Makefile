@@ -57,6 +57,7 @@ bench: $(VENV)/.installed-test browsers test-deps node_modules/.installed
 	$(BIN)/python benchmarks/ua_accuracy.py --summary
 	$(BIN)/python benchmarks/ua_speed.py
 	$(BIN)/python benchmarks/probe_budget.py
+	$(BIN)/python benchmarks/embed_budget.py
 	$(BIN)/python benchmarks/matrix_policy.py
 	$(BIN)/python benchmarks/matrix_remote.py
 	$(BIN)/python benchmarks/hostile_overhead.py

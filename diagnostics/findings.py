@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .evidence import evidence_findings
 from .models import Environment, Finding, Text
 from .remedies import (
     allow_cookies,
@@ -216,29 +217,6 @@ def _slow_network(env: Environment, data: Mapping[str, Any]) -> Finding | None:
 
 
 @_check
-def _page_errors(env: Environment, data: Mapping[str, Any]) -> Finding | None:
-    errors = data.get("errors") or []
-    if not errors:
-        return None
-    count = len(errors) + int(data.get("errorsDropped") or 0)
-    return Finding(
-        "page_errors",
-        "warning",
-        Text(
-            f"На сторінці сталися помилки JavaScript ({count})",
-            f"Scripts on the page failed ({count} errors)",
-        ),
-        Text(
-            "Перезавантажте сторінку. Якщо помилки повторюються, вимкніть розширення браузера "
-            "(блокувальники реклами, перекладачі) і надішліть цей звіт у підтримку: у ньому "
-            "є тексти помилок.",
-            "Reload the page. If the errors come back, turn off browser extensions (ad blockers, "
-            "translators) and send this report to support: it lists the error messages.",
-        ),
-    )
-
-
-@_check
 def _javascript_off(env: Environment, data: Mapping[str, Any]) -> Finding | None:
     if data.get("source") != "noscript":
         return None
@@ -306,5 +284,6 @@ def collect_findings(env: Environment, data: Mapping[str, Any] | None) -> list[F
     Errors come first, then warnings, then notes. Never raises on missing fields.
     """
     found = [f for check in _CHECKS if (f := check(env, data or {})) is not None]
+    found += evidence_findings(env, data)
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(found, key=lambda f: order[f.severity])

@@ -129,14 +129,19 @@ class Finding:
     severity: Severity
     title: Text
     remedy: Text
+    #: What the portal's page recorded that caused it (diagnostics.evidence), if it came from there.
+    evidence: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "severity": self.severity,
             "title": self.title.to_dict(),
             "remedy": self.remedy.to_dict(),
         }
+        if self.evidence is not None:
+            out["evidence"] = self.evidence
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
@@ -145,4 +150,5 @@ class Finding:
             severity=data["severity"],
             title=Text(**data["title"]),
             remedy=Text(**data["remedy"]),
+            evidence=data.get("evidence"),
         )

@@ -2,7 +2,10 @@
 
 The scripts are served minified (comments and whitespace removed by rjsmin, names kept), so the
 source can stay readable while the served probe stays within its size budget (8 KB gzipped,
-``benchmarks/probe_budget.py``).
+``benchmarks/probe_budget.py``). The embed's always-on part (``embed.js``: recorder, button and,
+for an outdated browser, the banner) is minified by calmjs.parse's ES5 printer with local names
+shortened, because every page of the host loads it (3,072 bytes gzipped,
+``benchmarks/embed_budget.py``); parsing it as ES5 there also refuses newer syntax.
 """
 
 from __future__ import annotations
@@ -13,9 +16,13 @@ from importlib.resources import files
 from typing import Any
 
 import rjsmin
+from calmjs.parse import es5
+from calmjs.parse.unparsers.es5 import minify_print
 
 #: First line of every served script: where its readable source and its field list live.
 BANNER = "/* browsercheck: source probes/, fields docs/probe.md */\n"
+#: The same for the always-on embed, shorter: every host page loads it.
+EMBED_BANNER = "/* browsercheck: source in probes/, fields in docs/probe.md */\n"
 
 
 def _read(name: str) -> str:
@@ -32,10 +39,36 @@ def probe_source() -> str:
     return _minify(_read("probe.js"))
 
 
+#: Where ``banner.js`` goes in ``embed.js``, and the string the banner's data replaces.
+BANNER_SLOT = "  var banner = null;\n"
+OUTDATED_SLOT = '"__BROWSERCHECK_OUTDATED__"'
+
+
 @cache
-def embed_source() -> str:
-    """Return the embed script as served at ``/embed.js``: the probe, then ``embed.js``."""
-    return _minify(_read("probe.js") + "\n" + _read("embed.js"))
+def embed_source(with_banner: bool = False) -> str:
+    """Return the always-on part served at ``/embed.js`` (minified, names shortened).
+
+    ``with_banner`` splices in the outdated-browser banner (``banner.js``), whose data is still
+    the placeholder :data:`OUTDATED_SLOT` (see :func:`embed_with_banner`).
+    """
+    source = _read("embed.js")
+    if with_banner:
+        source = source.replace(BANNER_SLOT, _read("banner.js"))
+    return EMBED_BANNER + minify_print(es5(source), obfuscate=True, obfuscate_globals=False) + "\n"
+
+
+def embed_with_banner(outdated: dict[str, Any]) -> str:
+    """Return ``/embed.js`` with the banner for an outdated browser: ``outdated`` is
+    ``{"status", "download", "message": {"uk", "en"}}`` as JSON inside the script."""
+    data = json.dumps(outdated, ensure_ascii=True, separators=(",", ":"))
+    return embed_source(True).replace(OUTDATED_SLOT, data.replace("</", "<\\/"), 1)
+
+
+@cache
+def embed_probe_source() -> str:
+    """Return what the embed loads on demand (``/embed/probe.js``): the probe, then the report
+    and evidence part of the embed (``embed_report.js``)."""
+    return _minify(_read("probe.js") + "\n" + _read("embed_report.js"))
 
 
 @cache

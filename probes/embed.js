@@ -1,57 +1,214 @@
-/*! browsercheck embed: one script tag gives a host site a "Check my browser" button and, optionally,
- * the "your browser is outdated" banner. Served after probe.js as /embed.js. ES5 only.
+/*! browsercheck embed: the small always-on part a host page loads on every page (ES5 only).
  *   <script src="https://collector/embed.js" data-collector="https://collector" data-lang="uk"
- *           data-banner="true" data-button="true" data-target="#where" data-build="..."></script>
- * Nothing is sent until the user clicks the button or the host calls BrowserCheck.open(); the banner
- * is decided here, in the browser, from the collector's public policy (GET /api/v1/matrix), and nothing is stored. */
+ *           data-banner="true" data-button="true" data-target="#where" data-build="..."
+ *           data-capture="errors,network,resources,csp,actions" data-mask="^INV-"></script>
+ * It holds the recorder (bounded ring buffers in memory: errors, failed requests, failed resources,
+ * CSP violations, the user's last actions), the "Check my browser" button and the outdated-browser
+ * banner. Nothing is sent until the user clicks the button or the host calls BrowserCheck.open() /
+ * report(): only then is the probe loaded (GET /embed/probe.js), which sends the recorder's buffers
+ * with the report. Every recorded field is in probes/schema.json ("evidence"; docs/probe.md). */
 (function (window, document) {
   "use strict";
-  var BC = window.BrowserCheck;
-  if (!BC || BC.embedded) { return; }
-  BC.embedded = true;
+  if (window.BrowserCheck) { return; }
+  var BC = window.BrowserCheck = { embedded: true }, perf = window.performance, loc = window.location;
+  var own = loc.protocol + "//" + loc.host;
 
   var TEXT = {
-    uk: { button: "Перевірити браузер", checking: "Перевіряємо ваш браузер…", open: "Відкрити звіт",
-      failed: "Не вдалося перевірити браузер. Спробуйте ще раз.", update: "Оновити браузер", close: "Закрити" },
-    en: { button: "Check my browser", checking: "Checking your browser…", open: "Open the report",
-      failed: "The check failed. Please try again.", update: "Update browser", close: "Close" }
+    uk: { button: "Перевірити браузер", checking: "Перевіряємо ваш браузер…",
+      failed: "Не вдалося перевірити браузер. Спробуйте ще раз." },
+    en: { button: "Check my browser", checking: "Checking your browser…",
+      failed: "The check failed. Please try again." }
   };
 
-  var script = document.currentScript || (function () {
-    var all = document.getElementsByTagName("script"), i;
-    for (i = all.length - 1; i >= 0; i--) { if (/\/embed\.js(\?|#|$)/.test(all[i].src)) { return all[i]; } }
-    return null;
-  }());
+  function attempt(fn) { try { return fn(); } catch (e) { return undefined; } }
+  function now() { return attempt(function () { return Math.round(perf.now()); }) || 0; }
+
+  // Without currentScript (IE), the last script so far is this one (it runs as it is parsed).
+  var script = document.currentScript || attempt(function () { var all = document.getElementsByTagName("script"); return all[all.length - 1]; });
   function attr(name) { return script ? script.getAttribute("data-" + name) : null; }
   var collector = (attr("collector") || (script && /^https?:\/\/[^\/]+/.exec(script.src) || [""])[0]).replace(/\/+$/, "");
   var lang = attr("lang") || document.documentElement.lang || "uk";
   lang = lang.substring(0, 2) === "en" ? "en" : "uk";
   var t = TEXT[lang];
 
-  function el(tag, text, css) {
-    var node = document.createElement(tag);
-    if (text) { node.appendChild(document.createTextNode(text)); }
-    if (css) { node.style.cssText = css; }
-    return node;
+  // --- the recorder ------------------------------------------------------------------------------
+  var capture = "," + (attr("capture") || "errors,network,resources,csp,actions") + ",";
+  var LIMIT = 20;  // items kept per buffer; older ones are dropped and counted
+  var buffers = {}, dropped = {}, okCount = {}, anchor = document.createElement("a");
+  // Identifiers in paths and messages (account numbers, UUIDs, e-mail addresses, long hex) become
+  // (an address needs a dot after the @: WebKit's and Firefox's stack frames read "name@http:")
+  // ":id" before anything is kept; data-mask adds the host's own pattern (a regular expression).
+  var ID = /[^\s\/@:]+@[^\s\/@:]+\.[a-z]+|[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}|[0-9a-f]*\d{6,}[0-9a-f]*|\b[0-9a-f]{16,}\b/gi;
+  var hostMask = attempt(function () { return attr("mask") ? new RegExp(attr("mask")) : null; });
+  function wants(kind) { return capture.indexOf("," + kind + ",") >= 0; }
+  function text(value, max) { return String(value == null ? "" : value).replace(ID, ":id").replace(/[\x00-\x1f\x7f]+/g, " ").substring(0, max); }
+
+  function push(kind, item) {
+    var list = buffers[kind] || (buffers[kind] = []);
+    item.t = now();
+    list.push(item);
+    if (list.length > LIMIT) { list.shift(); dropped[kind] = (dropped[kind] || 0) + 1; }
   }
 
-  // --- the report: run the probe, open the private view -------------------------------------
-  function open(done) {
-    done = done || function () {};
-    var popup = null;
-    // Opened now, inside the click, so that popup blockers allow it; pointed at the report later.
-    try { popup = window.open("", "_blank"); } catch (e) {}
-    try { popup.opener = null; popup.document.title = t.checking; popup.document.body.appendChild(el("p", t.checking)); } catch (e2) {}
-    BC.run({ base: collector, lang: lang, build: attr("build") }, function (error, data) {
-      if (error || !data || !data.view_url) {
-        try { popup.close(); } catch (e3) {}
-        done(error || { status: 0 }, null);
-        return;
-      }
-      var url = collector + data.view_url + "&lang=" + lang;
-      try { if (popup && !popup.closed) { popup.location.replace(url); } } catch (e4) {}
-      done(null, { code: data.code, url: url, verdict: data.verdict && data.verdict.status });
+  // Origin and masked path of a URL; the query string and fragment are never kept.
+  function where(url) {
+    anchor.href = String(url || "");
+    var parts = ("/" + anchor.pathname).replace(/^\/\//, "/").split("/"), i;
+    for (i = 0; i < parts.length; i++) {
+      if (hostMask && hostMask.test(parts[i])) { parts[i] = ":id"; } else { parts[i] = parts[i].replace(ID, ":id"); }
+    }
+    return { origin: anchor.protocol + "//" + anchor.host, path: parts.join("/").substring(0, 300) };
+  }
+  function path(url) { var w = where(url); return w.origin === own ? w.path : w.origin + w.path; }
+
+  function error(kind, message, err, source, line, column) {
+    if (!wants("errors") || /\/static\/syntax-es\d+\.js/.test(source || "")) { return; }  // the probe's syntax checks
+    var stack = String(err && err.stack || "").split("\n"), frames = [], i;
+    for (i = 0; i < stack.length && frames.length < 3; i++) {
+      if (/:\d+/.test(stack[i])) { frames.push(text(stack[i].replace(/^\s*(at )?/, "").replace(/\?[^\s:)]*/g, ""), 200)); }
+    }
+    push("errors", { kind: kind, message: text(message, 300), name: err && err.name ? text(err.name, 50) : undefined,
+      source: source ? path(source) : undefined, line: line || undefined, column: column || undefined,
+      stack: frames.length ? frames : undefined });
+  }
+
+  function request(method, url, status, started) {
+    var w = where(url);
+    if (w.origin === collector && /^\/(api\/v1|embed|static)\//.test(w.path)) { return; }  // our own
+    if (status > 0 && status < 400) { okCount[w.origin] = (okCount[w.origin] || 0) + 1; return; }
+    push("requests", { method: text(method || "GET", 10).toUpperCase(), origin: w.origin,
+      path: w.path, status: status, ms: now() - started });
+  }
+
+  function action(kind, el, submitter) {
+    var tag = el.tagName.toLowerCase(), named = submitter || el;
+    // The accessible name of a control, never a value the user typed (inputs give only aria-label).
+    var name = named.getAttribute("aria-label") || (/^(input|textarea|select)$/i.test(named.tagName) ? "" : named.textContent);
+    push("actions", { kind: kind, role: text(el.getAttribute("role") || tag, 30),
+      name: text(name, 200).replace(/\s+/g, " ").replace(/^ | $/g, "").substring(0, 80) || undefined });
+  }
+  function navigated() { push("actions", { kind: "navigate", path: where(loc.href).path }); }
+
+  attempt(function () {
+    window.addEventListener("error", function (event) {
+      attempt(function () {
+        var el = event.target, tag = el && el.tagName && el.tagName.toLowerCase();
+        if (!tag) { error("error", event.message, event.error, event.filename, event.lineno, event.colno); return; }
+        if (wants("resources") && /^(script|link|img)$/.test(tag)) {
+          var w = where(el.src || el.href);
+          push("resources", { element: tag, origin: w.origin, path: w.path });
+        }
+      });
+    }, true);  // capture phase: failed <script>/<link>/<img> loads do not bubble
+    window.addEventListener("unhandledrejection", function (event) {
+      attempt(function () {
+        var r = event.reason;
+        error("rejection", r && r.message ? r.message : String(r), r, r && (r.fileName || r.sourceURL), r && r.lineNumber);
+      });
     });
+    if (wants("csp")) {
+      document.addEventListener("securitypolicyviolation", function (event) {
+        var blocked = String(event.blockedURI || "");
+        push("csp", { directive: text(event.effectiveDirective || event.violatedDirective, 50),
+          blocked: /^[a-z]+:\/\//i.test(blocked) ? where(blocked).origin : text(blocked, 20) });
+      });
+    }
+    if (wants("actions")) {
+      document.addEventListener("click", function (event) {
+        attempt(function () {
+          var el = event.target;
+          while (el && el.nodeType === 1 && !/^(a|button|summary|select|input)$/i.test(el.tagName) && !el.getAttribute("role")) { el = el.parentNode; }
+          if (el && el.nodeType === 1) { action("click", el); }
+        });
+      }, true);
+      document.addEventListener("submit", function (event) {
+        attempt(function () { action("submit", event.target, event.submitter); });
+      }, true);
+      navigated();
+      window.addEventListener("popstate", navigated);
+      var pushState = history.pushState;
+      if (pushState) {
+        history.pushState = function () { var out = pushState.apply(this, arguments); attempt(navigated); return out; };
+      }
+    }
+  });
+
+  if (wants("network")) {
+    attempt(function () {
+      var fetch = window.fetch;
+      if (typeof fetch !== "function") { return; }
+      window.fetch = function (input, init) {
+        var started = now(), method = init && init.method || input && input.method, url = input && input.url || input;
+        var answer = fetch.apply(this, arguments);
+        attempt(function () {
+          answer.then(function (res) { request(method, res.url || url, res.type === "opaque" ? 200 : res.status, started); },
+            function () { request(method, url, 0, started); });
+        });
+        return answer;
+      };
+    });
+    attempt(function () {
+      var proto = XMLHttpRequest.prototype, open = proto.open, send = proto.send;
+      proto.open = function (method, url) { this.__browsercheck = [method, url]; return open.apply(this, arguments); };
+      proto.send = function () {
+        var xhr = this, info = xhr.__browsercheck, started = now();
+        attempt(function () { xhr.addEventListener("loadend", function () { request(info[0], info[1], xhr.status, started); }); });
+        return send.apply(this, arguments);
+      };
+    });
+  }
+
+  if (wants("console")) {
+    attempt(function () {
+      var original = console.error;
+      console.error = function (message) {
+        attempt(function () { push("console", { message: text(message && message.message || message, 300) }); });
+        return original.apply(this, arguments);
+      };
+    });
+  }
+
+  // What embed_report.js (loaded on demand) turns into the payload's "evidence".
+  BC.recorder = { buffers: buffers, dropped: dropped, ok: okCount, capture: capture, where: where };
+  BC.errors = function () { return (buffers.errors || []).slice(0); };
+
+  // --- the probe and the report, loaded from the collector on demand (probes/embed_report.js) ---
+  var waiting = [];
+  function load(done) {
+    if (BC.version) { done(); return; }
+    waiting.push(done);
+    if (waiting.length > 1) { return; }
+    var s = document.createElement("script");
+    s.onload = s.onerror = function () { var list = waiting, i; waiting = []; for (i = 0; i < list.length; i++) { list[i](); } };
+    s.src = collector + "/embed/probe.js";
+    (document.head || document.documentElement).appendChild(s);
+  }
+  // Until the probe is here, its entry points load it and then call the real one.
+  function later(name) {
+    return function (options, done, popup) {
+      load(function () {
+        if (BC.version) { BC[name](options, done, popup); return; }
+        attempt(function () { popup.close(); });
+        (typeof options === "function" ? options : done || function () {})({ status: 0 }, null);
+      });
+    };
+  }
+  BC.collect = later("collect");
+  BC.run = later("run");
+  // report(options, done): options.context prefills the user's context fields (service, page,
+  // action, login, account, company, meter, app_version); done(error, {code, url, verdict}).
+  BC.report = later("report");
+  BC.open = function (options, done) {
+    // Opened now, inside the click, so that popup blockers allow it; pointed at the report later.
+    var popup = attempt(function () { return window.open("", "_blank"); });
+    BC.report(options, done, popup);
+  };
+
+  function el(tag, content, css) {
+    var node = document.createElement(tag);
+    if (content) { node.appendChild(document.createTextNode(content)); }
+    if (css) { node.style.cssText = css; }
+    return node;
   }
 
   function button(where) {
@@ -68,17 +225,10 @@
     btn.onclick = function () {
       btn.disabled = true;
       status.textContent = t.checking;
-      open(function (error, result) {
+      BC.open(function (failure, result) {
         btn.disabled = false;
-        status.textContent = "";
-        if (error) { status.textContent = t.failed; return; }
-        var link = el("a", t.open + " " + result.code);
-        link.href = result.url;
-        link.target = "_blank";
-        link.rel = "noopener";
-        link.className = "browsercheck-report";
-        status.appendChild(link);
-        box.setAttribute("data-browsercheck-code", result.code);
+        status.textContent = failure ? t.failed : "";
+        if (!failure) { BC.shown(box, status, result); }
       });
     };
     if (where) { where.appendChild(box); } else if (script && script.parentNode && script.parentNode !== document.head) {
@@ -86,106 +236,18 @@
     } else { document.body.appendChild(box); }
   }
 
-  // --- the banner: the public policy evaluated here ----------------------------------------
-  function major(re, ua) { var m = re.exec(ua); return m ? parseInt(m[1], 10) : undefined; }
-
-  function detect(ua, data) {
-    var env = { family: "Other" }, brands = data && data.brands, i, names = {}, m;
-    var rules = [["Opera Mini", /Opera Mini\/(\d+)/], ["IE", /(?:MSIE |Trident\/.*rv:)(\d+)/],
-      ["Edge", /Edg(?:e|A|iOS)?\/(\d+)/], ["Samsung Internet", /SamsungBrowser\/(\d+)/],
-      ["Opera", /(?:OPR|OPT)\/(\d+)/], ["Yandex Browser", /YaBrowser\/(\d+)/], ["Firefox", /(?:Firefox|FxiOS)\/(\d+)/],
-      ["Chrome", /CriOS\/(\d+)/], ["Chromium", /(?:HeadlessChrome|Chromium)\/(\d+)/], ["Chrome", /Chrome\/(\d+)/],
-      ["Safari", /Version\/(\d+)[\d.]* (?:Mobile\/\S+ )?Safari\//]];
-    for (i = 0; i < rules.length; i++) {
-      if (rules[i][1].test(ua)) { env.family = rules[i][0]; env.major = major(rules[i][1], ua); break; }
-    }
-    // Chromium browsers name themselves in userAgentData.brands better than in the UA string.
-    for (i = 0; brands && i < brands.length; i++) { names[brands[i].brand] = parseInt(brands[i].version, 10); }
-    var brandFamilies = [["Microsoft Edge", "Edge"], ["Opera GX", "Opera"], ["Opera", "Opera"], ["YaBrowser", "Yandex Browser"],
-      ["Yandex", "Yandex Browser"], ["Samsung Internet", "Samsung Internet"], ["Brave", "Brave"], ["Vivaldi", "Vivaldi"],
-      ["Google Chrome", "Chrome"], ["Chromium", "Chromium"]];
-    for (i = 0; i < brandFamilies.length; i++) {
-      if (names[brandFamilies[i][0]]) { env.family = brandFamilies[i][1]; env.major = names[brandFamilies[i][0]]; break; }
-    }
-    var ios = /(?:iPhone|iPad|iPod).* OS (\d+)(?:_(\d+))?/.exec(ua);
-    env.engine = ios ? major(/AppleWebKit\/(\d+)/, ua) : major(/Chrom(?:e|ium)\/(\d+)/, ua);
-    if (ios) { env.os = "iOS"; env.osVersion = ios[1] + "." + (ios[2] || "0"); } else if ((m = /Android (\d+(?:\.\d+)?)/.exec(ua))) {
-      env.os = "Android"; env.osVersion = m[1]; env.frozen = /Android 10; K\)/.test(ua);
-    } else if ((m = /Windows NT (\d+\.\d+)/.exec(ua))) {
-      env.os = "Windows"; env.osVersion = { "10.0": "10", "6.3": "8.1", "6.2": "8", "6.1": "7" }[m[1]];
-    } else if ((m = /Mac OS X (\d+)[_.](\d+)/.exec(ua))) { env.os = "macOS"; env.osVersion = m[1] + "." + m[2]; }
-    return env;
-  }
-
-  function compare(version, bound) {
-    // Compared over the bound's parts only: "8.1" is within "8", "10.15.7" below "11".
-    var a = String(version).split("."), b = String(bound).split("."), i, x, y;
-    for (i = 0; i < b.length; i++) {
-      x = parseInt(a[i] || "0", 10); y = parseInt(b[i], 10);
-      if (x !== y) { return x < y ? -1 : 1; }
-    }
-    return 0;
-  }
-
-  // Mirrors matrix.rules.evaluate_policy for GET /api/v1/matrix (matrix.policy_summary): the worse
-  // of browser and OS; what the summary cannot decide here (limited ranges, devices) is not "unsupported".
-  function verdict(policy, ua, data) {
-    var env = detect(ua || "", data), rule = policy.browsers[env.family], status = "supported", sys, i, limited = false;
-    if (!rule) { status = "unknown"; } else if (rule.status) { status = rule.status; } else if (rule.engine_min !== undefined) {
-      status = env.engine === undefined ? "unknown" : env.engine < rule.engine_min ? "unsupported" : "supported";
-    } else if (rule.min !== undefined) {
-      status = env.major === undefined ? "unknown" : env.major < rule.min ? "unsupported" : "supported";
-    }
-    sys = env.os && policy.systems[env.os];
-    if (status !== "unsupported" && sys && env.osVersion && !env.frozen && !(sys.frozen && !compare(env.osVersion, sys.frozen))) {
-      for (i = 0; sys.limited && sys.limited.versions && i < sys.limited.versions.length; i++) { if (!compare(env.osVersion, sys.limited.versions[i])) { limited = true; } }
-      if (limited) { status = status === "supported" || status === "unknown" ? "limited" : status; } else if (sys.min && compare(env.osVersion, sys.min) < 0) {
-        status = "unsupported";
-      }
-    }
-    return { status: status, family: env.family, major: env.major, download: rule && rule.download };
-  }
-
-  function banner(policy) {
-    var result = verdict(policy, navigator.userAgent, navigator.userAgentData), message, box, link, close;
-    if (result.status !== "unsupported") { return result; }
-    message = policy.messages && policy.messages.unsupported;
-    box = el("div", null, "position:relative;z-index:2147483647;padding:.75em 3em .75em 1em;background:#fff4e5;color:#111;border-bottom:2px solid #b3261e;font:16px/1.4 sans-serif");
-    box.className = "browsercheck-banner";
-    box.setAttribute("role", "region");
-    box.setAttribute("aria-label", t.update);
-    box.appendChild(el("span", message ? message[lang] : t.update));
-    link = el("a", t.update, "margin-left:1em;padding:.3em .8em;background:#0b57d0;color:#fff;border-radius:.25em;text-decoration:none");
-    link.href = result.download || collector + "/check?lang=" + lang;
-    link.target = "_blank";
-    link.rel = "noopener";
-    box.appendChild(link);
-    close = el("button", "×", "position:absolute;right:.5em;top:.4em;font-size:1.4em;background:none;border:0;cursor:pointer");
-    close.type = "button";
-    close.setAttribute("aria-label", t.close);
-    close.onclick = function () { box.parentNode.removeChild(box); };
-    box.appendChild(close);
-    document.body.insertBefore(box, document.body.firstChild);
-    return result;
-  }
-
-  function policy(done) {
-    BC.request("GET", collector + "/api/v1/matrix", null, function (status, text) {
-      var data = status === 200 && BC.parse(text);
-      done(data && data.browsers ? data : null);
-    });
-  }
+  // The outdated-browser banner (probes/banner.js) is put here by the collector only when its
+  // policy calls the requesting browser (User-Agent and client hints of GET /embed.js) outdated.
+  var banner = null;
 
   function start() {
     var target = attr("target");
     if (attr("button") !== "false") { button(target ? document.querySelector(target) : null); }
-    if (attr("banner") === "true") {
-      policy(function (data) { BC.bannerResult = data ? banner(data) : { status: "error" }; });
-    }
+    if (banner && attr("banner") === "true") { banner(); }
   }
 
-  BC.open = open;
-  BC.verdict = verdict;
+  BC.lang = lang;
+  BC.build = attr("build");
   BC.collector = collector;
   if (document.body) { start(); } else { document.addEventListener("DOMContentLoaded", start); }
 }(window, document));

@@ -22,7 +22,7 @@ INTRO = """\
 <!-- Generated from probes/schema.json by `python -m probes.fields --write`: do not edit by hand.
      tests/test_probe_fields.py fails when this file and the schema differ. -->
 
-The in-page probe (`/probe.js`, also inside `/embed.js`) collects what the support desk needs to
+The in-page probe (`/probe.js`; embedded, `/embed/probe.js`) collects what the support desk needs to
 diagnose a browser, and nothing else. The collector rejects any field not listed here
 (`POST /api/v1/reports` answers 400 naming it), so this list is complete.
 
@@ -32,10 +32,14 @@ strings or fragments of any URL (they may hold tokens). The storage checks write
 item (`__browsercheck__`, a `__browsercheck` cookie, a `browsercheck-probe` IndexedDB database)
 and remove it at once.
 
-**When:** on the check page the probe runs when the page loads. Embedded in another site
-(`/embed.js`) it sends nothing until the user clicks "Перевірити браузер / Check my browser" or
-the host page calls `BrowserCheck.open()`; the optional "outdated browser" banner is decided in
-the browser from the public policy (`GET /api/v1/matrix`) and stores nothing.
+**When:** on the check page the probe runs when the page loads. Embedded in another site,
+`/embed.js` (the always-on part) only records, in the page's memory, what goes wrong there
+(`evidence`, `errors`: bounded, identifiers in paths and messages replaced by `:id`, never what
+the user typed, input values, query strings, bodies or headers); nothing is sent and the probe is
+not even loaded until the user clicks "Перевірити браузер / Check my browser" or the host page
+calls `BrowserCheck.open()` / `BrowserCheck.report()`. The optional "outdated browser" banner is
+decided by the collector from the script request's User-Agent and client hints, and nothing is
+stored.
 
 **Limits:** every string and list is bounded (lengths and counts below); the whole payload is at
 most 64 KB. A field the collector refuses is dropped by the probe and the report sent again

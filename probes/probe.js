@@ -3,7 +3,10 @@
  * Each field is documented in probes/schema.json (docs/probe.md); nothing else is collected. */
 (function (window, document) {
   "use strict";
-  if (!window || window.BrowserCheck) { return; }
+  // Embedded, embed.js made BrowserCheck first: its recorder feeds errors and evidence.
+  var embedded = window && window.BrowserCheck;
+  if (!window || (embedded && embedded.version)) { return; }
+  var recorder = embedded && embedded.recorder ? embedded : null;
   var nav = window.navigator || {};
   var perf = window.performance;
   var MAX_ERRORS = 20, errors = [], errorsDropped = 0;
@@ -59,7 +62,7 @@
       line: num(line, 0, 1e9), column: num(column, 0, 1e9) });
   }
 
-  try {
+  if (!recorder) { try {
     window.addEventListener("error", function (event) {
       // Only runtime errors reach window in the bubbling phase; failed <img>/<script> loads do not.
       var error = event.error;
@@ -71,7 +74,7 @@
       record("rejection", safe(function () { return reason && reason.message ? reason.message : String(reason); }, "?"),
         reason && (reason.fileName || reason.sourceURL), reason && (reason.lineNumber || reason.line));
     });
-  } catch (e) {}
+  } catch (e) {} }
 
   function brandList(list) {
     var out = [], i;
@@ -385,6 +388,11 @@
       p.network.requestRttMs = late.rtt;
       if (options.lang) { p.lang = options.lang; }
       p.timing = { probe_ms: Math.max(0, Math.round(now() - started)) };
+      if (recorder) {
+        errors = recorder.errors(); errorsDropped = recorder.recorder.dropped.errors;
+        p.evidence = recorder.evidence(); p.page = recorder.page();
+      }
+      if (options.context) { p.context = options.context; }
       if (errors.length) { p.errors = errors.slice(0); }
       if (errorsDropped) { p.errorsDropped = errorsDropped; }
       mark("browsercheck:collected");
@@ -445,8 +453,11 @@
     collect(options, function (payload) { send(payload, options, done || function () {}); });
   }
 
-  window.BrowserCheck = {
+  var api = {
     version: 2, collect: collect, send: send, run: run, request: request, parse: parse,
     errors: function () { return clean(errors.slice(0)); }
-  };
+  }, key;
+  if (recorder) { api.errors = recorder.errors; }
+  window.BrowserCheck = embedded || {};
+  for (key in api) { if (api.hasOwnProperty(key)) { window.BrowserCheck[key] = api[key]; } }
 }(typeof window !== "undefined" ? window : null, typeof document !== "undefined" ? document : null));

@@ -10,9 +10,10 @@ and ``finding_ids`` (the report's finding ids, space-separated). Every function 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
 
@@ -30,6 +31,11 @@ TITLES: dict[str, Text] = {
     "top_findings": Text("Найчастіші проблеми", "Top findings"),
     "unsupported_per_day": Text("Частка непідтримуваних за днями", "Unsupported share per day"),
 }
+#: Tables from the evidence the portal's pages recorded (:func:`evidence_tables`).
+EVIDENCE_TITLES: dict[str, Text] = {
+    "failing_requests": Text("Запити, що не вдалися", "Failing requests"),
+    "page_errors": Text("Помилки на сторінках", "Page errors"),
+}
 COLUMN_LABELS: dict[str, Text] = {
     "status": Text("Висновок", "Verdict"),
     "browser_family": Text("Браузер", "Browser"),
@@ -40,6 +46,8 @@ COLUMN_LABELS: dict[str, Text] = {
     "reports": Text("Звітів", "Reports"),
     "unsupported": Text("Непідтримуваних", "Unsupported"),
     "share": Text("Частка", "Share"),
+    "request": Text("Запит", "Request"),
+    "message": Text("Повідомлення", "Message"),
 }
 
 
@@ -132,6 +140,49 @@ def summarize(
         top_findings=top_findings(frame, findings_limit),
         unsupported_per_day=unsupported_per_day(frame, start, end),
     )
+
+
+#: What varies between occurrences of one error: numbers, quoted names, :id masks.
+_VARYING = re.compile(r"\d+|'[^']*'|\"[^\"]*\"")
+
+
+def normalize_message(message: str) -> str:
+    """An error message with its varying parts replaced (``Cannot read 'x' of 12`` ->
+    ``Cannot read '…' of N``), so that one error counted across reports is one row."""
+    text = _VARYING.sub(lambda m: "N" if m.group(0)[0].isdigit() else "'…'", message)
+    return " ".join(text.split())[:160]
+
+
+def evidence_tables(
+    payloads: Iterable[Mapping[str, Any]], limit: int = 10
+) -> dict[str, pd.DataFrame]:
+    """From each report's ``errors`` and ``evidence`` (the recorder's, probes/schema.json):
+    ``failing_requests`` (``request``: method, masked path and status; ``reports`` that had it;
+    ``share`` of the reports given) and ``page_errors`` (``message``: normalised; ``reports``;
+    ``share``), the ``limit`` most frequent first. A report counts once per row."""
+    requests: list[str] = []
+    errors: list[str] = []
+    total = 0
+    for payload in payloads:
+        total += 1
+        evidence = payload.get("evidence") or {}
+        requests.extend(
+            {
+                f"{r.get('method') or 'GET'} {r.get('path') or '/'} → {r.get('status')}"
+                for r in evidence.get("requests") or ()
+            }
+        )
+        errors.extend(
+            {normalize_message(str(e.get("message") or "")) for e in payload.get("errors") or ()}
+        )
+    return {
+        "failing_requests": _with_share(
+            pd.Series(requests, dtype="object").value_counts(sort=False), "request", total
+        ).head(limit),
+        "page_errors": _with_share(
+            pd.Series(errors, dtype="object").value_counts(sort=False), "message", total
+        ).head(limit),
+    }
 
 
 _PERIOD = re.compile(r"^(\d{1,4})([dw])$")

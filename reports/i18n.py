@@ -53,6 +53,24 @@ LABELS: dict[str, Text] = {
     ),
     "ctx_meter": Text("Номер лічильника газу", "Gas meter number"),
     "ctx_app_version": Text("Версія застосунку", "App version"),
+    # The evidence the embed recorded on the portal's page (issue 14).
+    "evidence": Text("Що сталося на сторінці порталу", "What happened on the portal's page"),
+    "evidence_intro": Text(
+        "Записано на сторінці порталу до звернення і надіслано разом зі звітом (час від "
+        "відкриття сторінки; без введених вами даних, параметрів адрес і вмісту запитів).",
+        "Recorded on the portal's page before you asked for help and sent with this report "
+        "(time since the page opened; nothing you typed, no address parameters, no request "
+        "contents).",
+    ),
+    "evidence_more": Text(
+        "ще {count} раніших записів не збережено", "{count} earlier items dropped"
+    ),
+    "ev_click": Text("натиснуто", "clicked"),
+    "ev_submit": Text("надіслано форму", "submitted"),
+    "ev_navigate": Text("перехід на", "went to"),
+    "ev_resource": Text("не завантажився файл", "file failed to load"),
+    "ev_csp": Text("CSP заблокувала", "CSP blocked"),
+    "ev_error": Text("помилка", "error"),
 }
 
 CONTEXT_KEYS: tuple[str, ...] = (

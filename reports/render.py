@@ -7,7 +7,15 @@ from functools import cache, lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .describe import describe_browser, describe_device, describe_engine, describe_os
+from diagnostics.evidence import timeline
+
+from .describe import (
+    describe_browser,
+    describe_device,
+    describe_engine,
+    describe_event,
+    describe_os,
+)
 from .i18n import LABELS, label
 from .model import Report
 
@@ -29,6 +37,8 @@ def jinja_env() -> Environment:
         describe_engine=describe_engine,
         describe_os=describe_os,
         describe_device=describe_device,
+        describe_event=describe_event,
+        timeline=timeline,
     )
     return env
 

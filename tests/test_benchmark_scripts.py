@@ -75,6 +75,15 @@ def test_probe_budget_benchmark() -> None:
     assert "/probe.js  raw" in out and "/embed.js  raw" in out
 
 
+@pytest.mark.browser
+def test_embed_budget_benchmark() -> None:
+    out = _ok(_run("embed_budget.py", "--calls", "20", "--runs", "1"))
+    assert "/embed.js, a supported browser:" in out and "baseline, the probe always on:" in out
+    for kind in ("fetch, answered", "fetch, failed  ", "xhr, answered  "):
+        assert f"{kind}: unwrapped median" in out, out
+    assert "long tasks (> 50 ms), baseline, without it:" in out
+
+
 def test_ingest_benchmark(tmp_path: Path) -> None:
     assert shutil.which("wrk"), (
         "wrk is missing: bash scripts/install-test-deps.sh (make test runs it)"

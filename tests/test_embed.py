@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,9 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from matrix import load_policy
+from diagnostics import detect_environment
+from matrix import evaluate_policy, load_policy
 from matrix.summary import policy_summary
-from probes import embed_source, probe_source
+from probes import embed_probe_source, embed_source, probe_source
 from webapp import create_app
 from webapp.embed import origin_patterns
 
@@ -111,17 +113,49 @@ def test_origin_patterns_match_exactly() -> None:
     assert pattern.match("http://[::1]:8000") and not pattern.match("http://[::1]:80001")
 
 
-def test_embed_js_is_the_probe_plus_the_embed(client: FlaskClient) -> None:
-    response = client.get("/embed.js")
+#: Browsers the shipped policy supports and calls outdated (matrix/policy.yaml).
+CURRENT_UA = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+    " Chrome/131.0.0.0 Safari/537.36"
+)
+OUTDATED_UA = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
+ALWAYS_ON_BUDGET = 3072
+
+
+def test_embed_js_is_the_small_always_on_part(client: FlaskClient) -> None:
+    response = client.get("/embed.js", headers={"User-Agent": CURRENT_UA})
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
     assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
     assert response.headers["Cache-Control"] == "no-cache"
+    assert {"User-Agent", "Sec-CH-UA"} <= set(response.vary)
     body = response.get_data(as_text=True)
     assert body == embed_source()
-    assert "window.BrowserCheck" in body and "data-" in body
-    again = client.get("/embed.js", headers={"If-None-Match": response.headers["ETag"]})
+    assert len(gzip.compress(response.data, compresslevel=9)) <= ALWAYS_ON_BUDGET
+    assert ".BrowserCheck" in body and "data-" in body
+    assert "/embed/probe.js" in body and "cookieWorks" not in body  # the probe is not in it
+    assert "browsercheck-banner" not in body  # a supported browser gets no banner code
+    again = client.get(
+        "/embed.js", headers={"User-Agent": CURRENT_UA, "If-None-Match": response.headers["ETag"]}
+    )
     assert again.status_code == 304
+
+
+def test_an_outdated_browser_gets_the_banner_with_its_data(client: FlaskClient) -> None:
+    body = client.get("/embed.js", headers={"User-Agent": OUTDATED_UA}).get_data(as_text=True)
+    assert "browsercheck-banner" in body and "__BROWSERCHECK_OUTDATED__" not in body
+    message = load_policy().messages["unsupported"]
+    assert json.dumps(message.en) in body and json.dumps(message.uk, ensure_ascii=True) in body
+    assert '"status":"unsupported"' in body
+
+
+def test_embed_probe_is_loaded_on_demand(client: FlaskClient) -> None:
+    response = client.get("/embed/probe.js")
+    assert response.status_code == 200
+    assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    body = response.get_data(as_text=True)
+    assert body == embed_probe_source()
+    assert "function cookieWorks(" in body and "BC.evidence" in body
 
 
 def test_served_scripts_are_minified_but_keep_their_names(client: FlaskClient) -> None:
@@ -132,11 +166,42 @@ def test_served_scripts_are_minified_but_keep_their_names(client: FlaskClient) -
 
 
 def test_banner_policy_is_the_public_matrix_json(client: FlaskClient) -> None:
-    """The banner reads GET /api/v1/matrix (one public policy endpoint): small and cacheable."""
-    assert '"/api/v1/matrix"' in embed_source()
+    """GET /api/v1/matrix (one public policy endpoint): small and cacheable."""
     response = client.get("/api/v1/matrix")
     assert response.status_code == 200
     assert "max-age=300" in response.headers["Cache-Control"]
     assert response.get_json() == policy_summary(load_policy())
     assert len(gzip.compress(response.data)) < 2048
     assert client.get("/api/v1/matrix/compact").status_code == 404
+
+
+# The banner's decision is the server's own: the policy evaluated on the detected environment.
+VERDICT_UAS = {  # noqa: E501 - User-Agents are long
+    "chrome-131-win10": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "chrome-100-win10": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/100.0.0.0 Safari/537.36",
+    "chrome-131-win7": "Mozilla/5.0 (Windows NT 6.1; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    "firefox-102": "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:102.0) Gecko/20100101 Firefox/102.0",
+    "firefox-128": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    "safari-15-mac": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/15.6 Safari/605.1.15",
+    "safari-17-mac": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15",
+    "safari-ios-15": "Mozilla/5.0 (iPhone; CPU iPhone OS 15_8 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/15.6 Mobile/15E148 Safari/604.1",
+    "safari-ios-17": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
+    "edge-131": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+    "edge-100": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/100.0.0.0 Safari/537.36 Edg/100.0.1185.29",
+    "opera-on-chromium-100": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/100.0.4896.127 Safari/537.36 OPR/86.0.4363.59",
+    "opera-on-chromium-130": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0.0.0 Safari/537.36 OPR/115.0.0.0",
+    "samsung-on-chromium-92": "Mozilla/5.0 (Linux; Android 11; SM-A515F) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/16.0 Chrome/92.0.4515.166 Mobile Safari/537.36",
+    "samsung-on-chromium-121": "Mozilla/5.0 (Linux; Android 13; SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/25.0 Chrome/121.0.0.0 Mobile Safari/537.36",
+    "chrome-android-7": "Mozilla/5.0 (Linux; Android 7.0; SM-G930F) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+    "chrome-android-frozen": "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+    "ie-11": "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko",
+    "opera-mini": "Opera/9.80 (J2ME/MIDP; Opera Mini/9.80 (S60; SymbOS; Opera Mobi/23.348; U; en) Presto/2.5.25 Version/10.54",
+    "unknown-browser": "NotABrowser/1.0",
+}
+
+
+@pytest.mark.parametrize("ua", list(VERDICT_UAS.values()), ids=list(VERDICT_UAS))
+def test_banner_only_for_browsers_the_policy_calls_outdated(client: FlaskClient, ua: str) -> None:
+    body = client.get("/embed.js", headers={"User-Agent": ua}).get_data(as_text=True)
+    outdated = evaluate_policy(load_policy(), detect_environment(ua)).status == "unsupported"
+    assert ("browsercheck-banner" in body) is outdated

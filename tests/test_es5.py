@@ -43,7 +43,9 @@ def parse_es5(sources: dict[str, str], tmp_path: Path) -> dict[str, dict[str, ob
 
 
 @pytest.mark.parametrize(
-    "url", ["/probe.js", "/embed.js", "/static/check.js"], ids=["probe", "embed", "check-page"]
+    "url",
+    ["/probe.js", "/embed.js", "/embed/probe.js", "/static/check.js"],
+    ids=["probe", "embed", "embed-probe", "check-page"],
 )
 def test_served_scripts_parse_as_es5(client: FlaskClient, url: str, tmp_path: Path) -> None:
     with client.get(url) as response:  # static files are streamed: close them
@@ -53,13 +55,25 @@ def test_served_scripts_parse_as_es5(client: FlaskClient, url: str, tmp_path: Pa
     assert result["ok"], f"{url} is not ES5: {result}"
 
 
+def test_embed_with_the_banner_parses_as_es5(client: FlaskClient, tmp_path: Path) -> None:
+    """What an outdated browser gets (the banner spliced in, its data as JSON) is ES5 too."""
+    ie11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
+    source = client.get("/embed.js", headers={"User-Agent": ie11}).get_data(as_text=True)
+    assert "browsercheck-banner" in source
+    result = parse_es5({"banner.js": source}, tmp_path)["banner.js"]
+    assert result["ok"], result
+
+
 def test_sources_parse_as_es5(tmp_path: Path) -> None:
     files = {
         p.name: p.read_text(encoding="utf-8")
         for p in (
             ROOT / "probes/probe.js",
             ROOT / "probes/embed.js",
+            ROOT / "probes/embed_report.js",
+            ROOT / "probes/banner.js",
             ROOT / "webapp/static/check.js",
+            ROOT / "webapp/static/demo.js",
         )
     }
     results = parse_es5(files, tmp_path)

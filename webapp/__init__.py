@@ -60,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Raises :class:`~webapp.config.ConfigError` naming the first bad setting."""
     from . import (
         collector,
+        demo,
         embed,
         errors,
         extensions,
@@ -99,6 +100,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(matrix_views.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
+    demo.init_app(app)  # the demo portal: what the embed does, right after `make run`
 
     # The support desk: sign-in and its views.
     support.init_app(app)

@@ -1,19 +1,26 @@
-"""Embedding in other sites: ``/embed.js`` and CORS for the allowed origins.
+"""Embedding in other sites: ``/embed.js``, ``/embed/probe.js`` and CORS for the allowed origins.
 
-A host page adds one script tag; the script talks to this collector cross-origin, which the
-browser allows only for origins listed in ``BROWSERCHECK_CORS_ORIGINS``.
+A host page adds one script tag. ``/embed.js`` is the small always-on part (the recorder, the
+button and, for a browser this collector's policy calls outdated, the banner: decided here from
+the request's User-Agent and client hints, nothing stored); the probe (``/embed/probe.js``) is
+loaded only when the user clicks or the host calls the API. The script talks to this collector
+cross-origin, which the browser allows only for origins listed in ``BROWSERCHECK_CORS_ORIGINS``.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 from flask_cors import CORS
 
-from probes import embed_source
+from diagnostics import detect_environment
+from probes import embed_probe_source, embed_source, embed_with_banner
+from reports.build import diagnostic_headers
 
 from .config import ORIGIN
+from .services import policy, verdicts
 
 bp = Blueprint("embed", __name__)
 
@@ -21,16 +28,46 @@ bp = Blueprint("embed", __name__)
 PREFLIGHT_MAX_AGE = 600
 
 
-@bp.get("/embed.js")
-def embed_js() -> Response:
-    """The probe plus the embed button and banner, for a host site's script tag."""
-    response = Response(embed_source(), mimetype="text/javascript")
+def outdated_banner() -> dict[str, Any] | None:
+    """The banner's data when the policy calls the requesting browser outdated, else None."""
+    kept = diagnostic_headers(dict(request.headers.items()))
+    env = detect_environment(kept.get("user-agent", ""), kept)
+    current = policy()
+    verdict = verdicts()(current, env)
+    if verdict.status != "unsupported":
+        return None
+    message = verdict.message or current.messages.get("unsupported")
+    download = next((r.download for r in current.browsers if r.family == env.browser.family), None)
+    return {
+        "status": verdict.status,
+        "download": download,
+        "message": message.to_dict() if message else None,
+    }
+
+
+def _script(source: str) -> Response:
+    response = Response(source, mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"  # revalidate: a host must never run a stale one
     # Loadable by hosts that isolate themselves (Cross-Origin-Embedder-Policy: require-corp).
     response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
     response.add_etag()
     response.make_conditional(request)  # 304 for a matching If-None-Match, in place
     return response
+
+
+@bp.get("/embed.js")
+def embed_js() -> Response:
+    """The always-on part of the embed (recorder, button, banner), for a host's script tag."""
+    outdated = outdated_banner()
+    response = _script(embed_with_banner(outdated) if outdated else embed_source())
+    response.vary.update(("User-Agent", "Sec-CH-UA"))  # the banner depends on the browser
+    return response
+
+
+@bp.get("/embed/probe.js")
+def embed_probe_js() -> Response:
+    """The probe and the embed's report part, loaded by ``/embed.js`` on the click or API call."""
+    return _script(embed_probe_source())
 
 
 def origin_patterns(origins: list[str] | tuple[str, ...]) -> list[re.Pattern[str]]:

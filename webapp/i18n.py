@@ -123,6 +123,32 @@ UI: dict[str, Text] = {
         "Звіт про браузер (не надіслано: сервер був недоступний)",
         "Browser report (not sent: the server could not be reached)",
     ),
+    # The demo portal (webapp/demo.py).
+    "demo_title": Text("Особистий кабінет — демо", "Self-service cabinet — demo"),
+    "demo_intro": Text(
+        "Це несправжня сторінка порталу з вбудованим browsercheck: її сервер навмисно не "
+        "приймає показання, а один її файл застарів. Так видно, що звіт каже про збій.",
+        "This is a fake portal page with browsercheck embedded: its server refuses meter "
+        "readings on purpose and one of its files is out of date. It shows what the report "
+        "says about a failure.",
+    ),
+    "demo_step_submit": Text(
+        "Введіть будь-яке число й натисніть «Передати показання».",
+        'Type any number and click "Submit meter reading".',
+    ),
+    "demo_step_check": Text(
+        "Потім натисніть «Перевірити браузер»: звіт назве дію, що не вдалася, і відповідь "
+        "сервера, і скаже, що браузер у порядку.",
+        'Then click "Check my browser": the report names the action that failed and the '
+        "server's answer, and says that the browser is fine.",
+    ),
+    "demo_reading": Text("Показання лічильника", "Meter reading"),
+    "demo_meter": Text("Показання газового лічильника", "Gas meter reading"),
+    "demo_submit": Text("Передати показання", "Submit meter reading"),
+    "demo_failed": Text(
+        "Не вдалося передати показання. Спробуйте пізніше.",
+        "The reading could not be submitted. Please try later.",
+    ),
 }
 
 

@@ -405,8 +405,9 @@ def _derived_operation(app: Flask, endpoint: str, arguments: set[str]) -> dict[s
 
 
 #: Blueprints left out of the document: the support desk is an HTML application for signed-in
-#: agents (login, CSRF-protected forms), not part of the public API.
-PRIVATE_BLUEPRINTS: tuple[str, ...] = ("support.", "auth.")
+#: agents (login, CSRF-protected forms), not part of the public API; the demo portal's fake API
+#: answers 500 on purpose (webapp/demo.py).
+PRIVATE_BLUEPRINTS: tuple[str, ...] = ("support.", "auth.", "demo.")
 
 
 def build_document(app: Flask) -> dict[str, Any]:

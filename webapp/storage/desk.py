@@ -40,6 +40,8 @@ from .tables import (
 )
 
 PURGE_BATCH = 5000
+#: Reports whose payloads the evidence statistics read at most (the newest of the period).
+EVIDENCE_SCAN_LIMIT = 5000
 
 
 def _utc_day_expression(dialect: str) -> ColumnElement[Any]:
@@ -269,6 +271,30 @@ class SupportStore:
                 for name, values in zip(STATS_COLUMNS, columns, strict=True)
             }
         )
+
+    def evidence_between(
+        self, start: date | None, end: date | None = None, limit: int = EVIDENCE_SCAN_LIMIT
+    ) -> list[dict[str, Any]]:
+        """The ``errors`` and ``evidence`` of the newest ``limit`` reports created on days
+        ``start``..``end`` (UTC): the input of :func:`reports.aggregate.evidence_tables`.
+        Bounded: "failing requests" and "page errors" read the payloads, not a roll-up."""
+        statement = select(ReportRow.probe).order_by(ReportRow.created_at.desc()).limit(limit)
+        if start:
+            statement = statement.where(
+                ReportRow.created_at >= datetime.combine(start, datetime.min.time(), UTC)
+            )
+        if end:
+            statement = statement.where(
+                ReportRow.created_at
+                < datetime.combine(end + timedelta(days=1), datetime.min.time(), UTC)
+            )
+        with self.reports.engine.connect() as connection:
+            probes = connection.execute(statement).scalars().all()
+        return [
+            {"errors": p.get("errors") or [], "evidence": p.get("evidence") or {}}
+            for p in probes
+            if isinstance(p, dict) and (p.get("errors") or p.get("evidence"))
+        ]
 
     def rebuild_rollup(self) -> int:
         """Recount the roll-up from the reports table (for databases filled before it existed,

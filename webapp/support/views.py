@@ -25,7 +25,15 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from reports.aggregate import COLUMN_LABELS, STATUSES, TITLES, Summary, summarize
+from reports.aggregate import (
+    COLUMN_LABELS,
+    EVIDENCE_TITLES,
+    STATUSES,
+    TITLES,
+    Summary,
+    evidence_tables,
+    summarize,
+)
 from reports.export import csv_chunks, write_parquet
 from reports.i18n import CONTEXT_KEYS, label
 from reports.model import format_code, normalize_code
@@ -46,6 +54,11 @@ CHARTS: dict[str, tuple[str, str]] = {  # chart name -> (table, label column)
     "verdicts": ("by_verdict", "status"),
     "findings": ("top_findings", "finding"),
     "unsupported": ("unsupported_per_day", "day"),
+}
+#: Charts of what the portal's pages recorded (issue 14): chart name -> (table, label column).
+EVIDENCE_CHARTS: dict[str, tuple[str, str]] = {
+    "requests": ("failing_requests", "request"),
+    "errors": ("page_errors", "message"),
 }
 _FINDING_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 ENV_FIELDS: tuple[str, ...] = ("browser", "engine", "os", "device", "in_app")
@@ -260,13 +273,22 @@ def _summary(days: int) -> tuple[Summary, date, date]:
     return summarize(desk().stats_frame(start, end), start, end), start, end
 
 
+def _evidence_tables(days: int) -> dict[str, Any]:
+    end = datetime.now(UTC).date()
+    return evidence_tables(desk().evidence_between(end - timedelta(days=days - 1), end))
+
+
 @bp.get("/stats")
 def stats() -> str:
-    """Shares by browser, OS and verdict, top findings, unsupported share per day."""
+    """Shares by browser, OS and verdict, top findings, unsupported share per day, and the
+    failing requests and page errors the portal's pages recorded."""
     days = period_days()
     summary, start, end = _summary(days)
     return render_template(
         "support/stats.html",
+        evidence=_evidence_tables(days),
+        evidence_titles=EVIDENCE_TITLES,
+        evidence_charts=EVIDENCE_CHARTS,
         summary=summary,
         days=days,
         start=start,
@@ -281,9 +303,15 @@ def stats() -> str:
 @bp.get("/stats/<name>.svg")
 def chart(name: str) -> Response:
     """One chart of the statistics page as SVG."""
-    if name not in CHARTS:
+    if name not in CHARTS and name not in EVIDENCE_CHARTS:
         abort(404)
     from reports import charts  # matplotlib: imported when a chart is first drawn
+
+    if name in EVIDENCE_CHARTS:
+        table_name, column = EVIDENCE_CHARTS[name]
+        table = _evidence_tables(period_days())[table_name]
+        title = EVIDENCE_TITLES[table_name].get(current_lang())
+        return _svg(charts.share_bar_chart(table, column, title, t("no_data")))
 
     table_name, column = CHARTS[name]
     summary, _start, _end = _summary(period_days())
@@ -296,6 +324,10 @@ def chart(name: str) -> Response:
         if column == "status":
             table = table.assign(status=[label(f"status_{s}", lang) for s in table["status"]])
         svg = charts.share_bar_chart(table, column, title, empty)
+    return _svg(svg)
+
+
+def _svg(svg: str) -> Response:
     response = Response(svg, mimetype="image/svg+xml")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
