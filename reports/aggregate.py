@@ -18,7 +18,7 @@ import pandas as pd
 
 from diagnostics.models import Text
 
-DIMENSIONS: tuple[str, ...] = ("status", "browser_family", "os_family", "device_type")
+DIMENSIONS: tuple[str, ...] = ("status", "browser_family", "os_family", "device_type", "outcome")
 STATS_COLUMNS: tuple[str, ...] = ("day", *DIMENSIONS, "finding_ids", "n")
 STATUSES: tuple[str, ...] = ("supported", "limited", "unsupported", "unknown")
 

@@ -53,6 +53,7 @@ class ReportFilter:
     """The filters of the reports list and of the export (empty means any)."""
 
     status: str = ""
+    outcome: str = ""
     browser: str = ""
     os: str = ""
     device: str = ""
@@ -65,6 +66,8 @@ class ReportFilter:
         conditions: list[ColumnElement[bool]] = []
         if self.status:
             conditions.append(ReportRow.status == self.status)
+        if self.outcome:
+            conditions.append(ReportRow.outcome == self.outcome)
         if self.browser:
             conditions.append(func.lower(ReportRow.browser_family) == self.browser.lower())
         if self.os:
@@ -101,6 +104,7 @@ class ListedReport:
     finding_ids: tuple[str, ...]
     user_agent: str
     context: dict[str, str] = field(default_factory=dict)
+    outcome: str = "unknown"
 
     @property
     def display_code(self) -> str:
@@ -179,6 +183,7 @@ class SupportStore:
             ReportRow.finding_ids,
             ReportRow.user_agent,
             ReportRow.context,
+            ReportRow.outcome,
         )
 
     def _listed(self, statement: Select[Any]) -> list[ListedReport]:
@@ -194,6 +199,7 @@ class SupportStore:
                     finding_ids=tuple((r.finding_ids or "").split()),
                     user_agent=r.user_agent,
                     context=dict(r.context or {}),
+                    outcome=r.outcome,
                 )
                 for r in session.execute(statement)
             ]
@@ -280,6 +286,7 @@ class SupportStore:
             ReportRow.browser_family,
             ReportRow.os_family,
             ReportRow.device_type,
+            ReportRow.outcome,
             func.coalesce(ReportRow.finding_ids, ""),
         ]
         grouped = select(day, *keys, func.count()).group_by(day, *keys)
@@ -303,6 +310,7 @@ class SupportStore:
             ReportRow.created_at,
             ReportRow.lang,
             ReportRow.source,
+            ReportRow.outcome,
             ReportRow.status,
             ReportRow.browser_family,
             ReportRow.os_family,
@@ -374,6 +382,7 @@ def _export_record(row: Any) -> dict[str, object]:
         "created_at": row.created_at,
         "lang": row.lang,
         "source": row.source,
+        "outcome": row.outcome,
         "status": row.status,
         "browser_family": row.browser_family,
         "browser_version": (environment.get("browser") or {}).get("version"),

@@ -70,6 +70,8 @@ class ReportRow(Base):
     browser_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
     finding_ids: Mapped[str] = mapped_column(Text, default="")  # " id1 id2 " for LIKE '% id %'
     context_text: Mapped[str] = mapped_column(Text, default="")  # case-folded user fields
+    #: The outcome the user read (matrix/outcome.py); ``status`` stays the policy's verdict.
+    outcome: Mapped[str] = mapped_column(String(24), default="unknown", server_default="unknown")
 
     __table_args__ = (
         Index("ix_reports_status_created", "status", "created_at"),
@@ -77,6 +79,7 @@ class ReportRow(Base):
         Index("ix_reports_browser_created", "browser_family", "created_at"),
         Index("ix_reports_os_created", "os_family", "created_at"),
         Index("ix_reports_device_created", "device_type", "created_at"),
+        Index("ix_reports_outcome_created", "outcome", "created_at"),
     )
 
 
@@ -157,6 +160,7 @@ class ReportRollupRow(Base):
     device_type: Mapped[str] = mapped_column(String(16))
     finding_ids: Mapped[str] = mapped_column(Text)
     n: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(24), default="unknown", server_default="unknown")
 
     __table_args__ = (
         UniqueConstraint(
@@ -165,6 +169,7 @@ class ReportRollupRow(Base):
             "browser_family",
             "os_family",
             "device_type",
+            "outcome",
             "finding_ids",
             name="uq_report_rollup_key",
         ),
