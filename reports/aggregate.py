@@ -24,6 +24,7 @@ STATUSES: tuple[str, ...] = ("supported", "limited", "unsupported", "unknown")
 
 #: Titles of the tables (terminal, page and chart titles) in Ukrainian and English.
 TITLES: dict[str, Text] = {
+    "by_outcome": Text("Звіти за результатом", "Reports by result"),
     "by_browser": Text("Звіти за браузером", "Reports by browser"),
     "by_os": Text("Звіти за операційною системою", "Reports by operating system"),
     "by_verdict": Text("Звіти за висновком", "Reports by verdict"),
@@ -31,6 +32,7 @@ TITLES: dict[str, Text] = {
     "unsupported_per_day": Text("Частка непідтримуваних за днями", "Unsupported share per day"),
 }
 COLUMN_LABELS: dict[str, Text] = {
+    "outcome": Text("Результат", "Result"),
     "status": Text("Висновок", "Verdict"),
     "browser_family": Text("Браузер", "Browser"),
     "os_family": Text("Операційна система", "Operating system"),
@@ -48,6 +50,7 @@ class Summary:
     """All tables of the statistics page for one period."""
 
     total: int
+    by_outcome: pd.DataFrame
     by_browser: pd.DataFrame
     by_os: pd.DataFrame
     by_verdict: pd.DataFrame
@@ -126,6 +129,7 @@ def summarize(
     """Every table of the statistics for the reports in ``frame``."""
     return Summary(
         total=int(_weights(frame).sum()),
+        by_outcome=share_by(frame, "outcome"),
         by_browser=share_by(frame, "browser_family"),
         by_os=share_by(frame, "os_family"),
         by_verdict=share_by(frame, "status"),

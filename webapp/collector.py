@@ -13,6 +13,7 @@ from reports.model import normalize_code
 
 from .errors import ApiError
 from .extensions import csrf
+from .i18n import asked_lang
 from .privacy import protect, protect_document
 from .services import create_report, created_answer, store
 
@@ -79,6 +80,21 @@ def show(code: str) -> Response:
         raise ApiError(404, "not_found", "no such report, or the token is wrong")
     protect(report.context.values())
     response = jsonify(report.to_dict())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/api/v1/reports/<code>/answer")
+def answer(code: str) -> Response:
+    """The check page's view of a report (the 201 body) in ``?lang=``, for the token's holder:
+    the page shows its visit's report again after a reload or a language switch."""
+    canonical = normalize_code(code)
+    token = request.args.get("t", "")
+    report = store().get_with_token(canonical, token) if canonical else None
+    if report is None:
+        raise ApiError(404, "not_found", "no such report, or the token is wrong")
+    protect(report.context.values())
+    response = jsonify(created_answer(report, token, asked_lang(report.lang)))
     response.headers["Cache-Control"] = "no-store"
     return response
 
