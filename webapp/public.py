@@ -79,7 +79,12 @@ def _report_for_token(code: str) -> Report:
     return report
 
 
-def _report_page(report: Report, status: int = 200, **extra: object) -> Response:
+def _report_page(
+    report: Report,
+    status: int = 200,
+    context_error: str | None = None,
+    typed: dict[str, str] | None = None,
+) -> Response:
     lang = asked_lang(report.lang)
     g.lang = lang
     token = request.args.get("t", "")
@@ -91,8 +96,8 @@ def _report_page(report: Report, status: int = 200, **extra: object) -> Response
         token=token,
         email=email_parts(report, lang, token),
         saved=request.args.get("saved") == "1",
-        context_error=None,
-        **extra,
+        context_error=context_error,
+        typed=typed if typed is not None else report.context,  # the form keeps what was typed
     )
     response = Response(html, status=status)
     response.headers["Cache-Control"] = "no-store"
@@ -135,7 +140,7 @@ def report_context(code: str) -> Response | WerkzeugResponse:
     try:
         context = validate_payload({"context": {k: v for k, v in fields.items() if v}}).context
     except PayloadError as exc:
-        return _report_page(report, 400, context_error=exc.message)
+        return _report_page(report, 400, context_error=exc.message, typed=fields)
     SupportStore(store()).set_context(report.code, context)
     target = url_for(
         "public.report_view",

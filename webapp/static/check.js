@@ -53,7 +53,7 @@
     clear(list);
     for (i = 0; i < blocking.length; i++) {
       item = document.createElement("li");
-      item.setAttribute("data-finding", blocking[i].id);
+      item.setAttribute("data-blocking", blocking[i].id);
       title = document.createElement("strong");
       title.appendChild(document.createTextNode(blocking[i].title[lang] || blocking[i].title.en));
       item.appendChild(title);

@@ -26,3 +26,15 @@
     fallback();
   };
 }(window, document));
+/* Links drawn as buttons (downloads, e-mail) answer Space as buttons do, not only Enter. */
+(function (document) {
+  "use strict";
+  var links = document.querySelectorAll("a.button"), i;
+  function onKey(event) {
+    if (event.key === " " || event.keyCode === 32) {
+      if (event.preventDefault) { event.preventDefault(); }
+      this.click();
+    }
+  }
+  for (i = 0; i < links.length; i++) { links[i].onkeydown = onKey; }
+}(document));
