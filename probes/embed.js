@@ -12,11 +12,9 @@
 
   var TEXT = {
     uk: { button: "Перевірити браузер", checking: "Перевіряємо ваш браузер…", open: "Відкрити звіт",
-      failed: "Не вдалося перевірити браузер. Спробуйте ще раз.", update: "Оновити браузер", close: "Закрити",
-      elsewhere: "Відкрити сторінку перевірки" },
+      failed: "Не вдалося перевірити браузер. Спробуйте ще раз.", update: "Оновити браузер", close: "Закрити" },
     en: { button: "Check my browser", checking: "Checking your browser…", open: "Open the report",
-      failed: "The check failed. Please try again.", update: "Update browser", close: "Close",
-      elsewhere: "Open the check page" }
+      failed: "The check failed. Please try again.", update: "Update browser", close: "Close" }
   };
 
   var script = document.currentScript || (function () {
@@ -46,17 +44,8 @@
     try { popup.opener = null; popup.document.title = t.checking; popup.document.body.appendChild(el("p", t.checking)); } catch (e2) {}
     BC.run({ base: collector, lang: lang, build: attr("build") }, function (error, data) {
       if (error || !data || !data.view_url) {
-        error = error || { status: 0 };
-        if (!error.status) {  // no answer: most often this origin is not allowed (CORS)
-          try {
-            window.console.warn("browsercheck: " + collector + " did not answer this page (" + window.location.origin +
-              "). If it embeds the check, add this origin to BROWSERCHECK_CORS_ORIGINS; the user is offered " + collector + "/check.");
-          } catch (e5) {}
-          error.check = collector + "/check?lang=" + lang;
-          try { if (popup && !popup.closed) { popup.location.replace(error.check); return done(error, null); } } catch (e6) {}
-        }
         try { popup.close(); } catch (e3) {}
-        done(error, null);
+        done(error || { status: 0 }, null);
         return;
       }
       var url = collector + data.view_url + "&lang=" + lang;
@@ -82,18 +71,7 @@
       open(function (error, result) {
         btn.disabled = false;
         status.textContent = "";
-        if (error) {
-          status.textContent = t.failed;
-          if (error.check) {  // the check page itself, in a new tab, always works
-            var other = el("a", t.elsewhere);
-            other.href = error.check;
-            other.target = "_blank";
-            other.rel = "noopener";
-            status.appendChild(document.createTextNode(" "));
-            status.appendChild(other);
-          }
-          return;
-        }
+        if (error) { status.textContent = t.failed; return; }
         var link = el("a", t.open + " " + result.code);
         link.href = result.url;
         link.target = "_blank";

@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.conftest import LiveServer
-from tests.browser.test_probe import HOST_PAGE, StaticHost
 
 pytestmark = pytest.mark.browser
 
@@ -141,29 +140,3 @@ def test_report_page_copy_and_download_by_keyboard(
         response = page.request.get(live_server.url + href)
         assert code in response.text()
     context.close()
-
-
-def test_embed_on_a_host_that_is_not_allowed_offers_the_check_page(
-    page: Page, live_server: LiveServer, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    """The shared live server lists no origin: the report cannot be sent from the host page.
-    The integrator reads why in the console; the user gets the check page in the new tab."""
-    host = StaticHost(tmp_path_factory.mktemp("foreign-host"))
-    try:
-        (host.root / "portal.html").write_text(
-            HOST_PAGE.format(collector=live_server.url, lang="en", extra="")
-        )
-        console: list[str] = []
-        page.on("console", lambda message: console.append(message.text))
-        page.goto(f"{host.url}/portal.html")
-        with page.expect_popup() as popup_info:
-            page.get_by_role("button", name="Check my browser").click()
-        popup = popup_info.value
-        popup.wait_for_url(f"{live_server.url}/check?lang=en", timeout=20000)
-        offer = page.get_by_role("link", name="Open the check page")
-        expect(offer).to_have_attribute("href", f"{live_server.url}/check?lang=en")
-        expect(offer).to_have_attribute("target", "_blank")
-        assert any("BROWSERCHECK_CORS_ORIGINS" in line and host.url in line for line in console)
-        expect(popup.get_by_test_id("result")).to_be_visible(timeout=15000)  # and it works there
-    finally:
-        host.close()
