@@ -33,6 +33,7 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from matrix.outcome import outcome_value  # noqa: E402
 from reports.aggregate import STATS_COLUMNS, Summary, summarize  # noqa: E402
 from reports.model import CROCKFORD  # noqa: E402
 from webapp.storage.desk import SupportStore  # noqa: E402
@@ -68,6 +69,8 @@ FINDINGS: list[tuple[str, float]] = [
     ("offline", 0.01),
 ]
 STATUSES = ("supported", "limited", "unsupported")
+#: The severities of the findings above (diagnostics/findings.py), for each report's outcome.
+SEVERITIES = {"cookies_disabled": "error", "stale_build": "error"}
 
 
 def _code(number: int) -> str:
@@ -97,7 +100,7 @@ def generate(store: ReportStore, count: int, seed: int = 7) -> None:
         for b, o, d, *_ in PROFILES
     ]
     verdicts = [json.dumps({"status": s}) for s in STATUSES]
-    finding_sets: dict[int, tuple[str, str]] = {}
+    finding_sets: dict[int, tuple[str, str, list[str]]] = {}
     columns = (
         "code",
         "token_hash",
@@ -118,6 +121,7 @@ def generate(store: ReportStore, count: int, seed: int = 7) -> None:
         "browser_id",
         "finding_ids",
         "context_text",
+        "outcome",
     )
     sql = f"INSERT INTO reports ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     bits = has @ (1 << np.arange(len(FINDINGS)))
@@ -130,7 +134,12 @@ def generate(store: ReportStore, count: int, seed: int = 7) -> None:
             key = int(bits[i])
             if key not in finding_sets:
                 ids = [FINDINGS[j][0] for j in range(len(FINDINGS)) if key >> j & 1]
-                finding_sets[key] = (json.dumps([{"id": x} for x in ids]), finding_ids_text(ids))
+                severities = [SEVERITIES.get(x, "warning") for x in ids]
+                finding_sets[key] = (
+                    json.dumps([{"id": x} for x in ids]),
+                    finding_ids_text(ids),
+                    severities,
+                )
             p = PROFILES[profile[i]]
             batch.append(
                 (
@@ -153,6 +162,7 @@ def generate(store: ReportStore, count: int, seed: int = 7) -> None:
                     None,
                     finding_sets[key][1],
                     "",
+                    outcome_value(STATUSES[status[i]], finding_sets[key][2]),
                 )
             )
             if len(batch) == 50_000:
@@ -179,6 +189,7 @@ def pushdown(store: ReportStore, start: date, end: date) -> Summary:
         ReportRow.browser_family,
         ReportRow.os_family,
         ReportRow.device_type,
+        ReportRow.outcome,
         ReportRow.finding_ids,
     ]
     statement = (
@@ -203,6 +214,7 @@ def naive(store: ReportStore, start: date, end: date) -> Summary:
                 ReportRow.browser_family,
                 ReportRow.os_family,
                 ReportRow.device_type,
+                ReportRow.outcome,
                 ReportRow.findings,
             ).where(ReportRow.created_at >= _midnight(start)),
             connection,

@@ -19,12 +19,13 @@ import pandas as pd
 
 from diagnostics.models import Text
 
-DIMENSIONS: tuple[str, ...] = ("status", "browser_family", "os_family", "device_type")
+DIMENSIONS: tuple[str, ...] = ("status", "browser_family", "os_family", "device_type", "outcome")
 STATS_COLUMNS: tuple[str, ...] = ("day", *DIMENSIONS, "finding_ids", "n")
 STATUSES: tuple[str, ...] = ("supported", "limited", "unsupported", "unknown")
 
 #: Titles of the tables (terminal, page and chart titles) in Ukrainian and English.
 TITLES: dict[str, Text] = {
+    "by_outcome": Text("Звіти за результатом", "Reports by result"),
     "by_browser": Text("Звіти за браузером", "Reports by browser"),
     "by_os": Text("Звіти за операційною системою", "Reports by operating system"),
     "by_verdict": Text("Звіти за висновком", "Reports by verdict"),
@@ -37,6 +38,7 @@ EVIDENCE_TITLES: dict[str, Text] = {
     "page_errors": Text("Помилки на сторінках", "Page errors"),
 }
 COLUMN_LABELS: dict[str, Text] = {
+    "outcome": Text("Результат", "Result"),
     "status": Text("Висновок", "Verdict"),
     "browser_family": Text("Браузер", "Browser"),
     "os_family": Text("Операційна система", "Operating system"),
@@ -56,6 +58,7 @@ class Summary:
     """All tables of the statistics page for one period."""
 
     total: int
+    by_outcome: pd.DataFrame
     by_browser: pd.DataFrame
     by_os: pd.DataFrame
     by_verdict: pd.DataFrame
@@ -134,6 +137,7 @@ def summarize(
     """Every table of the statistics for the reports in ``frame``."""
     return Summary(
         total=int(_weights(frame).sum()),
+        by_outcome=share_by(frame, "outcome"),
         by_browser=share_by(frame, "browser_family"),
         by_os=share_by(frame, "os_family"),
         by_verdict=share_by(frame, "status"),

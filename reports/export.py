@@ -21,6 +21,7 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "created_at",
     "lang",
     "source",
+    "outcome",
     "status",
     "browser_family",
     "browser_version",

@@ -38,6 +38,30 @@ LABELS: dict[str, Text] = {
     "device_tv": Text("телевізор", "TV"),
     "device_bot": Text("бот", "bot"),
     "device_unknown": Text("невідомий", "unknown"),
+    # The outcome (matrix/outcome.py): the headline of every view of a report.
+    "outcome": Text("Результат", "Result"),
+    "outcome_works": Text("Має працювати", "Should work"),
+    "outcome_works_with_problems": Text("Працює з проблемами", "Works with problems"),
+    "outcome_will_not_work": Text("Не працюватиме", "Will not work"),
+    "outcome_unknown": Text("Невідомо, чи працюватиме", "Cannot tell"),
+    "headline_works": Text(
+        "Особистий кабінет має працювати повністю.", "The cabinet should work fully."
+    ),
+    "headline_works_with_problems": Text(
+        "Особистий кабінет працюватиме, але дещо може не працювати:",
+        "The cabinet will work, but some things may not:",
+    ),
+    "headline_will_not_work": Text(
+        "Особистий кабінет не працюватиме, доки ви не виправите це:",
+        "The cabinet will not work until you fix this:",
+    ),
+    "headline_unknown": Text(
+        "Ми не можемо сказати, чи працюватиме особистий кабінет.",
+        "We cannot tell whether the cabinet will work.",
+    ),
+    "support_address": Text("Адреса служби підтримки", "Support address"),
+    "private_report_link": Text("Повний звіт (посилання особисте)", "Full report (private link)"),
+    "email_ask": Text("Що саме не працює?", "What does not work?"),
     "ctx_service": Text("Сервіс (сайт чи застосунок)", "Service (site or app)"),
     "ctx_page": Text("Сторінка чи екран", "Page or screen"),
     "ctx_action": Text("Дія", "Action"),

@@ -10,9 +10,10 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from diagnostics.models import Environment, Finding
+from matrix.outcome import Outcome, OutcomeValue, assess
 from matrix.policy import Verdict
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -59,6 +60,19 @@ class Report:
     probe: dict[str, Any] = field(default_factory=dict)
     context: dict[str, str] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    #: The one result the user reads (matrix/outcome.py): ``works``, ``works_with_problems``,
+    #: ``will_not_work`` or ``unknown``, from the verdict and the findings' severities. Left
+    #: empty, it is computed; a stored report keeps the outcome it was given when it was made.
+    outcome: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.outcome:
+            object.__setattr__(self, "outcome", assess(self.verdict, self.findings).value)
+
+    def assessment(self) -> Outcome:
+        """The outcome with the one or two things to name first (each with its remedy)."""
+        found = assess(self.verdict, self.findings)
+        return Outcome(cast(OutcomeValue, self.outcome), found.blocking)
 
     @property
     def display_code(self) -> str:
@@ -71,8 +85,26 @@ class Report:
             "created_at": self.created_at.isoformat(),
             "lang": self.lang,
             "source": self.source,
+            "outcome": self.outcome,
+            "blocking": [f.to_dict() for f in self.assessment().blocking],
             "environment": self.environment.to_dict(),
             "verdict": self.verdict.to_dict(),
             "findings": [f.to_dict() for f in self.findings],
             "probe": self.probe,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """Rebuild a Report from :meth:`to_dict` output (a downloaded .json, an API answer);
+        one without ``outcome`` (made before it existed) gets it computed."""
+        return cls(
+            code=normalize_code(str(data["code"])) or str(data["code"]),
+            created_at=datetime.fromisoformat(data["created_at"]),
+            lang=data["lang"],
+            source=data["source"],
+            environment=Environment.from_dict(data.get("environment", {})),
+            findings=tuple(Finding.from_dict(f) for f in data.get("findings", [])),
+            verdict=Verdict.from_dict(data["verdict"]),
+            probe=dict(data.get("probe", {})),
+            outcome=str(data.get("outcome") or ""),
+        )

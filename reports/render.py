@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache, lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from diagnostics.evidence import timeline
 
@@ -32,6 +34,7 @@ def jinja_env() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["label"] = label
+    env.filters["linkify"] = linkify
     env.globals.update(
         describe_browser=describe_browser,
         describe_engine=describe_engine,
@@ -43,6 +46,23 @@ def jinja_env() -> Environment:
     return env
 
 
+#: A web address in a remedy ("Оновіть Chrome: https://www.google.com/chrome/"), without the
+#: sentence's closing punctuation.
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")
+
+
+def linkify(text: str) -> Markup:
+    """``text`` escaped, its web addresses as links (the download or update link of a remedy)."""
+    parts, last = [], 0
+    for match in _URL.finditer(text):
+        url = match.group(0)
+        parts.append(escape(text[last : match.start()]))
+        parts.append(Markup('<a href="{0}" rel="noopener">{0}</a>').format(url))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
 @lru_cache(maxsize=8)  # bounded: lang is "uk" or "en", but nothing here relies on that
 def _labels(lang: str) -> dict[str, str]:
     # Built once per language: a fresh dict per render was a measurable share of the ingest.
@@ -50,7 +70,7 @@ def _labels(lang: str) -> dict[str, str]:
 
 
 def _context(report: Report, lang: str) -> dict[str, object]:
-    return {"r": report, "lang": lang, "L": _labels(lang)}
+    return {"r": report, "lang": lang, "L": _labels(lang), "blocking": report.assessment().blocking}
 
 
 def render_html(report: Report, lang: str | None = None) -> str:

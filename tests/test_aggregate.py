@@ -29,6 +29,8 @@ GROUPED = pd.DataFrame(
         "os_family": ["Windows", "Windows", "Linux", "Windows"],
         "device_type": ["desktop"] * 4,
         "finding_ids": [" cookies_disabled ", "", " cookies_disabled stale_build ", ""],
+        # cookies blocked or an unsupported browser: the cabinet will not work for any of them
+        "outcome": ["will_not_work"] * 4,
         "n": [5, 1, 2, 2],
     }
 )
@@ -43,6 +45,21 @@ def test_grouped_and_per_report_frames_give_the_same_tables() -> None:
     assert grouped.total == rows.total == 10
     for name, table in grouped.tables().items():
         pd.testing.assert_frame_equal(table, rows.tables()[name], check_dtype=False, obj=name)
+
+
+def test_statistics_count_reports_by_outcome_beside_the_verdict() -> None:
+    frame = GROUPED.assign(
+        status=["supported"] * 4,
+        outcome=["works", "works_with_problems", "will_not_work", "works"],
+    )
+    summary = summarize(frame)
+    assert summary.by_outcome.to_dict("records") == [
+        {"outcome": "works", "reports": 7, "share": 0.7},
+        {"outcome": "will_not_work", "reports": 2, "share": 0.2},
+        {"outcome": "works_with_problems", "reports": 1, "share": 0.1},
+    ]
+    assert summary.by_verdict["reports"].tolist() == [10]  # the verdict alone says "supported"
+    assert "Reports by result" in format_summary(summary, "en")
 
 
 def test_share_by_counts_and_orders() -> None:

@@ -95,6 +95,12 @@ OUR_TAGS = {
     "div",
     "label",
     "textarea",
+    # the report page's copy button, downloads and "tell support more" form (issue 21a)
+    "button",
+    "form",
+    "input",
+    "ol",
+    "script",
 }
 
 

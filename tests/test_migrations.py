@@ -120,3 +120,41 @@ def test_cli_db_upgrade_and_current(url: str, tmp_path: Path) -> None:
     assert f"database at revision {head_revision()}" in upgraded.output
     after = runner.invoke(main, ["db", "current"], env=env)
     assert f"database: {head_revision()}; newest: {head_revision()}" in after.output
+
+
+def test_the_outcome_revision_fills_old_reports_and_recounts_the_rollup(engine: Engine) -> None:
+    """Reports stored before the outcome existed get the one their verdict and findings give,
+    and the roll-up counts them by it."""
+    upgrade_database(engine, "0004")
+    cookies = '[{"id": "cookies_disabled", "severity": "error", "title": {}, "remedy": {}}]'
+    with engine.begin() as conn:
+        for code, status, findings, ids in (
+            ("AAAA0001", "supported", "[]", ""),
+            ("AAAA0002", "supported", cookies, " cookies_disabled "),
+            ("AAAA0003", "unsupported", "[]", ""),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO reports (code, token_hash, created_at, lang, source, status,"
+                    " browser_family, os_family, device_type, user_agent, environment, findings,"
+                    " verdict, probe, context, headers, finding_ids, context_text) VALUES"
+                    " (:code, 'x', '2026-11-30 10:00:00+00:00', 'uk', 'web', :status, 'Chrome',"
+                    " 'Windows', 'desktop', 'UA', '{}', :findings, '{}', '{}', '{}', '{}', :ids, '')"
+                ),
+                {"code": code, "status": status, "findings": findings, "ids": ids},
+            )
+    upgrade_database(engine)
+    with engine.connect() as conn:
+        outcomes = dict(conn.execute(text("SELECT code, outcome FROM reports")).all())
+        rollup = dict(
+            conn.execute(text("SELECT outcome, SUM(n) FROM report_rollup GROUP BY outcome")).all()
+        )
+    assert outcomes == {
+        "AAAA0001": "works",
+        "AAAA0002": "will_not_work",
+        "AAAA0003": "will_not_work",
+    }
+    assert rollup == {"works": 1, "will_not_work": 2}
+    downgrade_database(engine, "0004")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT SUM(n) FROM report_rollup")).scalar() == 3

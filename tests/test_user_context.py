@@ -17,7 +17,7 @@ from tests.conftest import CHROME_WIN
 
 def new_report(client: FlaskClient, **payload: object) -> dict:  # type: ignore[type-arg]
     response = client.post(
-        "/api/v1/reports?include=text",
+        "/api/v1/reports?include=text,email",
         json={"lang": "en", **payload},
         headers={"User-Agent": CHROME_WIN},
     )
@@ -63,7 +63,12 @@ def test_context_is_stored_and_the_shareable_text_shows_what_was_typed(
     }  # empty values are dropped
     assert "Помилка 500" in body["text"] and "1234567890" in body["text"]
     assert "Login" not in body["text"]  # not typed, not shown
-    assert "Помилка 500" in body["email"]["body"]
+    # The e-mail is the code, the outcome and the private link: what was typed is in the report
+    # behind it, and the e-mail no longer asks for it.
+    assert "Помилка 500" not in body["email"]["body"]
+    assert report["code"] in body["email"]["body"] and "t=" in body["email"]["body"]
+    assert "What does not work?" not in body["email"]["body"]
+    assert "What does not work?" in report["email"]["body"]  # before anything was typed
     assert response.headers["Cache-Control"] == "no-store"
     # Sent again, it replaces: the user corrected the form.
     again = client.post(report["context_url"], json={"service": "app"}).get_json()

@@ -111,7 +111,25 @@ def show(code: str) -> Response:
     protect(report.context.values())
     include = included_parts(request.args.get("include")) - {"report"}  # it is the report
     lang = asked_lang(report.lang)
-    response = jsonify({**report.to_dict(), **shareable_parts(report, lang, include)})
+    token = request.args.get("t", "")
+    response = jsonify({**report.to_dict(), **shareable_parts(report, lang, include, token)})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/api/v1/reports/<code>/answer")
+def answer(code: str) -> Response:
+    """The check page's view of a report (the 201 body) in ``?lang=``, for the token's holder:
+    the page shows its visit's report again after a reload or a language switch."""
+    canonical = normalize_code(code)
+    token = request.args.get("t", "")
+    report = store().get_with_token(canonical, token) if canonical else None
+    if report is None:
+        raise ApiError(404, "not_found", "no such report, or the token is wrong")
+    protect(report.context.values())
+    # what the check page asked for when it made the report (its data-endpoint): text, email
+    include = included_parts(request.args.get("include") or "text,email")
+    response = jsonify(created_answer(report, token, asked_lang(report.lang), include))
     response.headers["Cache-Control"] = "no-store"
     return response
 

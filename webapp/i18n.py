@@ -76,6 +76,35 @@ UI: dict[str, Text] = {
         "Please describe: the service (site or app), the page, the action, the error text, "
         "your login and personal account number.",
     ),
+    # one report per visit and no dead ends (issue 21a)
+    "check_again": Text("Перевірити ще раз", "Check again"),
+    "try_again": Text("Спробувати ще раз", "Try again"),
+    "failed_busy": Text(
+        "Забагато перевірок з вашої адреси. Зачекайте хвилину і спробуйте ще раз.",
+        "Too many checks from your address. Wait a minute and try again.",
+    ),
+    "failed_offline": Text(
+        "Не вдалося зв'язатися із сервером. Перевірте з'єднання і спробуйте ще раз.",
+        "Could not reach the server. Check your connection and try again.",
+    ),
+    "failed_server": Text(
+        "Сервер зараз не зміг прийняти звіт. Спробуйте ще раз за хвилину.",
+        "The server could not take the report just now. Try again in a minute.",
+    ),
+    "failed_text_intro": Text(
+        "Звіт не збережено, але ось що ми дізналися: скопіюйте цей текст і надішліть його в "
+        "підтримку.",
+        "The report was not saved, but here is what we found: copy this text and send it to "
+        "support.",
+    ),
+    "email_other": Text(
+        "Або напишіть на цю адресу з будь-якої пошти й вкажіть код звіту.",
+        "Or write to this address from any mail and give the report code.",
+    ),
+    "embed_not_allowed": Text(
+        "Перевірка тут недоступна. Відкрийте сторінку перевірки в новій вкладці.",
+        "The check is not available here. Open the check page in a new tab.",
+    ),
     # the policy page, /matrix
     "intro": Text(
         "Особистий кабінет перевірено в цих браузерах і системах. Якщо ваш браузер старший, "

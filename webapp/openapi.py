@@ -17,9 +17,11 @@ from flask import Blueprint, Flask, Response, current_app, jsonify
 
 from diagnostics.models import LANGUAGES
 from matrix import STATUSES
+from matrix.outcome import MAX_BLOCKING, OUTCOMES
 from probes import payload_schema
 
 from .errors import HTTP_ERROR_CODES
+from .services import MAILTO_MAX_CHARS
 
 bp = Blueprint("openapi", __name__)
 
@@ -133,11 +135,23 @@ def _schemas() -> dict[str, Any]:
             remedy=_ref("Text"),
         ),
         "Report": _object(
-            ["code", "created_at", "lang", "source", "environment", "verdict", "findings"],
+            [
+                "code",
+                "created_at",
+                "lang",
+                "source",
+                "outcome",
+                "blocking",
+                "environment",
+                "verdict",
+                "findings",
+            ],
             code={"type": "string", "pattern": _CODE_PATTERN},
             created_at={"type": "string", "format": "date-time"},
             lang={"enum": list(LANGUAGES)},
             source=string,
+            outcome=_OUTCOME,
+            blocking=_BLOCKING,
             environment=_ref("Environment"),
             verdict=_ref("Verdict"),
             findings={"type": "array", "items": _ref("Finding")},
@@ -148,11 +162,15 @@ def _schemas() -> dict[str, Any]:
                 "code",
                 "view_url",
                 "json_url",
+                "outcome",
+                "blocking",
                 "verdict",
                 "findings",
                 "display",
                 "context_url",
                 "screenshot_url",
+                "support_email",
+                "answer_url",
             ],
             code={
                 "type": "string",
@@ -163,21 +181,48 @@ def _schemas() -> dict[str, Any]:
             json_url={"type": "string", "description": "The private JSON view, with its token."},
             context_url={"type": "string"},
             screenshot_url={"type": "string"},
+            outcome=_OUTCOME,
+            blocking=_BLOCKING,
             verdict=_ref("Verdict"),
             findings={"type": "array", "items": _ref("Finding")},
             display=_object(
-                ["browser", "os", "device", "status", "message"],
+                ["browser", "os", "device", "status", "message", "outcome", "headline"],
                 browser=string,
                 os=string,
                 device=string,
                 status=string,
                 message=string,
+                outcome=string,
+                headline=string,
             ),
             text={"type": "string", "description": "?include=text: the plain-text report."},
             report=_ref("Report"),
-            email=_object(["to", "subject", "body"], to=string, subject=string, body=string),
+            email=_object(
+                ["to", "subject", "body", "mailto"],
+                to=string,
+                subject=string,
+                body=string,
+                mailto={"type": "string", "maxLength": MAILTO_MAX_CHARS},
+            ),
+            support_email=string,
+            answer_url={
+                "type": "string",
+                "description": "This answer again (GET, with ?lang=): the check page's reload.",
+            },
         ),
     }
+
+
+_OUTCOME: dict[str, Any] = {
+    "enum": list(OUTCOMES),
+    "description": "The one result (matrix/outcome.py); the verdict is the policy's status.",
+}
+_BLOCKING: dict[str, Any] = {
+    "type": "array",
+    "maxItems": MAX_BLOCKING,
+    "items": _ref("Finding"),
+    "description": "The one or two things that stand against the user, each with its remedy.",
+}
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:
@@ -308,6 +353,21 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
             **_SERVER_ERROR_JSON,
         },
     },
+    ("collector.answer", "get"): {
+        "summary": "The check page's answer for a report again, in ?lang=, for its token's holder.",
+        "operationId": "getReportAnswer",
+        "tags": ["collector"],
+        "parameters": [_PARAMETERS["code"], _PARAMETERS["t"], _PARAMETERS["lang"]],
+        "responses": {
+            "200": {
+                "description": "As the 201 of createReport.",
+                "content": _json(_ref("CreatedReport")),
+            },
+            "404": _error("No such report, or a wrong token: the two are indistinguishable."),
+            "429": _error("Too many look-ups from this address.", _RETRY_AFTER),
+            **_SERVER_ERROR_JSON,
+        },
+    },
     ("collector.build", "get"): {
         "summary": "The current front-end build id (the probe compares it with the page's).",
         "operationId": "getBuild",
@@ -368,6 +428,47 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
                 "description": "No such report, or a wrong token (indistinguishable).",
                 "content": _HTML,
             },
+            "429": _PAGE_LIMITED,
+            **_SERVER_ERROR_HTML,
+        },
+    },
+    ("public.report_download", "get"): {
+        "summary": "The report as a file to download (kind: txt or json).",
+        "tags": ["pages"],
+        "parameters": [
+            _PARAMETERS["code"],
+            {"name": "kind", "in": "path", "required": True, "schema": {"enum": ["txt", "json"]}},
+            _PARAMETERS["t"],
+            _PARAMETERS["lang"],
+        ],
+        "responses": {
+            "200": {
+                "description": "The file (an attachment).",
+                "content": {**_TEXT, **_json({"type": "object"})},
+            },
+            "404": {"description": "No such report or kind, or a wrong token.", "content": _HTML},
+            "429": _PAGE_LIMITED,
+            **_SERVER_ERROR_HTML,
+        },
+    },
+    ("public.report_context", "post"): {
+        "summary": "The report page's form: replaces what the user told support (no scripts).",
+        "tags": ["pages"],
+        "parameters": [_PARAMETERS["code"], _PARAMETERS["t"], _PARAMETERS["lang"]],
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "additionalProperties": {"type": "string"}}
+                }
+            }
+        },
+        "responses": {
+            "303": {"description": "Saved: back to the report page."},
+            "400": {
+                "description": "A field breaks the schema: the page says which.",
+                "content": _HTML,
+            },
+            "404": {"description": "No such report, or a wrong token.", "content": _HTML},
             "429": _PAGE_LIMITED,
             **_SERVER_ERROR_HTML,
         },

@@ -16,16 +16,19 @@ from flask import (
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from diagnostics.errors import PayloadError
 from diagnostics.models import LANGUAGES
-from diagnostics.validate import ProbePayload
+from diagnostics.validate import ProbePayload, validate_payload
 from probes import probe_source
-from reports.model import normalize_code
-from reports.render import render_html, render_text
+from reports.i18n import CONTEXT_KEYS
+from reports.model import Report, normalize_code
+from reports.render import render_html, render_json, render_text
 
 from .extensions import csrf
 from .i18n import asked_lang, negotiate_lang
 from .privacy import protect
-from .services import create_report, store, view_url
+from .services import create_report, email_parts, store, view_url
+from .storage.desk import SupportStore
 
 bp = Blueprint("public", __name__)
 
@@ -66,22 +69,84 @@ def probe_js() -> Response:
     return response
 
 
-@bp.get("/r/<code>")
-def report_view(code: str) -> Response:
-    """The user's private report page; 404 alike for a wrong code or a wrong token."""
+def _report_for_token(code: str) -> Report:
+    """The report ``code`` for the holder of ``?t=``; 404 alike for a wrong code or token."""
     canonical = normalize_code(code)
     report = store().get_with_token(canonical, request.args.get("t", "")) if canonical else None
     if report is None:
         abort(404)
     protect(report.context.values())
+    return report
+
+
+def _report_page(
+    report: Report,
+    status: int = 200,
+    context_error: str | None = None,
+    typed: dict[str, str] | None = None,
+) -> Response:
     lang = asked_lang(report.lang)
     g.lang = lang
+    token = request.args.get("t", "")
     html = render_template(
         "report_page.html",
         report=report,
         report_html=Markup(render_html(report, lang)),  # autoescaped by reports/
         report_text=render_text(report, lang),
+        token=token,
+        email=email_parts(report, lang, token),
+        saved=request.args.get("saved") == "1",
+        context_error=context_error,
+        typed=typed if typed is not None else report.context,  # the form keeps what was typed
     )
-    response = Response(html)
+    response = Response(html, status=status)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/r/<code>")
+def report_view(code: str) -> Response:
+    """The user's private report page; 404 alike for a wrong code or a wrong token."""
+    return _report_page(_report_for_token(code))
+
+
+#: The report page's downloads, which work without scripts: kind -> Content-Type.
+_DOWNLOADS = {"txt": "text/plain; charset=utf-8", "json": "application/json"}
+
+
+@bp.get("/r/<code>/download/<kind>")
+def report_download(code: str, kind: str) -> Response:
+    """The report as a .txt or .json file (an attachment), for the holder of its token."""
+    if kind not in _DOWNLOADS:
+        abort(404)
+    report = _report_for_token(code)
+    lang = asked_lang(report.lang)
+    body = render_text(report, lang) if kind == "txt" else render_json(report)
+    response = Response(body, mimetype=_DOWNLOADS[kind].split(";")[0])
+    response.headers["Content-Type"] = _DOWNLOADS[kind]
+    filename = f"browsercheck-{report.display_code}.{kind}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/r/<code>/context")
+@csrf.exempt  # cookie-less: the private token in the address is what allows it
+def report_context(code: str) -> Response | WerkzeugResponse:
+    """The report page's "tell support more" form, without scripts: replaces the context."""
+    report = _report_for_token(code)
+    fields = {key: request.form.get(key, "").strip() for key in CONTEXT_KEYS}
+    protect(value for value in fields.values() if value)
+    try:
+        context = validate_payload({"context": {k: v for k, v in fields.items() if v}}).context
+    except PayloadError as exc:
+        return _report_page(report, 400, context_error=exc.message, typed=fields)
+    SupportStore(store()).set_context(report.code, context)
+    target = url_for(
+        "public.report_view",
+        code=report.display_code,
+        t=request.args.get("t", ""),
+        lang=asked_lang(report.lang),
+        saved="1",
+    )
+    return redirect(target, code=303)

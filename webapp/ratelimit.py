@@ -25,7 +25,13 @@ from .privacy import client_address_hash
 #: Views that write a report: the per-address and the global limit.
 WRITE_ENDPOINTS = ("collector.create", "public.check_noscript")
 #: Views that read a report by code and token: the per-address limit, counted apart from writes.
-LOOKUP_ENDPOINTS = ("collector.show", "public.report_view")
+LOOKUP_ENDPOINTS = (
+    "collector.show",
+    "public.report_view",
+    "collector.answer",
+    "public.report_download",
+    "public.report_context",
+)
 EXTENSION = "browsercheck.limiter"
 
 

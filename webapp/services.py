@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, current_app, g, has_request_context, request, url_for
 
@@ -94,14 +95,48 @@ def view_url(report: Report, token: str) -> str:
     return url_for("public.report_view", code=report.display_code, t=token)
 
 
-def email_parts(report: Report, lang: str, text: str | None = None) -> dict[str, str]:
-    """Subject and body of the "Email support" mailto: link, following the support checklist.
-    ``text``: the report's text with context when the caller has rendered it already."""
+#: Longest "Email support" link: some desktop mail programs cut links past ~2,000 characters
+#: (and Cyrillic percent-encoded takes six per letter), so the full text stays in the report.
+MAILTO_MAX_CHARS = 1900
+
+
+def mailto_link(to: str, subject: str, body: str) -> str:
+    """``mailto:`` with ``subject`` and ``body`` percent-encoded (as encodeURIComponent does,
+    or longer: Python also encodes ``!'()*``, so the browser's link is never the longer one)."""
+    fields = f"subject={quote(subject, safe='')}&body={quote(body, safe='')}"
+    return f"mailto:{quote(to, safe='@')}?{fields}"
+
+
+def email_parts(report: Report, lang: str, token: str = "") -> dict[str, str]:
+    """Subject, body and link of the "Email support" option: the code, the outcome, the one or
+    two things that block the user and the private link, within :data:`MAILTO_MAX_CHARS`; the
+    full report stays behind the link. It asks what does not work only when the user has not
+    said it already (the check page's form). The full text made the link 2,600-5,800
+    characters long."""
     subject = f"{UI['email_subject'].get(lang)} {report.display_code}"
-    if text is None:
-        text = render_text(report, lang, include_context=True)
-    body = UI["email_prompt"].get(lang) + "\n\n" + text
-    return {"to": current_app.config["SUPPORT_EMAIL"], "subject": subject, "body": body}
+    to = current_app.config["SUPPORT_EMAIL"]
+    head = [
+        f"{label('code', lang)}: {report.display_code}",
+        f"{label('outcome', lang)}: {label('outcome_' + report.outcome, lang)}",
+    ]
+    tail = []
+    if token:
+        link = url_for(
+            "public.report_view", code=report.display_code, t=token, lang=lang, _external=True
+        )
+        tail.append(f"{label('private_report_link', lang)}: {link}")
+    if not report.context:
+        tail.append("\n" + label("email_ask", lang) + "\n")
+    blocking = [f"- {f.title.get(lang)}" for f in report.assessment().blocking]
+    while True:
+        body = "\n".join(head + blocking + tail)
+        link = mailto_link(to, subject, body)
+        if len(link) <= MAILTO_MAX_CHARS or not blocking:
+            break
+        last = blocking.pop()  # the least important line first, shortened before it goes
+        if len(last) > 60:
+            blocking.append(last[:57] + "…")
+    return {"to": to, "subject": subject, "body": body, "mailto": link}
 
 
 #: Optional parts of the 201 answer and of the JSON view, asked for with ``?include=``.
@@ -113,7 +148,9 @@ def included_parts(value: str | None) -> frozenset[str]:
     return frozenset(part.strip() for part in (value or "").split(",")) & set(INCLUDE_PARTS)
 
 
-def shareable_parts(report: Report, lang: str, include: frozenset[str]) -> dict[str, Any]:
+def shareable_parts(
+    report: Report, lang: str, include: frozenset[str], token: str = ""
+) -> dict[str, Any]:
     """The optional parts ``include`` names: ``text`` (the plain-text report with the user's
     context), ``email`` (the mailto: parts, whose body is that text), ``report`` (the
     report's JSON document)."""
@@ -123,7 +160,7 @@ def shareable_parts(report: Report, lang: str, include: frozenset[str]) -> dict[
         if "text" in include:
             parts["text"] = text
         if "email" in include:
-            parts["email"] = email_parts(report, lang, text)
+            parts["email"] = email_parts(report, lang, token)
     if "report" in include:
         parts["report"] = report.to_dict()
     return parts
@@ -146,13 +183,20 @@ def created_answer(
         "json_url": api + query,
         "verdict": report.verdict.to_dict(),
         "findings": [finding.to_dict() for finding in report.findings],
+        "outcome": report.outcome,
+        "blocking": [finding.to_dict() for finding in report.assessment().blocking],
         "display": {
             **describe_summary(report, lang),  # browser, os, device as the page shows them
             "status": label(f"status_{report.verdict.status}", lang),
             "message": report.verdict.message.get(lang) if report.verdict.message else "",
+            "outcome": label(f"outcome_{report.outcome}", lang),
+            "headline": label(f"headline_{report.outcome}", lang),
         },
+        "support_email": current_app.config["SUPPORT_EMAIL"],
+        # the check page shows this visit's report again from here (reload, language switch)
+        "answer_url": f"{api}/answer{query}",
         # The check page's optional "tell support more" form posts here (webapp/user_context.py).
         "context_url": f"{api}/context{query}",
         "screenshot_url": f"{api}/screenshot{query}",
-        **shareable_parts(report, lang, include),
+        **shareable_parts(report, lang, include, token),
     }

@@ -121,7 +121,7 @@ def context(code: str) -> Response:
             "code": updated.display_code,
             "context": updated.context,
             "text": render_text(updated, lang, include_context=True),
-            "email": email_parts(updated, lang),
+            "email": email_parts(updated, lang, request.args.get("t", "")),
         }
     )
     response.headers["Cache-Control"] = "no-store"

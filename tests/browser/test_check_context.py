@@ -34,7 +34,11 @@ def test_user_adds_context_and_screenshot_and_the_agent_sees_them(
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     earlier = _check(page, f"{live_server.url}/check?lang=uk")
-    code = _check(page, f"{live_server.url}/check?lang=uk")  # same browser, a second check
+    # a reload shows the same report; "Check again" makes a second one from the same browser
+    assert _check(page, f"{live_server.url}/check?lang=uk") == earlier
+    page.get_by_test_id("check-again").click()
+    expect(page.get_by_test_id("report-code")).not_to_have_text(earlier, timeout=15000)
+    code = page.get_by_test_id("report-code").inner_text()
     assert code != earlier
 
     page.get_by_test_id("context-details").locator("summary").click()
@@ -47,7 +51,9 @@ def test_user_adds_context_and_screenshot_and_the_agent_sees_them(
     page.click("#ctx-save")
     expect(page.get_by_test_id("context-status")).to_have_text("Додано до звіту.")
     assert "Рахунок не завантажується" in page.locator("#r-text").input_value()
-    assert "GM-0042" in (page.locator("#email").get_attribute("href") or "").replace("%2D", "-")
+    # the e-mail carries the code and the private link; what was typed is in the report
+    assert code in (page.locator("#email").get_attribute("href") or "")
+    assert "GM-0042" not in (page.locator("#email").get_attribute("href") or "").replace("%2D", "-")
 
     # A file over the limit is refused in the page, before any upload.
     page.set_input_files(

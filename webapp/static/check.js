@@ -27,10 +27,58 @@
     link.setAttribute("download", name);
   }
 
+  // A remedy's web address (the download or update link) as a link; the rest as text.
+  var URL_PATTERN = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
+
+  function appendLinkified(parent, value) {
+    var last = 0, match, link;
+    URL_PATTERN.lastIndex = 0;
+    while ((match = URL_PATTERN.exec(value)) !== null) {
+      parent.appendChild(document.createTextNode(value.slice(last, match.index)));
+      link = document.createElement("a");
+      link.href = match[0];
+      link.rel = "noopener";
+      link.appendChild(document.createTextNode(match[0]));
+      parent.appendChild(link);
+      last = match.index + match[0].length;
+    }
+    parent.appendChild(document.createTextNode(value.slice(last)));
+  }
+
+  function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } }
+
+  function showBlocking(blocking) {
+    // The one or two things that stand against the user, each with its remedy, first.
+    var list = $("r-blocking"), i, item, title;
+    clear(list);
+    for (i = 0; i < blocking.length; i++) {
+      item = document.createElement("li");
+      item.setAttribute("data-blocking", blocking[i].id);
+      title = document.createElement("strong");
+      title.appendChild(document.createTextNode(blocking[i].title[lang] || blocking[i].title.en));
+      item.appendChild(title);
+      item.appendChild(document.createElement("br"));
+      appendLinkified(item, blocking[i].remedy[lang] || blocking[i].remedy.en);
+      list.appendChild(item);
+    }
+    list.hidden = !blocking.length;
+  }
+
+  function emailHref(email) {
+    return email.mailto || "mailto:" + encodeURIComponent(email.to) + "?subject=" +
+      encodeURIComponent(email.subject) + "&body=" + encodeURIComponent(email.body);
+  }
+
   function show(data) {
     // Worded by the server in the page's language ("at least 10.15.7", "смартфон (Apple iPhone)").
+    text("r-outcome-label", data.display.outcome + ".");
+    text("r-headline", data.display.headline);
+    showBlocking(data.blocking || []);
+    root.setAttribute("data-outcome", data.outcome);
     text("r-status", data.display.status + ".");
-    text("r-message", data.display.message);
+    // "The cabinet should work fully" is the verdict's message for a supported browser: the
+    // outcome above says whether it will, so the message stands only for the other verdicts.
+    text("r-message", data.verdict.status === "supported" ? "" : data.display.message);
     text("r-browser", data.display.browser);
     text("r-os", data.display.os);
     text("r-device", data.display.device);
@@ -39,13 +87,14 @@
     blobLink("download-txt", data.text, "text/plain;charset=utf-8", "browsercheck-" + data.code + ".txt");
     $("download-json").href = data.json_url; // the report's JSON view: same origin, downloaded
     $("download-json").setAttribute("download", "browsercheck-" + data.code + ".json");
-    $("email").href = "mailto:" + encodeURIComponent(data.email.to) + "?subject=" +
-      encodeURIComponent(data.email.subject) + "&body=" + encodeURIComponent(data.email.body);
+    $("email").href = emailHref(data.email);
     $("private-link").href = data.view_url + "&lang=" + lang;
     showFindings(data.findings || []);
     urls = { context: data.context_url + "&lang=" + lang, screenshot: data.screenshot_url };
     root.setAttribute("data-status", data.verdict.status);
+    $("send-failed").hidden = true;
     $("result").hidden = false;
+    restoreFields();
     setProgress(msg("done"));
     try { window.performance.mark("browsercheck:shown"); } catch (e) {}
   }
@@ -54,6 +103,7 @@
     // Each finding's title and remedy in the page's language, as text (never as HTML).
     var list = $("r-findings"), i, item, title;
     if (!list) { return; }
+    clear(list);
     for (i = 0; i < findings.length; i++) {
       item = document.createElement("li");
       item.className = "finding severity-" + findings[i].severity;
@@ -102,8 +152,13 @@
   function updateShareable(data) {
     text("r-text", data.text);
     blobLink("download-txt", data.text, "text/plain;charset=utf-8", "browsercheck-" + data.code + ".txt");
-    $("email").href = "mailto:" + encodeURIComponent(data.email.to) + "?subject=" +
-      encodeURIComponent(data.email.subject) + "&body=" + encodeURIComponent(data.email.body);
+    $("email").href = emailHref(data.email);
+    var saved = visit.load();
+    if (saved && saved.answer) {  // a reload shows the text with what the user added
+      saved.answer.text = data.text;
+      saved.answer.email = data.email;
+      visit.save(saved);
+    }
   }
 
   function contextFields() {
@@ -155,14 +210,87 @@
     fallback();
   };
 
-  function showUnsent(payload) {
-    // The server could not be reached: the report text is built here, to copy or download.
-    var report = msg("unsent") + "\n\n" + JSON.stringify(payload || {}, null, 2), parts, i;
-    parts = root.querySelectorAll("[data-server-only]");
-    for (i = 0; i < parts.length; i++) { parts[i].hidden = true; }
-    text("r-text", report);
-    blobLink("download-txt", report, "text/plain;charset=utf-8", "browsercheck-report.txt");
-    $("result").hidden = false;
+  // --- one report per visit: reload, Back and the language switch show the same report ------
+  // This tab's report lives in sessionStorage (this tab only, gone with it), with what the user
+  // typed in the form; "Check again" is the one way to a new report.
+  var VISIT_KEY = "browsercheck:visit", VISIT_MS = 30 * 60 * 1000;
+  var visit = {
+    load: function () {
+      try {
+        var saved = JSON.parse(window.sessionStorage.getItem(VISIT_KEY) || "null");
+        return saved && saved.at && new Date().getTime() - saved.at < VISIT_MS ? saved : null;
+      } catch (e) { return null; }  // storage blocked or unreadable: every load checks anew
+    },
+    save: function (saved) {
+      try { window.sessionStorage.setItem(VISIT_KEY, JSON.stringify(saved)); } catch (e) {}
+    },
+    drop: function () {
+      try { window.sessionStorage.removeItem(VISIT_KEY); } catch (e) {}
+    }
+  };
+
+  function restoreFields() {
+    var saved = visit.load(), inputs = form.querySelectorAll("[data-ctx]"), i, key;
+    var fields = saved && saved.fields;
+    if (!fields) { return; }
+    for (i = 0; i < inputs.length; i++) {
+      key = inputs[i].getAttribute("data-ctx");
+      if (fields[key] && !inputs[i].value) { inputs[i].value = fields[key]; }
+    }
+    if ($("context-details")) { $("context-details").open = true; }
+  }
+
+  function rememberFields() {
+    var saved = visit.load();
+    if (!saved) { return; }
+    saved.fields = contextFields();
+    visit.save(saved);
+  }
+  form.oninput = rememberFields;
+  form.onchange = rememberFields;
+
+  function get(url, done) {
+    try {
+      var req = new XMLHttpRequest();
+      req.open("GET", url, true);
+      req.onreadystatechange = function () {
+        if (req.readyState !== 4) { return; }
+        var data = null;
+        try { data = JSON.parse(req.responseText); } catch (e) {}
+        done(req.status, data);
+      };
+      req.send(null);
+    } catch (e) { done(0, null); }
+  }
+
+  // --- a failed send: why, "Try again" with the same payload, and the text built here --------
+  var failedBox = $("send-failed"), lastPayload = null;
+
+  function failedMsg(name) { return failedBox.getAttribute("data-msg-" + name) || ""; }
+
+  function payloadText(payload, status) {
+    var screen = payload.screen || {}, lines = [
+      "User-Agent: " + (payload.userAgent || window.navigator.userAgent),
+      "Screen: " + (screen.width || "?") + "x" + (screen.height || "?"),
+      "Languages: " + (payload.languages || []).join(", "),
+      "Time zone: " + (payload.timeZone || ""),
+      "Cookies: " + (payload.cookieEnabled === false ? "no" : "yes"),
+      "Page: " + window.location.pathname,
+      "Time: " + new Date().toISOString(),
+      "Error: " + (status ? "HTTP " + status : "no answer")
+    ];
+    return lines.join("\n");
+  }
+
+  function showFailure(error, payload) {
+    var status = error && error.status ? error.status : 0;
+    var reason = status === 429 ? failedMsg("busy") : status === 0 ? failedMsg("offline") :
+      failedMsg("server");
+    text("failed-reason", reason);
+    text("failed-text", payloadText(payload || {}, status));
+    failedBox.hidden = false;
+    root.setAttribute("data-status", "error");
+    setProgress(reason);
   }
 
   function randomKey() {
@@ -172,14 +300,22 @@
     return key;
   }
 
-  function sendReport(payload) {
+  function send(payload) {
     // A dropped connection, 429 or 503 is tried again after Retry-After (else 1, 2, 4 s), at
-    // most three times within 30 s; the page says so, and only then that sending failed.
+    // most three times within 30 s, with one Idempotency-Key (a retry never stores a second
+    // report); the page says so, and only then shows why sending failed.
     var options = { lang: lang, endpoint: root.getAttribute("data-endpoint"), key: randomKey() };
     var first = new Date().getTime(), tries = 0;
+    lastPayload = payload;
+    setProgress(msg("sending"));
     (function attempt() {
       window.BrowserCheck.send(payload, options, function (error, data) {
-        if (!error && data) { show(data); return; }
+        if (!error && data) {
+          visit.save({ at: new Date().getTime(), lang: lang, answer: data });
+          show(data);
+          return;
+        }
+        error = error || {};
         var wait = parseInt(error.headers && error.headers.get ? error.headers.get("Retry-After") : "", 10);
         var ms = (wait >= 0 ? wait : Math.pow(2, tries)) * (1000 + 250 * Math.random());
         if ((!error.status || error.status === 429 || error.status === 503) && tries < 3 &&
@@ -189,13 +325,42 @@
           window.setTimeout(attempt, ms);
           return;
         }
-        setProgress(msg("failed"));
-        root.setAttribute("data-status", "error");
-        showUnsent(payload);
+        showFailure(error, payload);
       });
     }());
   }
 
-  setProgress(msg("sending"));
-  window.BrowserCheck.collect({ lang: lang }, sendReport);
+  function checkAnew() {
+    visit.drop();
+    $("result").hidden = true;
+    failedBox.hidden = true;
+    setProgress(msg("sending"));
+    window.BrowserCheck.collect({ lang: lang, endpoint: root.getAttribute("data-endpoint") }, send);
+  }
+
+  $("try-again").onclick = function () { failedBox.hidden = true; send(lastPayload || {}); };
+  $("check-again").onclick = function () {
+    var inputs = form.querySelectorAll("[data-ctx]"), i;
+    for (i = 0; i < inputs.length; i++) { inputs[i].value = ""; }
+    checkAnew();
+  };
+
+  (function start() {
+    var saved = visit.load();
+    if (!saved || !saved.answer) { checkAnew(); return; }
+    if (saved.lang === lang) { show(saved.answer); return; }
+    // The language switch: the same report, worded in this page's language.
+    get(saved.answer.answer_url + "&lang=" + lang, function (status, data) {
+      if (status === 200 && data) {
+        saved.lang = lang;
+        saved.answer = data;
+        visit.save(saved);
+        show(data);
+      } else if (status === 404) {
+        checkAnew();  // the report is gone (retention): a new one
+      } else {
+        show(saved.answer);  // offline: the same report in the language it was made in
+      }
+    });
+  }());
 }(window, document));

@@ -55,6 +55,7 @@ class ReportFilter:
     """The filters of the reports list and of the export (empty means any)."""
 
     status: str = ""
+    outcome: str = ""
     browser: str = ""
     os: str = ""
     device: str = ""
@@ -67,6 +68,8 @@ class ReportFilter:
         conditions: list[ColumnElement[bool]] = []
         if self.status:
             conditions.append(ReportRow.status == self.status)
+        if self.outcome:
+            conditions.append(ReportRow.outcome == self.outcome)
         if self.browser:
             conditions.append(func.lower(ReportRow.browser_family) == self.browser.lower())
         if self.os:
@@ -103,6 +106,7 @@ class ListedReport:
     finding_ids: tuple[str, ...]
     user_agent: str
     context: dict[str, str] = field(default_factory=dict)
+    outcome: str = "unknown"
 
     @property
     def display_code(self) -> str:
@@ -181,6 +185,7 @@ class SupportStore:
             ReportRow.finding_ids,
             ReportRow.user_agent,
             ReportRow.context,
+            ReportRow.outcome,
         )
 
     def _listed(self, statement: Select[Any]) -> list[ListedReport]:
@@ -196,6 +201,7 @@ class SupportStore:
                     finding_ids=tuple((r.finding_ids or "").split()),
                     user_agent=r.user_agent,
                     context=dict(r.context or {}),
+                    outcome=r.outcome,
                 )
                 for r in session.execute(statement)
             ]
@@ -306,6 +312,7 @@ class SupportStore:
             ReportRow.browser_family,
             ReportRow.os_family,
             ReportRow.device_type,
+            ReportRow.outcome,
             func.coalesce(ReportRow.finding_ids, ""),
         ]
         grouped = select(day, *keys, func.count()).group_by(day, *keys)
@@ -329,6 +336,7 @@ class SupportStore:
             ReportRow.created_at,
             ReportRow.lang,
             ReportRow.source,
+            ReportRow.outcome,
             ReportRow.status,
             ReportRow.browser_family,
             ReportRow.os_family,
@@ -400,6 +408,7 @@ def _export_record(row: Any) -> dict[str, object]:
         "created_at": row.created_at,
         "lang": row.lang,
         "source": row.source,
+        "outcome": row.outcome,
         "status": row.status,
         "browser_family": row.browser_family,
         "browser_version": (environment.get("browser") or {}).get("version"),

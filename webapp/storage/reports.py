@@ -42,6 +42,7 @@ def _to_report(row: ReportRow) -> Report:
         probe=row.probe,
         context=row.context,
         headers=row.headers,
+        outcome=row.outcome,
     )
 
 
@@ -100,6 +101,7 @@ class ReportStore:
             "lang": report.lang,
             "source": report.source,
             "status": report.verdict.status,
+            "outcome": report.outcome,
             "browser_family": report.environment.browser.family[:64],
             "os_family": report.environment.os.family[:64],
             "device_type": report.environment.device.type,

@@ -65,6 +65,7 @@ def count_rows_in_rollup(conn: Connection, rows: list[dict[str, Any]]) -> None:
             "browser_family": values["browser_family"],
             "os_family": values["os_family"],
             "device_type": values["device_type"],
+            "outcome": values.get("outcome") or "unknown",
             "finding_ids": values.get("finding_ids") or "",
         }
         counts[tuple(key[k] for k in ROLLUP_KEY)] += 1

@@ -74,6 +74,8 @@ class ReportRow(Base):
     # came with; a retry with the same key finds this report instead of making a second one.
     idempotency_key: Mapped[str | None] = mapped_column(String(64), default=None)
     request_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: The outcome the user read (matrix/outcome.py); ``status`` stays the policy's verdict.
+    outcome: Mapped[str] = mapped_column(String(24), default="unknown", server_default="unknown")
 
     __table_args__ = (
         Index("ix_reports_status_created", "status", "created_at"),
@@ -83,6 +85,7 @@ class ReportRow(Base):
         Index("ix_reports_device_created", "device_type", "created_at"),
         # a unique index, not a constraint: SQLite adds it without rebuilding the table (0005)
         Index("ix_reports_idempotency_key", "idempotency_key", unique=True),
+        Index("ix_reports_outcome_created", "outcome", "created_at"),
     )
 
 
@@ -163,6 +166,7 @@ class ReportRollupRow(Base):
     device_type: Mapped[str] = mapped_column(String(16))
     finding_ids: Mapped[str] = mapped_column(Text)
     n: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(24), default="unknown", server_default="unknown")
 
     __table_args__ = (
         UniqueConstraint(
@@ -171,6 +175,7 @@ class ReportRollupRow(Base):
             "browser_family",
             "os_family",
             "device_type",
+            "outcome",
             "finding_ids",
             name="uq_report_rollup_key",
         ),

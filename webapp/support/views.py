@@ -25,6 +25,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
+from matrix.outcome import OUTCOMES
 from reports.aggregate import (
     COLUMN_LABELS,
     EVIDENCE_TITLES,
@@ -49,6 +50,7 @@ bp = Blueprint("support", __name__, url_prefix="/support")
 DEVICE_TYPES: tuple[str, ...] = ("desktop", "mobile", "tablet", "tv", "bot", "unknown")
 PERIODS: tuple[int, ...] = (7, 30, 90, 180, 365)
 CHARTS: dict[str, tuple[str, str]] = {  # chart name -> (table, label column)
+    "outcomes": ("by_outcome", "outcome"),
     "browsers": ("by_browser", "browser_family"),
     "os": ("by_os", "os_family"),
     "verdicts": ("by_verdict", "status"),
@@ -127,6 +129,7 @@ def parse_filters() -> tuple[ReportFilter, list[str]]:
         finding = ""
     filters = ReportFilter(
         status=_choice("status", STATUSES, errors),
+        outcome=_choice("outcome", OUTCOMES, errors),
         browser=request.args.get("browser", "").strip()[:64],
         os=request.args.get("os", "").strip()[:64],
         device=_choice("device", DEVICE_TYPES, errors),
@@ -172,6 +175,7 @@ def reports() -> ResponseReturnValue:
         query=query,
         args=args,
         statuses=STATUSES,
+        outcomes=OUTCOMES,
         devices=DEVICE_TYPES,
         findings=desk().finding_choices(),
         context_keys=CONTEXT_KEYS,
@@ -323,6 +327,8 @@ def chart(name: str) -> Response:
     else:
         if column == "status":
             table = table.assign(status=[label(f"status_{s}", lang) for s in table["status"]])
+        if column == "outcome":
+            table = table.assign(outcome=[label(f"outcome_{s}", lang) for s in table["outcome"]])
         svg = charts.share_bar_chart(table, column, title, empty)
     return _svg(svg)
 
