@@ -9,8 +9,15 @@ escapes (HTML) or prints as is (text).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from diagnostics.models import Environment
+
+#: Where a time is shown when nothing says the reader's own zone: the portal's users are in
+#: Ukraine (the web app's desk takes its TIME_ZONE setting instead).
+DEFAULT_TIME_ZONE = "Europe/Kyiv"
 
 
 def _with(head: str, tail: str | None) -> str:
@@ -39,3 +46,23 @@ def describe_device(env: Environment, labels: Mapping[str, str]) -> str:
     """``"mobile phone (Samsung SM-S911B)"``: the kind, then brand and model when known."""
     maker = " ".join(part for part in (env.device.brand, env.device.model) if part)
     return _with(labels[f"device_{env.device.type}"], f"({maker})" if maker else None)
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):  # not an IANA name (the probe sends what the browser says)
+        return None
+
+
+def describe_time(
+    moment: datetime, zone: str | None = None, *, seconds: bool = False, show_zone: bool = True
+) -> str:
+    """``"2026-12-01 10:33 (Europe/Kyiv)"``: ``moment`` (naive means UTC, as SQLite gives it
+    back) in the IANA ``zone``, falling back on :data:`DEFAULT_TIME_ZONE` when ``zone`` is
+    missing or unknown; the zone is named so that nobody has to guess."""
+    tz = (_zone(zone) if zone else None) or _zone(DEFAULT_TIME_ZONE) or UTC
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    shown = aware.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    return f"{shown} ({tz})" if show_zone else shown

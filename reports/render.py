@@ -7,7 +7,13 @@ from functools import cache, lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from .describe import describe_browser, describe_device, describe_engine, describe_os
+from .describe import (
+    describe_browser,
+    describe_device,
+    describe_engine,
+    describe_os,
+    describe_time,
+)
 from .i18n import LABELS, label
 from .model import Report
 
@@ -29,6 +35,7 @@ def jinja_env() -> Environment:
         describe_engine=describe_engine,
         describe_os=describe_os,
         describe_device=describe_device,
+        describe_time=describe_time,
     )
     return env
 

@@ -63,6 +63,17 @@ def _rate_limit(value: str) -> str:
     return value
 
 
+def _time_zone(value: str) -> str:
+    """An IANA time zone name (``Europe/Kyiv``) that this machine's zone database knows."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(value)
+    except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise ValueError(f"not a time zone: {value!r} (expected e.g. Europe/Kyiv)") from exc
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     name: str
@@ -237,6 +248,14 @@ SETTINGS: tuple[Setting, ...] = (
         _int,
     ),
     Setting("SUPPORT_PAGE_SIZE", 50, "Reports per page in the support desk's list.", _int),
+    # words, phones and the desk (issue 21)
+    Setting(
+        "TIME_ZONE",
+        "Europe/Kyiv",
+        "IANA time zone of the times the desk shows, and of a report's time when the user's "
+        "browser did not say its own.",
+        _time_zone,
+    ),
 )
 
 

@@ -70,6 +70,9 @@ class ReportRow(Base):
     browser_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
     finding_ids: Mapped[str] = mapped_column(Text, default="")  # " id1 id2 " for LIKE '% id %'
     context_text: Mapped[str] = mapped_column(Text, default="")  # case-folded user fields
+    # The desk's handled/unhandled state (issue 21): when and by which agent; NULL: unhandled.
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    handled_by: Mapped[str | None] = mapped_column(String(254), default=None)
 
     __table_args__ = (
         Index("ix_reports_status_created", "status", "created_at"),
