@@ -39,7 +39,7 @@ COLUMN_LABELS: dict[str, Text] = {
     "device_type": Text("Пристрій", "Device"),
     "finding": Text("Проблема", "Finding"),
     "day": Text("День", "Day"),
-    "reports": Text("Звітів", "Reports"),
+    "reports": Text("Кількість звітів", "Reports"),
     "unsupported": Text("Непідтримуваних", "Unsupported"),
     "share": Text("Частка", "Share"),
 }
@@ -180,9 +180,9 @@ def labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
             shown[column] = shown[column].map(lambda value: format_share(value, lang))
         elif not pd.api.types.is_numeric_dtype(shown[column]):
             shown[column] = shown[column].map(
-                lambda value, c=column: value_label(c, value, lang)
-                if isinstance(value, str)
-                else value
+                lambda value, c=column: (
+                    value_label(c, value, lang) if isinstance(value, str) else value
+                )
             )
     return shown
 

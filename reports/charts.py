@@ -14,9 +14,9 @@ from xml.etree import ElementTree
 import pandas as pd
 from matplotlib import dates as mdates
 from matplotlib import rc_context
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .aggregate import COLUMN_LABELS, format_share
 from .i18n import format_percent

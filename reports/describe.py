@@ -35,10 +35,11 @@ def describe_engine(env: Environment) -> str:
 
 
 def describe_os(env: Environment, labels: Mapping[str, str]) -> str:
-    """``"macOS at least 10.15.7"``: a frozen (approximate) version says it is a lower bound."""
+    """``"macOS 10.15.7 or later"`` (``"macOS 10.15.7 або новіша"``): a frozen (approximate)
+    version says it is a lower bound, the way people say it."""
     version = env.os.version
     if version and env.os.approximate:
-        version = f"{labels['at_least']} {version}"
+        return labels["os_or_newer"].format(os=env.os.family, version=version)
     return _with(env.os.family, version)
 
 

@@ -72,7 +72,15 @@ EXPORT_HEADINGS: dict[str, Text] = {
 #: The field separator a spreadsheet program expects in each language's locale: where the
 #: decimal separator is a comma (Ukrainian), Excel splits CSV on ";". Machine CSV keeps ",".
 CSV_SEPARATORS: dict[str, str] = {"uk": ";", "en": ","}
-WORDED_COLUMNS = ("lang", "source", "status", "browser_family", "os_family", "device_type", "finding_ids")
+WORDED_COLUMNS = (
+    "lang",
+    "source",
+    "status",
+    "browser_family",
+    "os_family",
+    "device_type",
+    "finding_ids",
+)
 
 
 def export_columns(no_personal: bool) -> list[str]:

@@ -21,13 +21,14 @@ LABELS: dict[str, Text] = {
     "screen": Text("Екран", "Screen"),
     "languages": Text("Мови", "Languages"),
     "time_zone": Text("Часовий пояс", "Time zone"),
-    "cookies": Text("Cookies", "Cookies"),
+    "cookies": Text("Файли cookie", "Cookies"),
     "in_app": Text("Вбудований браузер застосунку", "In-app browser"),
     "context": Text("Опис проблеми", "Problem description"),
     "yes": Text("так", "yes"),
     "no": Text("ні", "no"),
     "unknown": Text("невідомо", "unknown"),
-    "at_least": Text("щонайменше", "at least"),
+    # a frozen OS version is a lower bound: "Windows 10 або новіша" (система: feminine)
+    "os_or_newer": Text("{os} {version} або новіша", "{os} {version} or later"),
     "status_supported": Text("Підтримується", "Supported"),
     "status_limited": Text("Працює з обмеженнями", "Limited support"),
     "status_unsupported": Text("Не підтримується", "Not supported"),
@@ -56,9 +57,9 @@ LABELS: dict[str, Text] = {
     # A finding or a policy reason named by its id (desk lists, filters, statistics, CLI, CSV):
     # short nouns a support manager says on the phone; the report itself shows each finding's
     # full title. Every id diagnostics/findings.py emits has one (tests/test_words.py).
-    "finding_cookies_disabled": Text("Cookies вимкнено", "Cookies blocked"),
+    "finding_cookies_disabled": Text("Файли cookie вимкнено", "Cookies blocked"),
     "finding_private_mode": Text("Приватний режим", "Private window"),
-    "finding_storage_blocked": Text("Сховище сайту заблоковано", "Site storage blocked"),
+    "finding_storage_blocked": Text("Збереження даних сайту заблоковано", "Site storage blocked"),
     "finding_offline": Text("Немає з'єднання", "Offline"),
     "finding_stale_build": Text("Застаріла версія сторінки", "Outdated copy of the page"),
     "finding_service_worker_outdated": Text(

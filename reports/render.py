@@ -66,7 +66,7 @@ def render_text(report: Report, lang: str | None = None, include_context: bool =
 
 def describe_summary(report: Report, lang: str | None = None) -> dict[str, str]:
     """Browser, OS and device in one line each, in ``lang``, as the report views word them
-    (a frozen OS version reads "at least 10.15.7", the device kind is translated)."""
+    (a frozen OS version reads "10.15.7 or later", the device kind is translated)."""
     labels = _labels(lang or report.lang)
     env = report.environment
     return {

@@ -84,7 +84,16 @@ def test_empty_input_gives_empty_tables() -> None:
 @pytest.mark.parametrize(
     "lang,words",
     [
-        ("uk", ["Усього звітів: 10", "Звіти за браузером", "Частка", "50,0\u00a0%", "Cookies вимкнено"]),
+        (
+            "uk",
+            [
+                "Усього звітів: 10",
+                "Звіти за браузером",
+                "Частка",
+                "50,0\u00a0%",
+                "Файли cookie вимкнено",
+            ],
+        ),
         ("en", ["Reports in total: 10", "Top findings", "Share", "70.0%", "Cookies blocked"]),
     ],
     ids=["uk", "en"],
@@ -171,14 +180,19 @@ def test_daily_chart_leaves_empty_days_empty_and_shows_volume() -> None:
         "2025-03-03: — (0); 2025-03-04: 100,0\u00a0% (2)"
     )
     # the axes are named in words, the share axis in percent, not a bare "%"
-    assert "Частка" in svg and "Звітів" in svg and ">%<" not in svg
+    assert "Частка" in svg and "Кількість звітів" in svg and ">%<" not in svg
 
 
 @pytest.mark.parametrize(
     "column,value,lang,shown",
     [
         ("status", "unsupported", "uk", "Не підтримується"),
-        ("finding_ids", "cookies_disabled outdated_os", "en", "Cookies blocked, Outdated operating system"),
+        (
+            "finding_ids",
+            "cookies_disabled outdated_os",
+            "en",
+            "Cookies blocked, Outdated operating system",
+        ),
         ("os_family", "Other", "uk", "Інша"),
         ("browser_family", "Other", "uk", "Інший"),
         ("browser_family", "Chrome", "uk", "Chrome"),

@@ -106,7 +106,9 @@ def troubled(app: Flask, desk: FlaskClient) -> dict[str, str]:
             build={"page": "old1", "current": "new2"},
             serviceWorker={"supported": True, "controlled": True, "waiting": True},
             network={"effectiveType": "2g", "rtt": 1800, "requestRttMs": 1234.5},
-            errors=[{"kind": "error", "message": PAGE_ERROR, "source": "/static/app.js", "line": 3}],
+            errors=[
+                {"kind": "error", "message": PAGE_ERROR, "source": "/static/app.js", "line": 3}
+            ],
         )["code"],
         "ie": post_report(desk, IE11)["code"],
     }
@@ -138,9 +140,9 @@ def test_no_raw_id_in_rendered_desk_pages(desk: FlaskClient, troubled: dict[str,
         assert not found, f"{name} shows {found}"
     # the words that stand for them are there instead
     stats = visible_text(desk.get("/support/stats?lang=uk").get_data(as_text=True))
-    assert "Cookies вимкнено" in stats and "Застарілий браузер" in stats  # reasons counted too
+    assert "Файли cookie вимкнено" in stats and "Застарілий браузер" in stats  # reasons counted too
     options = desk.get("/support/reports?lang=uk").get_data(as_text=True)
-    assert '<option value="cookies_disabled">Cookies вимкнено</option>' in options
+    assert '<option value="cookies_disabled">Файли cookie вимкнено</option>' in options
 
 
 def test_report_page_shows_the_page_and_its_cache_as_fields(
@@ -177,7 +179,11 @@ def test_compact_list_one_line_per_report_with_handled_state(
     app: Flask, desk: FlaskClient, troubled: dict[str, str]
 ) -> None:
     html = desk.get("/support/reports?lang=uk").get_data(as_text=True)
-    row = re.search(rf'<tr data-status="[a-z]+" data-handled="no">\s*<td><a class="code-link"[^>]+>{troubled["stale"]}</a>.*?</tr>', html, re.S)
+    row = re.search(
+        rf'<tr data-status="[a-z]+" data-handled="no">\s*<td><a class="code-link"[^>]+>{troubled["stale"]}</a>.*?</tr>',
+        html,
+        re.S,
+    )
     assert row, "no row"
     cells = row.group(0)
     assert "Застаріла версія сторінки" in cells  # top finding: the first error, in words
@@ -220,9 +226,7 @@ def test_screenshot_marker_in_the_list(app: Flask, desk: FlaskClient) -> None:
 @pytest.mark.parametrize(
     "typed", ["ВСМК-2345", "вcмк2345", "BCMK-2345"], ids=["cyrillic", "mixed-lower", "latin"]
 )
-def test_code_search_reads_cyrillic_look_alikes(
-    app: Flask, desk: FlaskClient, typed: str
-) -> None:
+def test_code_search_reads_cyrillic_look_alikes(app: Flask, desk: FlaskClient, typed: str) -> None:
     set_code(app, post_report(desk)["code"], "BCMK2345")
     found = desk.get("/support/reports", query_string={"q": typed})
     assert found.status_code == 302 and found.headers["Location"].startswith(
@@ -277,9 +281,7 @@ def _csv(data: bytes, separator: str) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=separator))
 
 
-def test_desk_csv_for_people_and_for_programs(
-    desk: FlaskClient, troubled: dict[str, str]
-) -> None:
+def test_desk_csv_for_people_and_for_programs(desk: FlaskClient, troubled: dict[str, str]) -> None:
     machine = desk.get("/support/export.csv?no_personal=1").data
     rows = _csv(machine, ",")
     assert rows[0][:3] == ["code", "created_at", "lang"]  # unchanged without "words"
@@ -310,6 +312,6 @@ def test_cli_export_and_stats_in_words(
     assert parquet.exit_code != 0 and "--lang" in parquet.output
     stats = runner.invoke("stats", "--lang", "uk")
     assert stats.exit_code == 0, stats.output
-    for words in ("Cookies вимкнено", "Застарілий браузер", "Не підтримується", "\u00a0%"):
+    for words in ("Файли cookie вимкнено", "Застарілий браузер", "Не підтримується", "\u00a0%"):
         assert words in stats.output, words
     assert "cookies_disabled" not in stats.output and "unsupported" not in stats.output

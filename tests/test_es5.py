@@ -43,7 +43,9 @@ def parse_es5(sources: dict[str, str], tmp_path: Path) -> dict[str, dict[str, ob
 
 
 @pytest.mark.parametrize(
-    "url", ["/probe.js", "/embed.js", "/static/check.js"], ids=["probe", "embed", "check-page"]
+    "url",
+    ["/probe.js", "/embed.js", "/static/check.js", "/static/keys.js"],
+    ids=["probe", "embed", "check-page", "keys"],
 )
 def test_served_scripts_parse_as_es5(client: FlaskClient, url: str, tmp_path: Path) -> None:
     with client.get(url) as response:  # static files are streamed: close them
@@ -60,6 +62,7 @@ def test_sources_parse_as_es5(tmp_path: Path) -> None:
             ROOT / "probes/probe.js",
             ROOT / "probes/embed.js",
             ROOT / "webapp/static/check.js",
+            ROOT / "webapp/static/keys.js",
         )
     }
     results = parse_es5(files, tmp_path)

@@ -73,7 +73,8 @@ def error_page(exc: HTTPException) -> Response:
 
     status = exc.code or 500
     title, detail = PAGE_ERRORS.get(
-        status, ("server_error_page", "server_error_hint") if status >= 500 else ("error_page", None)
+        status,
+        ("server_error_page", "server_error_hint") if status >= 500 else ("error_page", None),
     )
     body = render_template("error.html", title=t(title), detail=t(detail) if detail else "")
     response = Response(body, status=status, mimetype="text/html")

@@ -47,7 +47,7 @@ UI: dict[str, Text] = {
     ),
     "download_txt": Text("Завантажити .txt", "Download .txt"),
     "download_json": Text("Завантажити .json", "Download .json"),
-    "email": Text("Надіслати в підтримку", "Send to support"),
+    "email": Text("Надіслати до служби підтримки", "Send to support"),
     "private_link": Text("Переглянути повний звіт", "View the full report"),
     "private_hint": Text(
         "Посилання особисте: не публікуйте його.",
@@ -58,7 +58,7 @@ UI: dict[str, Text] = {
     # each language by its own name, in both pages: a reader finds theirs
     "language_name_uk": Text("Українська", "Українська"),
     "language_name_en": Text("English", "English"),
-    "skip_to_content": Text("Перейти до змісту", "Skip to content"),
+    "skip_to_content": Text("Перейти до основного вмісту", "Skip to content"),
     "noscript": Text(
         "JavaScript вимкнено. Ми можемо скласти звіт лише з даних, які надсилає браузер.",
         "JavaScript is off. We can only make a report from what the browser sends.",
@@ -69,7 +69,8 @@ UI: dict[str, Text] = {
     "not_found": Text("Сторінку не знайдено.", "Page not found."),
     # error pages (webapp/errors.py) and the "tell support more" form's errors (issue 21)
     "not_found_hint": Text(
-        "Можливо, посилання неповне або застаріле. Перевірте браузер ще раз, щоб отримати новий звіт.",
+        "Можливо, посилання неповне або застаріле. Перевірте браузер ще раз, щоб отримати "
+        "новий звіт.",
         "The link may be incomplete or out of date. Check your browser again to get a new report.",
     ),
     "error_page": Text("Цю дію виконати не вдалося.", "This could not be done."),
@@ -145,7 +146,7 @@ UI: dict[str, Text] = {
     "devices": Text("Пристрої", "Devices"),
     "in_app_browsers": Text("Вбудовані браузери застосунків", "In-app browsers"),
     "in_app_intro": Text(
-        "Сторінки, відкриті всередині інших застосунків ({apps}): {status}.",
+        "У браузерах, вбудованих в інші застосунки ({apps}), особистий кабінет {status}.",
         "Pages opened inside other apps ({apps}): {status}.",
     ),
     "apps": Text("Мобільні застосунки порталу", "The portal's mobile apps"),

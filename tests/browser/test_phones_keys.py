@@ -36,7 +36,11 @@ def _report_with_long_text(server: LiveServer) -> str:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         created: dict[str, str] = json.load(response)
-    return f"{server.url}{created['view_url']}" if created["view_url"].startswith("/") else created["view_url"]
+    return (
+        f"{server.url}{created['view_url']}"
+        if created["view_url"].startswith("/")
+        else created["view_url"]
+    )
 
 
 def _set_width(session: BrowserSession, width: int, height: int = 700) -> None:

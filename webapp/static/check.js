@@ -28,7 +28,7 @@
   }
 
   function show(data) {
-    // Worded by the server in the page's language ("at least 10.15.7", "смартфон (Apple iPhone)").
+    // Worded by the server in the page's language ("10.15.7 or later", "смартфон (Apple iPhone)").
     text("r-status", data.display.status + ".");
     text("r-message", data.display.message);
     text("r-browser", data.display.browser);

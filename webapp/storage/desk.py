@@ -253,7 +253,9 @@ class SupportStore:
             "handled_by": agent,
         }
         with self.session() as session:
-            changed = session.execute(update(ReportRow).where(ReportRow.code == code).values(values))
+            changed = session.execute(
+                update(ReportRow).where(ReportRow.code == code).values(values)
+            )
             session.commit()
             return bool(changed.rowcount)  # type: ignore[attr-defined]
 

@@ -14,7 +14,7 @@ DESK: dict[str, Text] = {
     "sign_out": Text("Вийти", "Sign out"),
     "signed_out": Text("Ви вийшли.", "You are signed out."),
     "login_needed": Text("Увійдіть, щоб продовжити.", "Sign in to continue."),
-    "login_failed": Text("Неправильна пошта або пароль.", "Wrong e-mail or password."),
+    "login_failed": Text("Неправильна електронна пошта або пароль.", "Wrong e-mail or password."),
     "login_locked": Text(
         "Забагато невдалих спроб. Спробуйте знову через {minutes} хв.",
         "Too many failed attempts. Try again in {minutes} min.",
@@ -78,7 +78,7 @@ DESK: dict[str, Text] = {
     "field": Text("Поле", "Field"),
     "value": Text("Значення", "Value"),
     "source": Text("Джерело", "Source"),
-    "conflicts": Text("Розбіжності сигналів", "Conflicting signals"),
+    "conflicts": Text("Розбіжності в даних", "Conflicting signals"),
     "used": Text("використано", "used"),
     "ignored": Text("відкинуто", "ignored"),
     "headers": Text("Заголовки запиту", "Request headers"),
@@ -91,7 +91,7 @@ DESK: dict[str, Text] = {
         "Ще {count} помилок не записано (ліміт 20).", "{count} more errors not recorded (limit 20)."
     ),
     "error_kind_error": Text("помилка", "error"),
-    "error_kind_rejection": Text("невідпрацьований проміс", "unhandled rejection"),
+    "error_kind_rejection": Text("необроблена помилка в Promise", "unhandled rejection"),
     "build": Text("Версія сторінки / сервера", "Page build / server build"),
     "build_same": Text("збігаються", "the same"),
     "build_differs": Text("різняться: сторінка з кешу", "differ: the page is a cached copy"),
@@ -124,7 +124,7 @@ DESK: dict[str, Text] = {
     "src_ua": Text("заголовок User-Agent", "User-Agent header"),
     "src_hints-header": Text("Client Hints (заголовки)", "Client Hints (headers)"),
     "src_hints-js": Text("Client Hints (JavaScript)", "Client Hints (JavaScript)"),
-    "src_probe": Text("проба на сторінці", "in-page probe"),
+    "src_probe": Text("скрипт перевірки на сторінці", "in-page probe"),
     "src_app": Text("мобільний застосунок", "mobile app"),
     # statistics and export
     "period": Text("Період", "Period"),
@@ -154,7 +154,9 @@ DESK: dict[str, Text] = {
     "last_login": Text("Останній вхід", "Last sign-in"),
     "active": Text("Активний", "Active"),
     # check page: the user's context form
-    "ctx_title": Text("Розкажіть підтримці більше (необов'язково)", "Tell support more (optional)"),
+    "ctx_title": Text(
+        "Розкажіть службі підтримки більше (необов'язково)", "Tell support more (optional)"
+    ),
     "ctx_intro": Text(
         "Ці поля бачить лише служба підтримки. Заповніть те, що стосується вашої проблеми.",
         "Only the support desk sees these fields. Fill in what concerns your problem.",

@@ -209,8 +209,14 @@ def set_handled(code: str) -> ResponseReturnValue:
     canonical = normalize_code(code)
     agent = current_agent()
     handled = request.form.get("handled") == "1"
-    if not canonical or agent is None or not desk().set_handled(canonical, agent.email if handled else None):
-        return render_template("support/message.html", message=t("not_found_code", code=code), search=True), 404
+    if (
+        not canonical
+        or agent is None
+        or not desk().set_handled(canonical, agent.email if handled else None)
+    ):
+        return render_template(
+            "support/message.html", message=t("not_found_code", code=code), search=True
+        ), 404
     back = request.form.get("next", "")
     # only a path of this desk: never an open redirect
     if not back.startswith("/support/") or back.startswith("//"):
@@ -275,7 +281,9 @@ def probe_rows(probe: dict[str, Any]) -> list[tuple[str, str]]:
         scripts = [x for x in cache.get("scripts") or () if isinstance(x, dict)]
         if scripts:
             sources = Counter(_load_source(x.get("source")) for x in scripts)
-            parts.append(f"{t('scripts_from')}: " + ", ".join(f"{k} ({n})" for k, n in sources.items()))
+            parts.append(
+                f"{t('scripts_from')}: " + ", ".join(f"{k} ({n})" for k, n in sources.items())
+            )
         stored = [x for x in cache.get("storage") or () if isinstance(x, dict)]
         if stored:
             listed = ", ".join(f"{x.get('name')} ({x.get('entries', '?')})" for x in stored)
@@ -297,7 +305,9 @@ def probe_rows(probe: dict[str, Any]) -> list[tuple[str, str]]:
         for key, name, unit in _NETWORK_FIELDS:
             value = network.get(key)
             if value is not None and value is not False:
-                shown = _yes_no(value) if value is True else f"{value}{' ' + t(unit) if unit else ''}"
+                shown = (
+                    _yes_no(value) if value is True else f"{value}{' ' + t(unit) if unit else ''}"
+                )
                 parts.append(f"{t(name)}: {shown}")
         rows.append((t("network"), " · ".join(parts)))
     return rows
