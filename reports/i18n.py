@@ -128,8 +128,19 @@ def value_label(column: str, value: str, lang: str) -> str:
     return value
 
 
+#: How each language writes a decimal number and a per cent sign after it: Ukrainian with a
+#: decimal comma and a no-break space before "%" ("33,3 %"), English "33.3%".
+NUMBER_STYLES: dict[str, tuple[str, str]] = {"uk": (",", "\u00a0%"), "en": (".", "%")}
+
+
+def format_number(value: float, lang: str, digits: int | None = None) -> str:
+    """``value`` with ``lang``'s decimal separator (``digits`` after it, or as it is)."""
+    text = f"{value:.{digits}f}" if digits is not None else f"{value}"
+    return text.replace(".", NUMBER_STYLES.get(lang, NUMBER_STYLES["en"])[0])
+
+
 def format_percent(share: float, lang: str, digits: int = 1) -> str:
-    """A 0..1 share as a percentage the way each language writes it: "33,3 %" (Ukrainian:
-    decimal comma, a no-break space before the sign) and "33.3%" (English)."""
-    number = f"{share * 100:.{digits}f}"
-    return f"{number.replace('.', ',')}\u00a0%" if lang == "uk" else f"{number}%"
+    """A 0..1 share as a percentage the way each language writes it (:data:`NUMBER_STYLES`):
+    "33,3 %" in Ukrainian, "33.3%" in English."""
+    sign = NUMBER_STYLES.get(lang, NUMBER_STYLES["en"])[1]
+    return format_number(share * 100, lang, digits) + sign

@@ -199,3 +199,37 @@ def test_result_is_said_in_the_live_region(
     # the headline and the code, not only "done"
     assert code in said and CODE.fullmatch(code)
     assert verdict.split(".")[0] in said
+
+
+def _sign_in(session: BrowserSession, server: LiveServer, agent: tuple[str, str]) -> None:
+    """The desk's sign-in form, filled and sent by script (the same in every driver)."""
+    session.goto(f"{server.url}/support/login?lang=uk")
+    session.evaluate(
+        f"(function () {{ document.getElementById('email').value = {json.dumps(agent[0])};"
+        f" document.getElementById('password').value = {json.dumps(agent[1])};"
+        " document.querySelector('form.login').submit(); return true; })()"
+    )
+    session.wait_visible("[data-testid=agent]")
+
+
+def test_desk_pages_fit_phones_and_pass_axe(
+    session: BrowserSession, live_server: LiveServer, desk_agent: tuple[str, str]
+) -> None:
+    from matrix.qa.runner import describe_violations, run_axe
+
+    private = _report_with_long_text(live_server)
+    code = CODE.search(private)
+    assert code
+    _sign_in(session, live_server, desk_agent)
+    _set_width(session, 320)
+    pages = {
+        "list": f"{live_server.url}/support/reports?lang=uk",
+        "report": f"{live_server.url}/support/reports/{code.group(0)}?lang=uk",
+        "stats": f"{live_server.url}/support/stats?lang=uk",
+        "not-found": f"{live_server.url}/nope?lang=uk",
+    }
+    _assert_fits(session, pages, 320)
+    for name, url in pages.items():
+        session.goto(url)
+        violations = run_axe(session)["violations"]
+        assert violations == [], f"{name}: {describe_violations(violations)}"

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from reports.aggregate import COLUMN_LABELS, STATUSES, TITLES, Summary, format_share, summarize
 from reports.describe import describe_time
 from reports.export import csv_chunks, write_parquet
-from reports.i18n import CONTEXT_KEYS, finding_label, label, value_label
+from reports.i18n import CONTEXT_KEYS, finding_label, format_number, label, value_label
 from reports.model import format_code, normalize_code
 from reports.render import render_html
 
@@ -304,11 +304,17 @@ def probe_rows(probe: dict[str, Any]) -> list[tuple[str, str]]:
         parts = [] if online is None else [f"{t('online')}: {_yes_no(online)}"]
         for key, name, unit in _NETWORK_FIELDS:
             value = network.get(key)
-            if value is not None and value is not False:
-                shown = (
-                    _yes_no(value) if value is True else f"{value}{' ' + t(unit) if unit else ''}"
-                )
-                parts.append(f"{t(name)}: {shown}")
+            if value is None or value is False:
+                continue
+            if value is True:
+                shown = _yes_no(value)
+            elif isinstance(value, int | float):
+                rounded = round(value) if unit == "unit_ms" else value  # ms: whole ones
+                shown = f"{format_number(rounded, current_lang())} {t(unit) if unit else ''}"
+                shown = shown.rstrip()
+            else:
+                shown = str(value)
+            parts.append(f"{t(name)}: {shown}")
         rows.append((t("network"), " · ".join(parts)))
     return rows
 
