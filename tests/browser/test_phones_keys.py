@@ -57,12 +57,19 @@ def _set_width(session: BrowserSession, width: int, height: int = 700) -> None:
         driver.set_window_size(width + frame, height)
 
 
-#: The right edge of the page's widest part: every element's box, in CSS pixels.
+#: The right edge of the page's widest part: every element's box, in CSS pixels, except what
+#: sits inside a box that scrolls or clips it (a wide table in its own scroller is fine).
 _WIDEST = """(function () {
-  var all = document.body.getElementsByTagName('*'), right = 0, i, box;
+  var all = document.body.getElementsByTagName('*'), clips = [], right = 0, i, j, box, inside;
   for (i = 0; i < all.length; i++) {
+    if (window.getComputedStyle(all[i]).overflowX !== 'visible') { clips.push(all[i]); }
+  }
+  for (i = 0; i < all.length; i++) {
+    for (j = 0, inside = false; j < clips.length && !inside; j++) {
+      inside = clips[j] !== all[i] && clips[j].contains(all[i]);
+    }
     box = all[i].getBoundingClientRect();
-    if (box.width && box.right > right) { right = box.right; }
+    if (!inside && box.width && box.right > right) { right = box.right; }
   }
   return Math.ceil(right + window.scrollX);
 })()"""
