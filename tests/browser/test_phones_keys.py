@@ -15,6 +15,7 @@ import pytest
 
 from matrix.qa.engines import BrowserSession, EngineHub
 from tests.browser.conftest import LiveServer
+from tests.browser.test_probe import embed_sites  # noqa: F401 - the host site and its collector
 
 pytestmark = pytest.mark.browser
 
@@ -240,3 +241,26 @@ def test_desk_pages_fit_phones_and_pass_axe(
         session.goto(url)
         violations = run_axe(session)["violations"]
         assert violations == [], f"{name}: {describe_violations(violations)}"
+
+
+def test_banner_close_is_remembered(
+    session: BrowserSession,
+    embed_sites: tuple[Any, LiveServer],  # noqa: F811 - the fixture imported above
+) -> None:
+    host, _collector = embed_sites
+    session.goto(f"{host.url}/uk.html")
+    session.wait_visible(".browsercheck-banner")
+    session.evaluate("document.querySelector('.browsercheck-banner button').click()")
+    assert session.evaluate("document.querySelectorAll('.browsercheck-banner').length") == 0
+    session.goto(f"{host.url}/uk.html")  # the next page of the host site
+    session.wait_visible(".browsercheck-button")
+    deadline = time.monotonic() + 10
+    while session.evaluate("!(window.BrowserCheck && window.BrowserCheck.bannerResult)"):
+        assert time.monotonic() < deadline, "the banner never decided"
+        time.sleep(0.1)
+    assert session.evaluate("window.BrowserCheck.bannerResult.closed") is True
+    assert session.evaluate("document.querySelectorAll('.browsercheck-banner').length") == 0
+    # a week later (or with the storage cleared) it shows again
+    session.evaluate("window.localStorage.removeItem('browsercheck-banner-closed')")
+    session.goto(f"{host.url}/uk.html")
+    session.wait_visible(".browsercheck-banner")
