@@ -146,36 +146,9 @@
     return { status: status, family: env.family, major: env.major, download: rule && rule.download };
   }
 
-  // The banner's close is remembered for a week in the host's storage (the banner is a nudge,
-  // not a wall): it stays closed across the host's pages and reloads.
-  var CLOSED_KEY = "browsercheck-banner-closed", CLOSED_FOR_MS = 7 * 24 * 3600 * 1000;
-
-  function bannerClosed() {
-    try {
-      var at = parseInt(window.localStorage.getItem(CLOSED_KEY), 10);
-      return at > 0 && new Date().getTime() - at < CLOSED_FOR_MS;
-    } catch (e) { return false; }
-  }
-
-  function rememberClosed() {
-    try { window.localStorage.setItem(CLOSED_KEY, String(new Date().getTime())); } catch (e) {}
-  }
-
-  function spaceClicks(link) {
-    // A link drawn as a button answers Space as a button does (Enter works already).
-    link.onkeydown = function (event) {
-      event = event || window.event;
-      if (event.key === " " || event.keyCode === 32) {
-        if (event.preventDefault) { event.preventDefault(); }
-        link.click();
-      }
-    };
-  }
-
   function banner(policy) {
     var result = verdict(policy, navigator.userAgent, navigator.userAgentData), message, box, link, close;
     if (result.status !== "unsupported") { return result; }
-    if (bannerClosed()) { result.closed = true; return result; }
     message = policy.messages && policy.messages.unsupported;
     box = el("div", null, "position:relative;z-index:2147483647;padding:.75em 3em .75em 1em;background:#fff4e5;color:#111;border-bottom:2px solid #b3261e;font:16px/1.4 sans-serif");
     box.className = "browsercheck-banner";
@@ -186,12 +159,11 @@
     link.href = result.download || collector + "/check?lang=" + lang;
     link.target = "_blank";
     link.rel = "noopener";
-    spaceClicks(link);
     box.appendChild(link);
     close = el("button", "×", "position:absolute;right:.5em;top:.4em;font-size:1.4em;background:none;border:0;cursor:pointer");
     close.type = "button";
     close.setAttribute("aria-label", t.close);
-    close.onclick = function () { rememberClosed(); box.parentNode.removeChild(box); };
+    close.onclick = function () { box.parentNode.removeChild(box); };
     box.appendChild(close);
     document.body.insertBefore(box, document.body.firstChild);
     return result;
