@@ -46,10 +46,10 @@ def _cookies_disabled(env: Environment, data: Mapping[str, Any]) -> Finding | No
         return Finding(
             "cookies_disabled",
             "error",
-            Text("Cookies вимкнено або заблоковано", "Cookies are disabled or blocked"),
+            Text("Файли cookie вимкнено або заблоковано", "Cookies are disabled or blocked"),
             _then(
                 Text(
-                    "Без cookies вхід до особистого кабінету не працює.",
+                    "Без файлів cookie вхід до особистого кабінету не працює.",
                     "Signing in to your cabinet needs cookies.",
                 ),
                 allow_cookies(env),
@@ -81,19 +81,19 @@ def _private_mode(env: Environment, data: Mapping[str, Any]) -> Finding | None:
     if not signs:
         return None
     name = private_mode_name(env)
-    listed = ", ".join(signs)
+    # which storage APIs refused is in the payload for the desk; people read what it means
     return Finding(
         "private_mode",
         "warning",
         Text(
-            f"Схоже на приватний режим: браузер обмежує сховище сайту ({listed})",
-            f"Looks like private browsing: the browser restricts site storage ({listed})",
+            "Схоже на приватний режим: браузер не дає сайту зберігати дані",
+            "Looks like private browsing: the browser does not let the site store data",
         ),
         Text(
             f"Відкрийте сайт у звичайному вікні, а не в режимі «{name.uk}»: приватні вікна "
-            "обмежують сховище й забувають вхід.",
-            f"Open the site in a normal window instead of {name.en}: private windows restrict "
-            "storage and forget your sign-in.",
+            "не зберігають дані сайту й забувають вхід.",
+            f"Open the site in a normal window instead of {name.en}: private windows keep "
+            "no site data and forget your sign-in.",
         ),
     )
 
@@ -107,8 +107,8 @@ def _storage_blocked(env: Environment, data: Mapping[str, Any]) -> Finding | Non
             "storage_blocked",
             "warning",
             Text(
-                "Сховище сайту заблоковано (" + ", ".join(blocked) + ")",
-                "Site storage is blocked (" + ", ".join(blocked) + ")",
+                "Браузер не дозволяє сайту зберігати дані",
+                "The browser does not let the site store data",
             ),
             _then(
                 Text(
@@ -175,16 +175,17 @@ def _outdated_service_worker(env: Environment, data: Mapping[str, Any]) -> Findi
     return Finding(
         "service_worker_outdated",
         "warning",
+        # "service worker" is the desk's word (its label); people read what it does
         Text(
-            "Сайт обслуговує застарілий service worker",
-            "An outdated service worker serves the site",
+            "Браузер показує збережену застарілу версію сайту",
+            "The browser shows a stored, outdated version of the site",
         ),
         _then(
             Text(
                 "Закрийте всі вкладки цього сайту й відкрийте його знову; якщо не допоможе, "
-                "очистіть дані сайту (це видалить і service worker).",
+                "очистіть дані сайту (це видалить і збережену версію).",
                 "Close every tab of this site and open it again; if that does not help, clear "
-                "the site's data (that removes the service worker too).",
+                "the site's data (that removes the stored version too).",
             ),
             clear_site_data(env),
         ),
@@ -202,11 +203,12 @@ def _slow_network(env: Environment, data: Mapping[str, Any]) -> Finding | None:
     )
     if not slow:
         return None
-    shown = f" ({round(rtt)} ms)" if isinstance(rtt, int | float) else ""
+    rounded = round(rtt) if isinstance(rtt, int | float) else None
+    shown = Text(f" ({rounded} мс)", f" ({rounded} ms)") if rounded is not None else Text("", "")
     return Finding(
         "slow_network",
         "warning",
-        Text(f"Повільне з'єднання{shown}", f"Slow connection{shown}"),
+        Text(f"Повільне з'єднання{shown.uk}", f"Slow connection{shown.en}"),
         Text(
             "Сторінки можуть завантажуватися довго або не до кінця. Перейдіть ближче до Wi-Fi або "
             "на швидшу мережу й вимкніть режим економії трафіку для цього сайту.",

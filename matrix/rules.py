@@ -591,3 +591,21 @@ def evaluate_policy(policy: Policy, env: Environment) -> Verdict:
     evaluates the same clients again holds a :class:`~matrix.memo.VerdictMemo`.
     """
     return explain_policy(policy, env).verdict
+
+
+def verdict_reason_ids(verdict: Verdict) -> tuple[str, ...]:
+    """What kind of reason stands behind a verdict that is not "supported", as ids the
+    statistics count beside the findings: ``outdated_browser`` (a browser or engine rule),
+    ``outdated_os`` (a system rule), ``unknown_browser``; empty for a supported verdict or
+    another rule (device, in-app browser: those have findings of their own).
+
+    Only the deciding rule is known (:attr:`Verdict.rule`), so a report whose browser and
+    system are both too old counts as an outdated browser (the browser is checked first)."""
+    if verdict.status == "supported":
+        return ()
+    kind, _, name = verdict.rule.partition(":")
+    if kind in ("browser", "engine"):
+        return ("unknown_browser",) if name == "unlisted" else ("outdated_browser",)
+    if kind == "os" and name != "unlisted":
+        return ("outdated_os",)
+    return ()

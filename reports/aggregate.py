@@ -19,6 +19,8 @@ import pandas as pd
 
 from diagnostics.models import Text
 
+from .i18n import format_percent, value_label
+
 DIMENSIONS: tuple[str, ...] = ("status", "browser_family", "os_family", "device_type", "outcome")
 STATS_COLUMNS: tuple[str, ...] = ("day", *DIMENSIONS, "finding_ids", "n")
 STATUSES: tuple[str, ...] = ("supported", "limited", "unsupported", "unknown")
@@ -45,12 +47,13 @@ COLUMN_LABELS: dict[str, Text] = {
     "device_type": Text("Пристрій", "Device"),
     "finding": Text("Проблема", "Finding"),
     "day": Text("День", "Day"),
-    "reports": Text("Звітів", "Reports"),
+    "reports": Text("Кількість звітів", "Reports"),
     "unsupported": Text("Непідтримуваних", "Unsupported"),
     "share": Text("Частка", "Share"),
     "request": Text("Запит", "Request"),
     "message": Text("Повідомлення", "Message"),
 }
+TOTAL = Text("Усього звітів", "Reports in total")
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +112,8 @@ def unsupported_per_day(
     frame: pd.DataFrame, start: date | None = None, end: date | None = None
 ) -> pd.DataFrame:
     """Per day from ``start`` to ``end`` (default: the first and last day in ``frame``), days
-    without reports included: columns ``day``, ``reports``, ``unsupported``, ``share``."""
+    without reports included: columns ``day``, ``reports``, ``unsupported``, ``share`` (NaN on
+    a day without reports: there is no share to speak of, and 0 would read "all was well")."""
     weights = _weights(frame)
     days = pd.to_datetime(frame["day"]).dt.normalize()
     unsupported = weights.where(frame["status"] == "unsupported", 0)
@@ -121,9 +125,7 @@ def unsupported_per_day(
     first = pd.Timestamp(start) if start else per_day.index.min()
     last = pd.Timestamp(end) if end else per_day.index.max()
     per_day = per_day.reindex(pd.date_range(first, last, freq="D"), fill_value=0)
-    per_day["share"] = (
-        per_day["unsupported"] / per_day["reports"].where(per_day["reports"] > 0)
-    ).fillna(0.0)
+    per_day["share"] = per_day["unsupported"] / per_day["reports"].where(per_day["reports"] > 0)
     per_day.index = per_day.index.date
     return per_day.rename_axis("day").reset_index()
 
@@ -218,11 +220,32 @@ def empty_frame() -> pd.DataFrame:
     )
 
 
-def format_table(table: pd.DataFrame, lang: str) -> str:
-    """A table as aligned text with translated headings and shares as percentages."""
+def format_share(value: float, lang: str) -> str:
+    """A share cell: a percentage in ``lang``'s way, "—" where there is none (a day without
+    reports)."""
+    return "—" if pd.isna(value) else format_percent(float(value), lang)
+
+
+def labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``table`` with its values in words (verdicts, devices, findings, "Other" families) and
+    its shares as percentages in ``lang``: what people read; headings stay column names."""
     shown = table.copy()
-    if "share" in shown.columns:
-        shown["share"] = shown["share"].map(lambda value: f"{value * 100:.1f}%")
+    for column in shown.columns:
+        if column == "share":
+            shown[column] = shown[column].map(lambda value: format_share(value, lang))
+        elif not pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = shown[column].map(
+                lambda value, c=column: (
+                    value_label(c, value, lang) if isinstance(value, str) else value
+                )
+            )
+    return shown
+
+
+def format_table(table: pd.DataFrame, lang: str) -> str:
+    """A table as aligned text with translated headings, values in words and shares as
+    percentages."""
+    shown = labelled(table, lang)
     shown.columns = [COLUMN_LABELS[c].get(lang) if c in COLUMN_LABELS else c for c in shown.columns]
     if shown.empty:
         return "—"
@@ -231,7 +254,7 @@ def format_table(table: pd.DataFrame, lang: str) -> str:
 
 def format_summary(summary: Summary, lang: str, names: Iterable[str] | None = None) -> str:
     """The tables of ``summary`` (all, or ``names``) as text for the terminal."""
-    total = Text("Усього звітів", "Reports in total").get(lang)
+    total = TOTAL.get(lang)
     parts = [f"{total}: {summary.total}"]
     tables = summary.tables()
     for name in names or tables:

@@ -16,6 +16,10 @@ from matplotlib import dates as mdates
 from matplotlib import rc_context
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from .aggregate import COLUMN_LABELS, format_share
+from .i18n import format_percent
 
 SVG_NS = "http://www.w3.org/2000/svg"
 _RC: dict[Any, Any] = {
@@ -26,6 +30,7 @@ _RC: dict[Any, Any] = {
 }
 BAR_COLOR = "#1f5fa8"
 LINE_COLOR = "#b3261e"
+VOLUME_COLOR = "#c9d7ea"
 
 
 def _accessible(svg: str, title: str, desc: str) -> str:
@@ -50,24 +55,32 @@ def _render(figure: Figure, title: str, desc: str) -> str:
     return _accessible(buffer.getvalue(), title, desc)
 
 
-def _percent(value: float) -> str:
-    return f"{value * 100:.1f}%"
+def _percent_axis(lang: str) -> FuncFormatter:
+    """Ticks of a 0..1 axis as percentages in ``lang`` ("25 %" / "25%")."""
+    return FuncFormatter(lambda value, _pos: format_percent(value, lang, digits=0))
 
 
 def share_bar_chart(
-    table: pd.DataFrame, label_column: str, title: str, empty: str, limit: int = 10
+    table: pd.DataFrame,
+    label_column: str,
+    title: str,
+    empty: str,
+    limit: int = 10,
+    lang: str = "en",
 ) -> str:
-    """A horizontal bar chart of ``share`` per ``label_column`` (the first ``limit`` rows)."""
+    """A horizontal bar chart of ``share`` (0..1) per ``label_column`` (the first ``limit``
+    rows, labels as given: the caller puts them in words), each bar labelled with its share
+    and its number of reports."""
     rows = table.head(limit)
     labels = [str(v) for v in rows[label_column]][::-1]
-    shares = [float(v) * 100 for v in rows["share"]][::-1]
-    desc = (
-        "; ".join(
-            f"{label}: {_percent(share / 100)}"
-            for label, share in zip(labels[::-1], shares[::-1], strict=True)
-        )
-        or empty
-    )
+    shares = [float(v) for v in rows["share"]][::-1]
+    counts = [int(v) for v in rows["reports"]][::-1]
+    bar_labels = [
+        f"{format_percent(share, lang)} ({count})"
+        for share, count in zip(shares, counts, strict=True)
+    ]
+    desc = "; ".join(f"{a}: {b}" for a, b in zip(labels[::-1], bar_labels[::-1], strict=True))
+    desc = desc or empty
     with rc_context(_RC):
         figure = Figure(figsize=(6.4, 0.35 * max(len(rows), 1) + 1.1))
         axes = figure.add_subplot()
@@ -76,35 +89,50 @@ def share_bar_chart(
             axes.set_axis_off()
         else:
             bars = axes.barh(labels, shares, color=BAR_COLOR)
-            axes.bar_label(bars, labels=[f"{s:.1f}%" for s in shares], padding=3)
-            axes.set_xlim(0, max(shares) * 1.18 or 1)
-            axes.set_xlabel("%")
+            axes.bar_label(bars, labels=bar_labels, padding=3)
+            axes.set_xlim(0, max(max(shares) * 1.3, 0.01))
+            axes.xaxis.set_major_formatter(_percent_axis(lang))
+            axes.set_xlabel(COLUMN_LABELS["share"].get(lang))
             axes.spines[["top", "right"]].set_visible(False)
         axes.set_title(title, loc="left")
         figure.tight_layout()
         return _render(figure, title, desc)
 
 
-def daily_share_chart(table: pd.DataFrame, title: str, empty: str) -> str:
-    """A line chart of the daily ``share`` (``day``, ``share`` columns) in percent."""
+def daily_share_chart(table: pd.DataFrame, title: str, empty: str, lang: str = "en") -> str:
+    """The daily ``share`` (``day``, ``reports``, ``share`` columns) as a line over the day's
+    number of reports as bars: a share of 3 reports is not a share of 300. A day without
+    reports (share NaN) has no point, so the line breaks there instead of reading 0 %."""
     days = list(table["day"])
-    shares = [float(v) * 100 for v in table["share"]]
+    shares = [float(v) for v in table["share"]]
+    volumes = [int(v) for v in table["reports"]]
     desc = (
         "; ".join(
-            f"{day}: {_percent(share / 100)}" for day, share in zip(days, shares, strict=True)
+            f"{day}: {format_share(share, lang)} ({volume})"
+            for day, share, volume in zip(days, shares, volumes, strict=True)
         )
         or empty
     )
     with rc_context(_RC):
-        figure = Figure(figsize=(6.4, 2.8))
+        figure = Figure(figsize=(6.4, 3.0))
         axes = figure.add_subplot()
         if not days:
             axes.text(0.5, 0.5, empty, ha="center", va="center", transform=axes.transAxes)
             axes.set_axis_off()
         else:
+            volume_axes = axes.twinx()
+            volume_axes.bar(days, volumes, color=VOLUME_COLOR, width=0.8)
+            volume_axes.set_ylabel(COLUMN_LABELS["reports"].get(lang))
+            volume_axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+            volume_axes.spines[["top"]].set_visible(False)
+            # the share line is drawn above the bars of the other axes
+            axes.set_zorder(volume_axes.get_zorder() + 1)
+            axes.patch.set_visible(False)
             axes.plot(days, shares, color=LINE_COLOR, marker="o" if len(days) <= 31 else None)
-            axes.set_ylim(0, max(max(shares) * 1.15, 1))
-            axes.set_ylabel("%")
+            known = [s for s in shares if s == s]  # NaN != NaN
+            axes.set_ylim(0, min(1.0, max(max(known, default=0) * 1.15, 0.1)))
+            axes.yaxis.set_major_formatter(_percent_axis(lang))
+            axes.set_ylabel(COLUMN_LABELS["share"].get(lang))
             axes.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, len(days) // 8)))
             axes.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
             axes.spines[["top", "right"]].set_visible(False)

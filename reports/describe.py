@@ -9,10 +9,17 @@ escapes (HTML) or prints as is (text).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from diagnostics.evidence import action_label, request_label
 from diagnostics.models import Environment
+
+#: Where a time is shown when nothing says the reader's own zone: the portal's users are in
+#: Ukraine (the web app's desk takes its TIME_ZONE setting instead).
+DEFAULT_TIME_ZONE = "Europe/Kyiv"
 
 
 def _with(head: str, tail: str | None) -> str:
@@ -30,10 +37,11 @@ def describe_engine(env: Environment) -> str:
 
 
 def describe_os(env: Environment, labels: Mapping[str, str]) -> str:
-    """``"macOS at least 10.15.7"``: a frozen (approximate) version says it is a lower bound."""
+    """``"macOS 10.15.7 or later"`` (``"macOS 10.15.7 або новіша"``): a frozen (approximate)
+    version says it is a lower bound, the way people say it."""
     version = env.os.version
     if version and env.os.approximate:
-        version = f"{labels['at_least']} {version}"
+        return labels["os_or_newer"].format(os=env.os.family, version=version)
     return _with(env.os.family, version)
 
 
@@ -69,3 +77,23 @@ def describe_event(row: Mapping[str, Any], labels: Mapping[str, str]) -> str:
         where = f" ({source}:{item.get('line')})" if source else ""
         what = f"{labels['ev_error']}: {item.get('message')}{where}"
     return f"{when}  {what}"
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError):  # not an IANA name (the probe sends what the browser says)
+        return None
+
+
+def describe_time(
+    moment: datetime, zone: str | None = None, *, seconds: bool = False, show_zone: bool = True
+) -> str:
+    """``"2026-12-01 10:33 (Europe/Kyiv)"``: ``moment`` (naive means UTC, as SQLite gives it
+    back) in the IANA ``zone``, falling back on :data:`DEFAULT_TIME_ZONE` when ``zone`` is
+    missing or unknown; the zone is named so that nobody has to guess."""
+    tz = (_zone(zone) if zone else None) or _zone(DEFAULT_TIME_ZONE) or UTC
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    shown = aware.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+    return f"{shown} ({tz})" if show_zone else shown

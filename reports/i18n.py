@@ -21,13 +21,14 @@ LABELS: dict[str, Text] = {
     "screen": Text("Екран", "Screen"),
     "languages": Text("Мови", "Languages"),
     "time_zone": Text("Часовий пояс", "Time zone"),
-    "cookies": Text("Cookies", "Cookies"),
+    "cookies": Text("Файли cookie", "Cookies"),
     "in_app": Text("Вбудований браузер застосунку", "In-app browser"),
     "context": Text("Опис проблеми", "Problem description"),
     "yes": Text("так", "yes"),
     "no": Text("ні", "no"),
     "unknown": Text("невідомо", "unknown"),
-    "at_least": Text("щонайменше", "at least"),
+    # a frozen OS version is a lower bound: "Windows 10 або новіша" (система: feminine)
+    "os_or_newer": Text("{os} {version} або новіша", "{os} {version} or later"),
     "status_supported": Text("Підтримується", "Supported"),
     "status_limited": Text("Працює з обмеженнями", "Limited support"),
     "status_unsupported": Text("Не підтримується", "Not supported"),
@@ -95,6 +96,33 @@ LABELS: dict[str, Text] = {
     "ev_resource": Text("не завантажився файл", "file failed to load"),
     "ev_csp": Text("CSP заблокувала", "CSP blocked"),
     "ev_error": Text("помилка", "error"),
+    # A finding or a policy reason named by its id (desk lists, filters, statistics, CLI, CSV):
+    # short nouns a support manager says on the phone; the report itself shows each finding's
+    # full title. Every id diagnostics/findings.py emits has one (tests/test_words.py).
+    "finding_cookies_disabled": Text("Файли cookie вимкнено", "Cookies blocked"),
+    "finding_private_mode": Text("Приватний режим", "Private window"),
+    "finding_storage_blocked": Text("Збереження даних сайту заблоковано", "Site storage blocked"),
+    "finding_offline": Text("Немає з'єднання", "Offline"),
+    "finding_stale_build": Text("Застаріла версія сторінки", "Outdated copy of the page"),
+    "finding_service_worker_outdated": Text(
+        "Застаріла збережена версія сайту", "Outdated stored copy of the site"
+    ),
+    "finding_slow_network": Text("Повільне з'єднання", "Slow connection"),
+    "finding_page_errors": Text("Помилки на сторінці", "Errors on the page"),
+    "finding_javascript_off": Text("JavaScript вимкнено", "JavaScript off"),
+    "finding_in_app_browser": Text("Вбудований браузер застосунку", "In-app browser"),
+    "finding_outdated_browser": Text("Застарілий браузер", "Outdated browser"),
+    "finding_outdated_os": Text("Застаріла операційна система", "Outdated operating system"),
+    "finding_unknown_browser": Text("Невідомий браузер", "Unknown browser"),
+    # what ua-parser calls a family it does not know, per the noun's gender in Ukrainian
+    "other_browser": Text("Інший", "Other"),
+    "other_os": Text("Інша", "Other"),
+    # where a report came from (report.source) and the language it was made in
+    "sent_web": Text("сторінка перевірки", "check page"),
+    "sent_app": Text("мобільний застосунок", "mobile app"),
+    "sent_noscript": Text("сторінка перевірки без JavaScript", "check page without JavaScript"),
+    "lang_uk": Text("українська", "Ukrainian"),
+    "lang_en": Text("англійська", "English"),
 }
 
 CONTEXT_KEYS: tuple[str, ...] = (
@@ -113,3 +141,54 @@ CONTEXT_KEYS: tuple[str, ...] = (
 def label(key: str, lang: str) -> str:
     """The label ``key`` in ``lang``; raises KeyError for an unknown key (a bug, not input)."""
     return LABELS[key].get(lang)
+
+
+def finding_label(finding_id: str, lang: str) -> str:
+    """A finding (or policy reason) id in words; an id with no label yet (a finding added
+    without one) is shown as it is rather than failing the page."""
+    text = LABELS.get(f"finding_{finding_id}")
+    return text.get(lang) if text else finding_id
+
+
+def family_label(family: str, kind: str, lang: str) -> str:
+    """A browser or OS family (``kind`` ``"browser"`` or ``"os"``) as people read it: the
+    parser's ``"Other"`` in words, real names as they are."""
+    return label(f"other_{kind}", lang) if family == "Other" else family
+
+
+def value_label(column: str, value: str, lang: str) -> str:
+    """One value of a statistics or export column in words: verdicts, devices, findings,
+    sources and "Other" families by their labels; anything else unchanged."""
+    if column in ("status", "outcome", "device_type", "source", "lang"):
+        prefix = {
+            "status": "status_",
+            "outcome": "outcome_",
+            "device_type": "device_",
+            "source": "sent_",
+            "lang": "lang_",
+        }
+        key = prefix[column] + value
+        return LABELS[key].get(lang) if key in LABELS else value
+    if column in ("finding", "finding_ids"):
+        return ", ".join(finding_label(i, lang) for i in value.split())
+    if column in ("browser_family", "os_family"):
+        return family_label(value, "browser" if column == "browser_family" else "os", lang)
+    return value
+
+
+#: How each language writes a decimal number and a per cent sign after it: Ukrainian with a
+#: decimal comma and a no-break space before "%" ("33,3 %"), English "33.3%".
+NUMBER_STYLES: dict[str, tuple[str, str]] = {"uk": (",", "\u00a0%"), "en": (".", "%")}
+
+
+def format_number(value: float, lang: str, digits: int | None = None) -> str:
+    """``value`` with ``lang``'s decimal separator (``digits`` after it, or as it is)."""
+    text = f"{value:.{digits}f}" if digits is not None else f"{value}"
+    return text.replace(".", NUMBER_STYLES.get(lang, NUMBER_STYLES["en"])[0])
+
+
+def format_percent(share: float, lang: str, digits: int = 1) -> str:
+    """A 0..1 share as a percentage the way each language writes it (:data:`NUMBER_STYLES`):
+    "33,3 %" in Ukrainian, "33.3%" in English."""
+    sign = NUMBER_STYLES.get(lang, NUMBER_STYLES["en"])[1]
+    return format_number(share * 100, lang, digits) + sign

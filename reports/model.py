@@ -18,6 +18,9 @@ from matrix.policy import Verdict
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _CONFUSABLE = str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"})
+#: Cyrillic letters drawn like Latin ones: a code typed on a Ukrainian keyboard layout, or read
+#: out and typed by an agent, reads as the code it looks like (О is O, so 0; І is I, so 1).
+_CYRILLIC_LOOKALIKES = str.maketrans(dict(zip("АВСЕНІКМОРТХ", "ABCEH1KM0PTX", strict=True)))
 
 
 def new_code() -> str:
@@ -39,8 +42,13 @@ def format_code(code: str) -> str:
 
 def normalize_code(text: str) -> str | None:
     """Read a code as a person typed it: any case, with or without the dash or spaces, with
-    O for 0 and I/L for 1. Return the canonical undashed code, or None when it cannot be one."""
-    cleaned = "".join(ch for ch in text.upper() if ch not in "- \t").translate(_CONFUSABLE)
+    O for 0 and I/L for 1, Cyrillic look-alikes (В, С, М, ...) as the Latin letters they
+    look like. Return the canonical undashed code, or None when it cannot be one."""
+    cleaned = (
+        "".join(ch for ch in text.upper() if ch not in "- \t")
+        .translate(_CYRILLIC_LOOKALIKES)
+        .translate(_CONFUSABLE)
+    )
     if len(cleaned) != 8 or any(ch not in CROCKFORD for ch in cleaned):
         return None
     return cleaned

@@ -17,6 +17,7 @@ from .describe import (
     describe_engine,
     describe_event,
     describe_os,
+    describe_time,
 )
 from .i18n import LABELS, label
 from .model import Report
@@ -42,6 +43,7 @@ def jinja_env() -> Environment:
         describe_device=describe_device,
         describe_event=describe_event,
         timeline=timeline,
+        describe_time=describe_time,
     )
     return env
 
@@ -89,7 +91,7 @@ def render_text(report: Report, lang: str | None = None, include_context: bool =
 
 def describe_summary(report: Report, lang: str | None = None) -> dict[str, str]:
     """Browser, OS and device in one line each, in ``lang``, as the report views word them
-    (a frozen OS version reads "at least 10.15.7", the device kind is translated)."""
+    (a frozen OS version reads "10.15.7 or later", the device kind is translated)."""
     labels = _labels(lang or report.lang)
     env = report.environment
     return {

@@ -19,6 +19,7 @@ from reports.aggregate import (
     unsupported_per_day,
 )
 from reports.charts import daily_share_chart, share_bar_chart
+from reports.i18n import format_percent, value_label
 
 D1, D2, D4 = date(2025, 3, 1), date(2025, 3, 2), date(2025, 3, 4)
 GROUPED = pd.DataFrame(
@@ -85,7 +86,9 @@ def test_unsupported_per_day_includes_days_without_reports() -> None:
     assert list(table["day"]) == [date(2025, 2, 28), D1, D2, date(2025, 3, 3), D4]
     assert list(table["reports"]) == [0, 6, 2, 0, 2]
     assert list(table["unsupported"]) == [0, 1, 0, 0, 2]
-    assert list(table["share"].round(3)) == [0.0, 0.167, 0.0, 0.0, 1.0]
+    # a day without reports has no share (NaN, shown "—"), not 0 %
+    shares = [None if pd.isna(v) else round(v, 3) for v in table["share"]]
+    assert shares == [None, 0.167, 0.0, None, 1.0]
 
 
 def test_empty_input_gives_empty_tables() -> None:
@@ -98,8 +101,17 @@ def test_empty_input_gives_empty_tables() -> None:
 @pytest.mark.parametrize(
     "lang,words",
     [
-        ("uk", ["Усього звітів: 10", "Звіти за браузером", "Частка", "50.0%"]),
-        ("en", ["Reports in total: 10", "Top findings", "Share", "70.0%"]),
+        (
+            "uk",
+            [
+                "Усього звітів: 10",
+                "Звіти за браузером",
+                "Частка",
+                "50,0\u00a0%",
+                "Файли cookie вимкнено",
+            ],
+        ),
+        ("en", ["Reports in total: 10", "Top findings", "Share", "70.0%", "Cookies blocked"]),
     ],
     ids=["uk", "en"],
 )
@@ -145,7 +157,8 @@ def test_bar_chart_is_accessible_svg_and_says_the_numbers() -> None:
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"
     assert root.get("aria-labelledby") == "chart-title chart-desc"
     assert root.find(f"{SVG}title").text == "Звіти за браузером"  # type: ignore[union-attr]
-    assert root.find(f"{SVG}desc").text == "Chrome: 50.0%; IE: 30.0%; Firefox: 20.0%"  # type: ignore[union-attr]
+    # each bar's share and, beside it, how many reports that is
+    assert root.find(f"{SVG}desc").text == "Chrome: 50.0% (5); IE: 30.0% (3); Firefox: 20.0% (2)"  # type: ignore[union-attr]
     assert "Firefox" in svg  # labels are text, not paths
     assert "<script" not in svg
 
@@ -163,3 +176,55 @@ def test_hostile_labels_stay_text_in_the_svg() -> None:
     )
     svg = share_bar_chart(table, "browser_family", "t", "none")
     assert "<script>" not in svg and "&lt;script&gt;" in svg
+
+
+@pytest.mark.parametrize(
+    "share,lang,shown",
+    [(1 / 3, "uk", "33,3\u00a0%"), (1 / 3, "en", "33.3%"), (1.0, "uk", "100,0\u00a0%")],
+    ids=["uk", "en", "whole"],
+)
+def test_percentages_are_written_each_languages_way(share: float, lang: str, shown: str) -> None:
+    assert format_percent(share, lang) == shown
+
+
+def test_daily_chart_leaves_empty_days_empty_and_shows_volume() -> None:
+    table = unsupported_per_day(GROUPED, start=date(2025, 2, 28), end=D4)
+    svg = daily_share_chart(table, "Частка непідтримуваних", "немає даних", "uk")
+    desc = ElementTree.fromstring(svg).find(f"{SVG}desc").text  # type: ignore[union-attr]
+    # each day's share and its number of reports; a day without reports has no share at all
+    assert desc == (
+        "2025-02-28: — (0); 2025-03-01: 16,7\u00a0% (6); 2025-03-02: 0,0\u00a0% (2); "
+        "2025-03-03: — (0); 2025-03-04: 100,0\u00a0% (2)"
+    )
+    # the axes are named in words, the share axis in percent, not a bare "%"
+    assert "Частка" in svg and "Кількість звітів" in svg and ">%<" not in svg
+
+
+@pytest.mark.parametrize(
+    "column,value,lang,shown",
+    [
+        ("status", "unsupported", "uk", "Не підтримується"),
+        (
+            "finding_ids",
+            "cookies_disabled outdated_os",
+            "en",
+            "Cookies blocked, Outdated operating system",
+        ),
+        ("os_family", "Other", "uk", "Інша"),
+        ("browser_family", "Other", "uk", "Інший"),
+        ("browser_family", "Chrome", "uk", "Chrome"),
+        ("device_type", "mobile", "uk", "смартфон"),
+        ("source", "noscript", "en", "check page without JavaScript"),
+        ("lang", "uk", "en", "Ukrainian"),
+        ("finding", "not_labelled_yet", "en", "not_labelled_yet"),
+    ],
+    ids=lambda v: str(v),
+)
+def test_values_in_words(column: str, value: str, lang: str, shown: str) -> None:
+    assert value_label(column, value, lang) == shown
+
+
+def test_uk_os_table_and_chart_say_other_in_ukrainian() -> None:
+    frame = GROUPED.assign(os_family=["Windows", "Other", "Other", "Other"])
+    text = format_summary(summarize(frame), "uk", ["by_os"])
+    assert "Інша" in text and "Other" not in text

@@ -91,8 +91,8 @@ IPHONE = (
     "ua,lang,expected",
     [
         (CHROME_WIN, "uk", {"browser": "Chrome 131.0.0.0", "device": "комп'ютер"}),
-        (SAFARI_MAC, "en", {"os": "macOS at least 10.15.7", "device": "desktop (Apple Mac)"}),
-        (SAFARI_MAC, "uk", {"os": "macOS щонайменше 10.15.7"}),
+        (SAFARI_MAC, "en", {"os": "macOS 10.15.7 or later", "device": "desktop (Apple Mac)"}),
+        (SAFARI_MAC, "uk", {"os": "macOS 10.15.7 або новіша"}),
         (IPHONE, "uk", {"os": "iOS 17.5", "device": "смартфон (Apple iPhone)"}),
     ],
     ids=["chrome-uk", "frozen-macos-en", "frozen-macos-uk", "iphone-uk"],

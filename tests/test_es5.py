@@ -44,8 +44,8 @@ def parse_es5(sources: dict[str, str], tmp_path: Path) -> dict[str, dict[str, ob
 
 @pytest.mark.parametrize(
     "url",
-    ["/probe.js", "/embed.js", "/embed/probe.js", "/static/check.js"],
-    ids=["probe", "embed", "embed-probe", "check-page"],
+    ["/probe.js", "/embed.js", "/embed/probe.js", "/static/check.js", "/static/keys.js"],
+    ids=["probe", "embed", "embed-probe", "check-page", "keys"],
 )
 def test_served_scripts_parse_as_es5(client: FlaskClient, url: str, tmp_path: Path) -> None:
     with client.get(url) as response:  # static files are streamed: close them
@@ -74,6 +74,7 @@ def test_sources_parse_as_es5(tmp_path: Path) -> None:
             ROOT / "probes/banner.js",
             ROOT / "webapp/static/check.js",
             ROOT / "webapp/static/demo.js",
+            ROOT / "webapp/static/keys.js",
         )
     }
     results = parse_es5(files, tmp_path)

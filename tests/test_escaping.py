@@ -129,6 +129,10 @@ def test_report_page_escapes_every_channel(
     parser = Tags()
     parser.feed(html)
     for tag, attributes in parser.tags:
+        if tag == "script":  # only our own static files, with the page's nonce (keys.js)
+            values = dict(attributes)
+            assert (values.get("src") or "").startswith("/static/") and values.get("nonce"), values
+            continue
         assert tag in OUR_TAGS, tag
         assert not [name for name, _ in attributes if name.startswith("on")], (tag, attributes)
         for name, value in attributes:

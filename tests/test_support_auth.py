@@ -65,7 +65,7 @@ def test_wrong_password_and_unknown_account_answer_alike(client: FlaskClient, ag
     for page in (wrong, unknown):
         assert "Wrong e-mail or password" in page.get_data(
             as_text=True
-        ) or "Неправильна пошта або пароль" in page.get_data(as_text=True)
+        ) or "Неправильна електронна пошта або пароль" in page.get_data(as_text=True)
     assert client.get("/support/reports").status_code == 302
 
 

@@ -69,6 +69,17 @@ def _engine_urls(value: str) -> list[str]:
     return [item.strip() for item in re.split(r",\s*(?=[a-z]+=)", value) if item.strip()]
 
 
+def _time_zone(value: str) -> str:
+    """An IANA time zone name (``Europe/Kyiv``) that this machine's zone database knows."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(value)
+    except (ValueError, KeyError) as exc:  # ZoneInfoNotFoundError is a KeyError
+        raise ValueError(f"not a time zone: {value!r} (expected e.g. Europe/Kyiv)") from exc
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     name: str
@@ -283,6 +294,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Serve GET /metrics in the Prometheus text format (counts and latencies, nothing "
         "personal); off: 404.",
         _bool,
+    ),
+    # words, phones and the desk (issue 21)
+    Setting(
+        "TIME_ZONE",
+        "Europe/Kyiv",
+        "IANA time zone of the times the desk shows, and of a report's time when the user's "
+        "browser did not say its own.",
+        _time_zone,
     ),
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 
-from flask import Flask, Response, g, jsonify, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -86,6 +86,33 @@ def database_unavailable() -> WerkzeugResponse:
     return response
 
 
+#: The page's words for an HTTP error a person can meet in the browser, by status: the key of
+#: the title and of the line under it (webapp/i18n.py); any other status reads as "error_page".
+PAGE_ERRORS: dict[int, tuple[str, str | None]] = {
+    404: ("not_found", "not_found_hint"),
+    405: ("error_page", "error_page_hint"),
+    413: ("too_large_page", None),
+    429: ("rate_limited_page", "rate_limited_hint"),
+}
+
+
+def error_page(exc: HTTPException) -> Response:
+    """An HTTP error as a page in the request's language (werkzeug's own is English only)."""
+    from .i18n import t  # errors are wired before the strings' module needs the app
+
+    status = exc.code or 500
+    title, detail = PAGE_ERRORS.get(
+        status,
+        ("server_error_page", "server_error_hint") if status >= 500 else ("error_page", None),
+    )
+    body = render_template("error.html", title=t(title), detail=t(detail) if detail else "")
+    response = Response(body, status=status, mimetype="text/html")
+    for name, value in exc.get_headers():
+        if name in _KEPT_ERROR_HEADERS:
+            response.headers[name] = value
+    return response
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError) -> Response:
@@ -98,7 +125,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(exc: HTTPException) -> Response | HTTPException:
         if not wants_json():
-            return exc
+            return error_page(exc)
         status = exc.code or 500
         code = HTTP_ERROR_CODES.get(status) or (exc.name or "error").lower().replace(" ", "_")
         message, field = _http_message(exc, app.config["MAX_BODY_BYTES"])

@@ -49,7 +49,7 @@ UI: dict[str, Text] = {
     ),
     "download_txt": Text("Завантажити .txt", "Download .txt"),
     "download_json": Text("Завантажити .json", "Download .json"),
-    "email": Text("Надіслати в підтримку", "Send to support"),
+    "email": Text("Надіслати до служби підтримки", "Send to support"),
     "private_link": Text("Переглянути повний звіт", "View the full report"),
     "private_hint": Text(
         "Посилання особисте: не публікуйте його.",
@@ -60,7 +60,7 @@ UI: dict[str, Text] = {
     # each language by its own name, in both pages: a reader finds theirs
     "language_name_uk": Text("Українська", "Українська"),
     "language_name_en": Text("English", "English"),
-    "skip_to_content": Text("Перейти до змісту", "Skip to content"),
+    "skip_to_content": Text("Перейти до основного вмісту", "Skip to content"),
     "noscript": Text(
         "JavaScript вимкнено. Ми можемо скласти звіт лише з даних, які надсилає браузер.",
         "JavaScript is off. We can only make a report from what the browser sends.",
@@ -69,6 +69,51 @@ UI: dict[str, Text] = {
     "matrix_link": Text("Підтримувані браузери та системи", "Supported browsers and systems"),
     "report_page_title": Text("Звіт про браузер", "Browser report"),
     "not_found": Text("Сторінку не знайдено.", "Page not found."),
+    # error pages (webapp/errors.py) and the "tell support more" form's errors (issue 21)
+    "not_found_hint": Text(
+        "Можливо, посилання неповне або застаріле. Перевірте браузер ще раз, щоб отримати "
+        "новий звіт.",
+        "The link may be incomplete or out of date. Check your browser again to get a new report.",
+    ),
+    "error_page": Text("Цю дію виконати не вдалося.", "This could not be done."),
+    "error_page_hint": Text(
+        "Поверніться на попередню сторінку й спробуйте ще раз.",
+        "Go back to the previous page and try again.",
+    ),
+    "too_large_page": Text("Надіслано забагато даних.", "Too much data was sent."),
+    "rate_limited_page": Text("Забагато запитів.", "Too many requests."),
+    "rate_limited_hint": Text(
+        "Зачекайте хвилину й спробуйте ще раз.", "Wait a minute and try again."
+    ),
+    "server_error_page": Text("На сервері сталася помилка.", "The server failed."),
+    "server_error_hint": Text(
+        "Ми вже знаємо про неї. Спробуйте ще раз за кілька хвилин.",
+        "It has been logged. Try again in a few minutes.",
+    ),
+    "ctx_err_not_an_image": Text(
+        "цей файл не є зображенням PNG, JPEG, GIF чи WebP",
+        "the file is not a PNG, JPEG, GIF or WebP image",
+    ),
+    "ctx_err_image_too_large": Text(
+        "зображення завелике: зменште його або зробіть знімок меншої частини екрана",
+        "the image is too large: make it smaller or capture a smaller part of the screen",
+    ),
+    "ctx_err_field": Text(
+        "поле «{field}» задовге або містить символи, які не можна надіслати",
+        "the field “{field}” is too long or holds characters that cannot be sent",
+    ),
+    "ctx_err_rate_limited": Text(
+        "забагато спроб, зачекайте хвилину й спробуйте ще раз",
+        "too many attempts, wait a minute and try again",
+    ),
+    "ctx_err_network": Text(
+        "немає зв'язку із сервером, перевірте інтернет і спробуйте ще раз",
+        "the server cannot be reached, check your connection and try again",
+    ),
+    "ctx_err_server": Text(
+        "помилка на сервері, спробуйте ще раз за кілька хвилин",
+        "the server failed, try again in a few minutes",
+    ),
     "email_subject": Text("Звіт про браузер", "Browser report"),
     "email_prompt": Text(
         "Опишіть, будь ласка: сервіс (сайт чи застосунок), сторінку, дію, текст помилки, "
@@ -132,7 +177,7 @@ UI: dict[str, Text] = {
     "devices": Text("Пристрої", "Devices"),
     "in_app_browsers": Text("Вбудовані браузери застосунків", "In-app browsers"),
     "in_app_intro": Text(
-        "Сторінки, відкриті всередині інших застосунків ({apps}): {status}.",
+        "У браузерах, вбудованих в інші застосунки ({apps}), особистий кабінет {status}.",
         "Pages opened inside other apps ({apps}): {status}.",
     ),
     "apps": Text("Мобільні застосунки порталу", "The portal's mobile apps"),

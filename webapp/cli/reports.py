@@ -99,18 +99,27 @@ def stats(since: str, lang: str, rebuild: bool) -> None:
     required=True,
     help="File to write ('-' for standard output, CSV only).",
 )
-def export(since: str, fmt: str, no_personal: bool, output: str) -> None:
+@click.option(
+    "--lang",
+    type=LANGS,
+    default=None,
+    help="CSV for people in this language: headings and values in words, times in "
+    "BROWSERCHECK_TIME_ZONE, ';' between fields for uk. Without it: ids, ',', UTC.",
+)
+def export(since: str, fmt: str, no_personal: bool, output: str, lang: str | None) -> None:
     """Export the reports of a period as CSV or Parquet."""
     from ..services import store
     from ..storage.desk import ReportFilter, SupportStore
 
     filters = ReportFilter(date_from=_parse_since(since).date())
-    with command_app():
+    if lang and fmt != "csv":
+        raise click.BadParameter("--lang is for CSV (Parquet keeps ids)", param_hint="--lang")
+    with command_app() as app:
         chunks = SupportStore(store()).export_records(filters)
         if fmt == "csv":
             stream = sys.stdout.buffer if output == "-" else open(output, "wb")  # noqa: SIM115
             try:
-                for part in csv_chunks(chunks, no_personal):
+                for part in csv_chunks(chunks, no_personal, lang, app.config["TIME_ZONE"]):
                     stream.write(part)
             finally:
                 if stream is not sys.stdout.buffer:

@@ -70,7 +70,7 @@
   }
 
   function show(data) {
-    // Worded by the server in the page's language ("at least 10.15.7", "смартфон (Apple iPhone)").
+    // Worded by the server in the page's language ("10.15.7 or later", "смартфон (Apple iPhone)").
     text("r-outcome-label", data.display.outcome + ".");
     text("r-headline", data.display.headline);
     showBlocking(data.blocking || []);
@@ -95,8 +95,19 @@
     $("send-failed").hidden = true;
     $("result").hidden = false;
     restoreFields();
-    setProgress(msg("done"));
+    setProgress(announcement());
     try { window.performance.mark("browsercheck:shown"); } catch (e) {}
+  }
+
+  function announcement() {
+    // The live region (#progress) says the result itself, not only "done": a screen reader
+    // hears the headline and the code without hunting for them ([data-announce] marks them).
+    var parts = [msg("done")], marked = root.querySelectorAll("[data-announce]"), i, said;
+    for (i = 0; i < marked.length; i++) {
+      said = (marked[i].textContent || "").replace(/\s+/g, " ").replace(/^\s+|\s+$/g, "");
+      if (said) { parts.push(said); }
+    }
+    return parts.join(" ");
   }
 
   function showFindings(findings) {
@@ -144,8 +155,21 @@
     } catch (e) { done(0, null); }
   }
 
+  function fieldName(path) {
+    // "$.error_text" -> the form's own label of that field, as the user read it
+    var key = String(path || "").replace(/^\$\.?/, "").split(".")[0];
+    var label = key ? form.querySelector("label[for='ctx-" + key.replace(/[^a-z_]/g, "") + "']") : null;
+    return label ? label.textContent : key;
+  }
+
   function failure(status, data) {
-    var reason = data && data.error && data.error.message ? data.error.message : "HTTP " + status;
+    // In the page's language by the error's code: the API's own message is for integrators.
+    var error = data && data.error ? data.error : {}, code = String(error.code || ""), reason;
+    if (!status) { reason = formMsg("network"); }
+    else if (formMsg(code)) { reason = formMsg(code); }
+    else if (code.indexOf("schema_") === 0) { reason = formMsg("field").replace("{field}", fieldName(error.field)); }
+    else if (status >= 500) { reason = formMsg("server"); }
+    else { reason = formMsg("server") + " (HTTP " + status + ")"; }
     setFormStatus(formMsg("failed").replace("{reason}", reason), true);
   }
 

@@ -63,6 +63,7 @@ class ReportFilter:
     date_from: date | None = None
     date_to: date | None = None  # inclusive
     text: str = ""
+    state: str = ""  # "handled", "unhandled" or "" (any)
 
     def apply(self, statement: Select[Any]) -> Select[Any]:
         conditions: list[ColumnElement[bool]] = []
@@ -86,6 +87,10 @@ class ReportFilter:
             conditions.append(
                 ReportRow.context_text.contains(self.text.strip().casefold(), autoescape=True)
             )
+        if self.state == "handled":
+            conditions.append(ReportRow.handled_at.is_not(None))
+        elif self.state == "unhandled":
+            conditions.append(ReportRow.handled_at.is_(None))
         return statement.where(*conditions) if conditions else statement
 
 
@@ -107,10 +112,23 @@ class ListedReport:
     user_agent: str
     context: dict[str, str] = field(default_factory=dict)
     outcome: str = "unknown"
+    #: the finding that matters most: the first error, else the first of the ids (a policy
+    #: reason such as ``outdated_browser`` when there is no finding)
+    top_finding: str | None = None
+    has_screenshot: bool = False
+    handled_at: datetime | None = None
+    handled_by: str | None = None
 
     @property
     def display_code(self) -> str:
         return format_code(self.code)
+
+
+def _top_finding(findings: list[dict[str, Any]] | None, finding_ids: tuple[str, ...]) -> str | None:
+    for finding in findings or ():
+        if finding.get("severity") == "error" and finding.get("id"):
+            return str(finding["id"])
+    return finding_ids[0] if finding_ids else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +193,7 @@ class SupportStore:
 
     @staticmethod
     def _list_select() -> Select[Any]:
+        shot = select(ScreenshotRow.id).where(ScreenshotRow.report_id == ReportRow.id)
         return select(
             ReportRow.code,
             ReportRow.created_at,
@@ -183,9 +202,13 @@ class SupportStore:
             ReportRow.os_family,
             ReportRow.device_type,
             ReportRow.finding_ids,
+            ReportRow.findings,
             ReportRow.user_agent,
             ReportRow.context,
             ReportRow.outcome,
+            ReportRow.handled_at,
+            ReportRow.handled_by,
+            shot.exists().label("has_screenshot"),
         )
 
     def _listed(self, statement: Select[Any]) -> list[ListedReport]:
@@ -198,12 +221,17 @@ class SupportStore:
                     browser_family=r.browser_family,
                     os_family=r.os_family,
                     device_type=r.device_type,
-                    finding_ids=tuple((r.finding_ids or "").split()),
+                    finding_ids=ids,
                     user_agent=r.user_agent,
                     context=dict(r.context or {}),
                     outcome=r.outcome,
+                    top_finding=_top_finding(r.findings, ids),
+                    has_screenshot=bool(r.has_screenshot),
+                    handled_at=r.handled_at,
+                    handled_by=r.handled_by,
                 )
                 for r in session.execute(statement)
+                for ids in [tuple((r.finding_ids or "").split())]
             ]
 
     def list_reports(
@@ -224,6 +252,28 @@ class SupportStore:
         with self.session() as session:
             sets = session.scalars(select(ReportRollupRow.finding_ids).distinct())
             return sorted({fid for ids in sets for fid in ids.split()})
+
+    def set_handled(self, code: str, agent: str | None) -> bool:
+        """Mark the report ``code`` handled by ``agent`` now, or unhandled (``agent`` None);
+        False when there is no such report."""
+        values: dict[str, Any] = {
+            "handled_at": datetime.now(UTC) if agent else None,
+            "handled_by": agent,
+        }
+        with self.session() as session:
+            changed = session.execute(
+                update(ReportRow).where(ReportRow.code == code).values(values)
+            )
+            session.commit()
+            return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+    def handled(self, code: str) -> tuple[datetime | None, str | None]:
+        """When and by whom ``code`` was marked handled, ``(None, None)`` while unhandled."""
+        with self.session() as session:
+            row = session.execute(
+                select(ReportRow.handled_at, ReportRow.handled_by).where(ReportRow.code == code)
+            ).first()
+            return (row.handled_at, row.handled_by) if row else (None, None)
 
     # --- the user's context and screenshot ------------------------------------------------
 

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
+from matrix.rules import verdict_reason_ids
 from reports.aggregate import STATS_COLUMNS
 from reports.model import Report
 
@@ -35,11 +36,14 @@ def context_search_text(context: Mapping[str, str]) -> str:
 
 
 def desk_columns(report: Report) -> dict[str, Any]:
-    """The report row's denormalised support-desk columns."""
+    """The report row's denormalised support-desk columns. ``finding_ids`` holds the findings
+    and the kind of the verdict's reason (outdated browser or OS), so the list filters by
+    them and the statistics count them among the top findings."""
     browser_id = report.probe.get("browser_id")
+    ids = [f.id for f in report.findings] + list(verdict_reason_ids(report.verdict))
     return {
         "browser_id": browser_id if isinstance(browser_id, str) else None,
-        "finding_ids": finding_ids_text([f.id for f in report.findings]),
+        "finding_ids": finding_ids_text(list(dict.fromkeys(ids))),
         "context_text": context_search_text(report.context),
     }
 

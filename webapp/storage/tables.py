@@ -76,6 +76,9 @@ class ReportRow(Base):
     request_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     #: The outcome the user read (matrix/outcome.py); ``status`` stays the policy's verdict.
     outcome: Mapped[str] = mapped_column(String(24), default="unknown", server_default="unknown")
+    # The desk's handled/unhandled state (issue 21): when and by which agent; NULL: unhandled.
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    handled_by: Mapped[str | None] = mapped_column(String(254), default=None)
 
     __table_args__ = (
         Index("ix_reports_status_created", "status", "created_at"),

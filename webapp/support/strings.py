@@ -14,7 +14,7 @@ DESK: dict[str, Text] = {
     "sign_out": Text("Вийти", "Sign out"),
     "signed_out": Text("Ви вийшли.", "You are signed out."),
     "login_needed": Text("Увійдіть, щоб продовжити.", "Sign in to continue."),
-    "login_failed": Text("Неправильна пошта або пароль.", "Wrong e-mail or password."),
+    "login_failed": Text("Неправильна електронна пошта або пароль.", "Wrong e-mail or password."),
     "login_locked": Text(
         "Забагато невдалих спроб. Спробуйте знову через {minutes} хв.",
         "Too many failed attempts. Try again in {minutes} min.",
@@ -53,6 +53,21 @@ DESK: dict[str, Text] = {
     "bad_filter": Text(
         "Неправильне значення фільтра «{name}».", "Bad value of the filter “{name}”."
     ),
+    "dates_swapped": Text(
+        "Дата «від» пізніша за дату «до»: показано звіти з {start} до {end}.",
+        "The “from” date is after the “to” date: showing reports from {start} to {end}.",
+    ),
+    # the compact list and the handled/unhandled state (issue 21)
+    "time_in_zone": Text("Час ({zone})", "Time ({zone})"),
+    "environment_short": Text("Браузер · ОС · пристрій", "Browser · OS · device"),
+    "top_finding": Text("Головна проблема", "Main problem"),
+    "has_screenshot": Text("є знімок екрана", "has a screenshot"),
+    "state": Text("Стан", "State"),
+    "state_unhandled": Text("Не опрацьовано", "Not handled"),
+    "state_handled": Text("Опрацьовано", "Handled"),
+    "mark_handled": Text("Позначити опрацьованим", "Mark handled"),
+    "mark_unhandled": Text("Повернути в неопрацьовані", "Mark not handled"),
+    "handled_by": Text("Опрацьовано: {agent}, {time}", "Handled by {agent}, {time}"),
     # report page
     "agent_report_title": Text("Звіт {code}", "Report {code}"),
     "user_context": Text("Що повідомив користувач", "What the user told us"),
@@ -63,11 +78,43 @@ DESK: dict[str, Text] = {
     "field": Text("Поле", "Field"),
     "value": Text("Значення", "Value"),
     "source": Text("Джерело", "Source"),
-    "conflicts": Text("Розбіжності сигналів", "Conflicting signals"),
+    "conflicts": Text("Розбіжності в даних", "Conflicting signals"),
     "used": Text("використано", "used"),
     "ignored": Text("відкинуто", "ignored"),
     "headers": Text("Заголовки запиту", "Request headers"),
-    "raw_payload": Text("Необроблені дані проби", "Raw probe payload"),
+    "raw_payload": Text("Необроблені дані перевірки (JSON)", "Raw check data (JSON)"),
+    # the report page: what the probe saw of the page, as fields (issue 21)
+    "page_state": Text("Сторінка, кеш і мережа", "Page, cache and network"),
+    "page_errors": Text("Помилки на сторінці", "Errors on the page"),
+    "no_page_errors": Text("Помилок на сторінці не було.", "The page had no errors."),
+    "errors_dropped": Text(
+        "Ще {count} помилок не записано (ліміт 20).", "{count} more errors not recorded (limit 20)."
+    ),
+    "error_kind_error": Text("помилка", "error"),
+    "error_kind_rejection": Text("необроблена помилка в Promise", "unhandled rejection"),
+    "build": Text("Версія сторінки / сервера", "Page build / server build"),
+    "build_same": Text("збігаються", "the same"),
+    "build_differs": Text("різняться: сторінка з кешу", "differ: the page is a cached copy"),
+    "cache": Text("Кеш", "Cache"),
+    "page_from": Text("сторінка", "page"),
+    "scripts_from": Text("скрипти", "scripts"),
+    "stored_caches": Text("Cache Storage", "Cache Storage"),
+    "load_network": Text("з мережі", "from the network"),
+    "load_cache": Text("з кешу браузера", "from the browser cache"),
+    "load_service_worker": Text("через service worker", "through the service worker"),
+    "service_worker": Text("Service worker (фоновий скрипт сайту)", "Service worker"),
+    "sw_controlled": Text("керує сторінкою", "controls the page"),
+    "sw_waiting": Text("новіша версія чекає", "a newer version is waiting"),
+    "network": Text("Мережа", "Network"),
+    "online": Text("у мережі", "online"),
+    "net_effective_type": Text("якість", "quality"),
+    "net_type": Text("тип", "type"),
+    "net_rtt": Text("затримка (оцінка браузера)", "round trip (browser's estimate)"),
+    "net_downlink": Text("швидкість", "bandwidth"),
+    "request_rtt": Text("затримка до сервера", "round trip to the server"),
+    "save_data": Text("заощадження трафіку", "data saver"),
+    "unit_ms": Text("мс", "ms"),
+    "unit_mbps": Text("Мбіт/с", "Mbit/s"),
     "same_browser": Text("Інші звіти з цього браузера", "Other reports from this browser"),
     "no_same_browser": Text(
         "Інших звітів з цього браузера немає.", "No other reports from this browser."
@@ -77,7 +124,7 @@ DESK: dict[str, Text] = {
     "src_ua": Text("заголовок User-Agent", "User-Agent header"),
     "src_hints-header": Text("Client Hints (заголовки)", "Client Hints (headers)"),
     "src_hints-js": Text("Client Hints (JavaScript)", "Client Hints (JavaScript)"),
-    "src_probe": Text("проба на сторінці", "in-page probe"),
+    "src_probe": Text("скрипт перевірки на сторінці", "in-page probe"),
     "src_app": Text("мобільний застосунок", "mobile app"),
     "src_headers": Text(
         "заголовки запиту (X-Requested-With)", "request headers (X-Requested-With)"
@@ -96,15 +143,23 @@ DESK: dict[str, Text] = {
         "Without login, account, meter, the user's free text and the browser id.",
     ),
     "download": Text("Завантажити", "Download"),
+    "csv_for_people": Text(
+        "Назви замість кодів, час у поясі служби, роздільник «;» для Excel",
+        "Words instead of codes, times in the desk's zone, for spreadsheets",
+    ),
     "export_hint": Text(
         "Вивантажуються звіти, що відповідають фільтрам списку.",
         "The export holds the reports that match the list's filters.",
     ),
     "role": Text("Роль", "Role"),
+    "role_agent": Text("оператор", "agent"),
+    "role_admin": Text("адміністратор", "admin"),
     "last_login": Text("Останній вхід", "Last sign-in"),
     "active": Text("Активний", "Active"),
     # check page: the user's context form
-    "ctx_title": Text("Розкажіть підтримці більше (необов'язково)", "Tell support more (optional)"),
+    "ctx_title": Text(
+        "Розкажіть службі підтримки більше (необов'язково)", "Tell support more (optional)"
+    ),
     "ctx_intro": Text(
         "Ці поля бачить лише служба підтримки. Заповніть те, що стосується вашої проблеми.",
         "Only the support desk sees these fields. Fill in what concerns your problem.",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
@@ -33,10 +34,12 @@ from reports.aggregate import (
     TITLES,
     Summary,
     evidence_tables,
+    format_share,
     summarize,
 )
+from reports.describe import describe_time
 from reports.export import csv_chunks, write_parquet
-from reports.i18n import CONTEXT_KEYS, label
+from reports.i18n import CONTEXT_KEYS, finding_label, format_number, label, value_label
 from reports.model import format_code, normalize_code
 from reports.render import render_html
 
@@ -48,6 +51,7 @@ from .auth import accounts, current_agent, login_redirect
 bp = Blueprint("support", __name__, url_prefix="/support")
 
 DEVICE_TYPES: tuple[str, ...] = ("desktop", "mobile", "tablet", "tv", "bot", "unknown")
+STATES: tuple[str, ...] = ("unhandled", "handled")
 PERIODS: tuple[int, ...] = (7, 30, 90, 180, 365)
 CHARTS: dict[str, tuple[str, str]] = {  # chart name -> (table, label column)
     "outcomes": ("by_outcome", "outcome"),
@@ -84,7 +88,20 @@ def _helpers() -> dict[str, Any]:
         "label": label,
         "zip": zip,
         "column_label": lambda c: COLUMN_LABELS[c].get(lang) if c in COLUMN_LABELS else c,
+        "finding_label": lambda finding_id: finding_label(finding_id, lang),
+        "value_label": lambda column, value: value_label(column, value, lang),
+        "share": lambda value: format_share(value, lang),
+        "desk_time": desk_time,
+        "time_zone": current_app.config["TIME_ZONE"],
     }
+
+
+def desk_time(moment: datetime | None, seconds: bool = False) -> str:
+    """A time as the desk shows it: in the TIME_ZONE setting (the agents' zone), which the
+    column heading names."""
+    if moment is None:
+        return "—"
+    return describe_time(moment, current_app.config["TIME_ZONE"], seconds=seconds, show_zone=False)
 
 
 @bp.after_request
@@ -101,6 +118,20 @@ def home() -> ResponseReturnValue:
     return redirect(url_for("support.reports", lang=g.get("lang")))
 
 
+#: The filter fields by their query argument, as the form labels them (for error messages).
+_FILTER_NAMES: dict[str, str] = {
+    "from": "date_from",
+    "to": "date_to",
+    "status": "verdict",
+    "device": "device",
+    "state": "state",
+}
+
+
+def _filter_name(name: str) -> str:
+    return t(_FILTER_NAMES[name]) if name in _FILTER_NAMES else name
+
+
 def _parse_day(name: str, errors: list[str]) -> date | None:
     raw = request.args.get(name, "").strip()
     if not raw:
@@ -108,25 +139,30 @@ def _parse_day(name: str, errors: list[str]) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        errors.append(t("bad_filter", name=name))
+        errors.append(t("bad_filter", name=_filter_name(name)))
         return None
 
 
 def _choice(name: str, allowed: tuple[str, ...], errors: list[str]) -> str:
     value = request.args.get(name, "").strip()
     if value and value not in allowed:
-        errors.append(t("bad_filter", name=name))
+        errors.append(t("bad_filter", name=_filter_name(name)))
         return ""
     return value
 
 
 def parse_filters() -> tuple[ReportFilter, list[str]]:
-    """The list's filters from the query string, and a message per bad value (then ignored)."""
+    """The list's filters from the query string, and a message per bad value (then ignored)
+    or mistake (a "from" date after the "to" date: said, and the two swapped)."""
     errors: list[str] = []
     finding = request.args.get("finding", "").strip()
     if finding and not _FINDING_ID.match(finding):
-        errors.append(t("bad_filter", name="finding"))
+        errors.append(t("bad_filter", name=t("finding")))
         finding = ""
+    date_from, date_to = _parse_day("from", errors), _parse_day("to", errors)
+    if date_from and date_to and date_from > date_to:
+        errors.append(t("dates_swapped", start=date_to, end=date_from))
+        date_from, date_to = date_to, date_from
     filters = ReportFilter(
         status=_choice("status", STATUSES, errors),
         outcome=_choice("outcome", OUTCOMES, errors),
@@ -134,9 +170,10 @@ def parse_filters() -> tuple[ReportFilter, list[str]]:
         os=request.args.get("os", "").strip()[:64],
         device=_choice("device", DEVICE_TYPES, errors),
         finding=finding,
-        date_from=_parse_day("from", errors),
-        date_to=_parse_day("to", errors),
+        date_from=date_from,
+        date_to=date_to,
         text=request.args.get("text", "").strip()[:200],
+        state=_choice("state", STATES, errors),
     )
     return filters, errors
 
@@ -177,9 +214,32 @@ def reports() -> ResponseReturnValue:
         statuses=STATUSES,
         outcomes=OUTCOMES,
         devices=DEVICE_TYPES,
+        states=STATES,
         findings=desk().finding_choices(),
         context_keys=CONTEXT_KEYS,
     )
+
+
+@bp.post("/reports/<code>/handled")
+def set_handled(code: str) -> ResponseReturnValue:
+    """Mark a report handled (``handled=1``) or unhandled again, then back to where the agent
+    was (the list with its filters, or the report)."""
+    canonical = normalize_code(code)
+    agent = current_agent()
+    handled = request.form.get("handled") == "1"
+    if (
+        not canonical
+        or agent is None
+        or not desk().set_handled(canonical, agent.email if handled else None)
+    ):
+        return render_template(
+            "support/message.html", message=t("not_found_code", code=code), search=True
+        ), 404
+    back = request.form.get("next", "")
+    # only a path of this desk: never an open redirect
+    if not back.startswith("/support/") or back.startswith("//"):
+        back = url_for("support.report", code=format_code(canonical), lang=g.get("lang"))
+    return redirect(back)
 
 
 def _page_size() -> int:
@@ -189,6 +249,92 @@ def _page_size() -> int:
 def _source_label(source: str) -> str:
     key = f"src_{source}"
     return t(key) if key in STRINGS else source
+
+
+def _sent_from(source: str) -> str:
+    key = f"sent_{source}"
+    return t(key) if key in STRINGS else source
+
+
+def _language_name(lang: str) -> str:
+    return value_label("lang", lang, current_lang())
+
+
+def _yes_no(value: object) -> str:
+    if value is None:
+        return t("unknown")
+    return t("yes") if value else t("no")
+
+
+#: The probe's network fields shown on the report page: (field, label key, unit key or "").
+_NETWORK_FIELDS: tuple[tuple[str, str, str], ...] = (
+    ("effectiveType", "net_effective_type", ""),
+    ("type", "net_type", ""),
+    ("rtt", "net_rtt", "unit_ms"),
+    ("downlink", "net_downlink", "unit_mbps"),
+    ("requestRttMs", "request_rtt", "unit_ms"),
+    ("saveData", "save_data", ""),
+)
+
+
+def _load_source(source: object) -> str:
+    key = f"load_{source}".replace("-", "_")
+    return t(key) if isinstance(source, str) and key in STRINGS else t("unknown")
+
+
+def probe_rows(probe: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the probe saw of the page's build, cache, service worker and network, as (label,
+    value) rows in the agent's language: the parts of the raw payload an agent asks about
+    first, so nobody has to read JSON for them. Parts the probe did not send are left out."""
+    rows: list[tuple[str, str]] = []
+    build = probe.get("build") or {}
+    if build:
+        page, current = build.get("page"), build.get("current")
+        same = page == current if page and current else None
+        verdict = "" if same is None else f" · {t('build_same') if same else t('build_differs')}"
+        rows.append((t("build"), f"{page or '—'} / {current or '—'}{verdict}"))
+    cache = probe.get("cache") or {}
+    if cache:
+        parts = [f"{t('page_from')}: {_load_source(cache.get('page'))}"]
+        scripts = [x for x in cache.get("scripts") or () if isinstance(x, dict)]
+        if scripts:
+            sources = Counter(_load_source(x.get("source")) for x in scripts)
+            parts.append(
+                f"{t('scripts_from')}: " + ", ".join(f"{k} ({n})" for k, n in sources.items())
+            )
+        stored = [x for x in cache.get("storage") or () if isinstance(x, dict)]
+        if stored:
+            listed = ", ".join(f"{x.get('name')} ({x.get('entries', '?')})" for x in stored)
+            parts.append(f"{t('stored_caches')}: {listed}")
+        if cache.get("storageError"):
+            parts.append(f"{t('stored_caches')}: {cache['storageError']}")
+        rows.append((t("cache"), " · ".join(parts)))
+    worker = probe.get("serviceWorker") or {}
+    if worker:
+        parts = [f"{t('sw_controlled')}: {_yes_no(worker.get('controlled'))}"]
+        parts += [str(worker[k]) for k in ("scriptURL", "state") if worker.get(k)]
+        if worker.get("waiting"):
+            parts.append(t("sw_waiting"))
+        rows.append((t("service_worker"), " · ".join(parts)))
+    network = probe.get("network") or {}
+    online = probe.get("online")
+    if network or online is not None:
+        parts = [] if online is None else [f"{t('online')}: {_yes_no(online)}"]
+        for key, name, unit in _NETWORK_FIELDS:
+            value = network.get(key)
+            if value is None or value is False:
+                continue
+            if value is True:
+                shown = _yes_no(value)
+            elif isinstance(value, int | float):
+                rounded = round(value) if unit == "unit_ms" else value  # ms: whole ones
+                shown = f"{format_number(rounded, current_lang())} {t(unit) if unit else ''}"
+                shown = shown.rstrip()
+            else:
+                shown = str(value)
+            parts.append(f"{t(name)}: {shown}")
+        rows.append((t("network"), " · ".join(parts)))
+    return rows
 
 
 @bp.get("/reports/<code>")
@@ -231,6 +377,12 @@ def report(code: str) -> ResponseReturnValue:
             if found.context.get(key)
         ],
         environment_rows=environment_rows,
+        probe_rows=probe_rows(found.probe),
+        page_errors=[e for e in found.probe.get("errors") or () if isinstance(e, dict)],
+        errors_dropped=found.probe.get("errorsDropped"),
+        sent_from=_sent_from(found.source),
+        language_name=_language_name(found.lang),
+        handled=desk().handled(found.code),
         conflicts=found.environment.conflicts,
         raw_payload=json.dumps(raw, ensure_ascii=False, indent=2, sort_keys=True),
         same_browser=desk().same_browser(found.code),
@@ -323,13 +475,10 @@ def chart(name: str) -> Response:
     title, empty = TITLES[table_name].get(lang), t("no_data")
     table = summary.tables()[table_name]
     if name == "unsupported":
-        svg = charts.daily_share_chart(table, title, empty)
+        svg = charts.daily_share_chart(table, title, empty, lang)
     else:
-        if column == "status":
-            table = table.assign(status=[label(f"status_{s}", lang) for s in table["status"]])
-        if column == "outcome":
-            table = table.assign(outcome=[label(f"outcome_{s}", lang) for s in table["outcome"]])
-        svg = charts.share_bar_chart(table, column, title, empty)
+        table = table.assign(**{column: [value_label(column, v, lang) for v in table[column]]})
+        svg = charts.share_bar_chart(table, column, title, empty, lang=lang)
     return _svg(svg)
 
 
@@ -349,7 +498,13 @@ def export_csv() -> Response:
     """The reports matching the list's filters as CSV, streamed."""
     filters, _errors = parse_filters()
     no_personal = request.args.get("no_personal") in ("1", "on", "true")
-    body = stream_with_context(csv_chunks(desk().export_records(filters), no_personal))
+    # "words": headings and values in the agent's language, times in the desk's zone and the
+    # separator their spreadsheet expects; without it the CSV is the machine one (ids, ",")
+    lang = current_lang() if request.args.get("words") in ("1", "on", "true") else None
+    chunks = desk().export_records(filters)
+    body = stream_with_context(
+        csv_chunks(chunks, no_personal, lang, current_app.config["TIME_ZONE"])
+    )
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{_export_name("csv")}"'
     return response
