@@ -15,7 +15,7 @@ from matrix.policy import Verdict
 from reports.model import Report, new_code
 
 from .groupcommit import GroupCommitter
-from .rollup import count_rows_in_rollup, desk_columns
+from .rollup import desk_columns, write_beside_reports
 from .tables import ReportRow, make_engine
 
 
@@ -45,7 +45,7 @@ class ReportStore:
         self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = GroupCommitter(
-            self.engine, cast(Table, ReportRow.__table__), after_insert=count_rows_in_rollup
+            self.engine, cast(Table, ReportRow.__table__), after_insert=write_beside_reports
         )
 
     def create_schema(self) -> None:
