@@ -27,6 +27,16 @@ WRITE_ENDPOINTS = ("collector.create", "public.check_noscript")
 #: Views that read a report by code and token: the per-address limit, counted apart from writes.
 LOOKUP_ENDPOINTS = ("collector.show", "public.report_view")
 EXTENSION = "browsercheck.limiter"
+#: The desk API (issue 17): limited per bearer token, by DESK_API_RATELIMIT.
+DESK_ENDPOINTS = ("desk_api.report", "desk_api.reports")
+
+
+def _desk_token_key() -> str:
+    """The presented token's hash: each token has its own counter (none stored in clear)."""
+    from .desk_api import bearer_token
+    from .storage.reports import hash_token
+
+    return "desk-" + hash_token(bearer_token())[:32]
 
 
 def _everyone() -> str:
@@ -91,7 +101,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(RateLimitExceeded, _too_many)
     if not enabled:
         return
-    limited = frozenset(WRITE_ENDPOINTS + LOOKUP_ENDPOINTS)
+    desk = app.config.get("DESK_API_RATELIMIT")
+    desk_endpoints = DESK_ENDPOINTS if not _is_off(desk) else ()
+    limited = frozenset(WRITE_ENDPOINTS + LOOKUP_ENDPOINTS + desk_endpoints)
     # Every other route (pages, the probe, static files) skips the limiter's work entirely.
     limiter.request_filter(lambda: request.endpoint not in limited)
     assert spec is not None
@@ -111,6 +123,14 @@ def init_app(app: Flask) -> None:
                     _checked(everyone, "RATELIMIT_GLOBAL"), scope="everyone", key_func=_everyone
                 )
             )
+    for endpoint in desk_endpoints:
+        decorators.setdefault(endpoint, []).append(
+            limiter.shared_limit(
+                _checked(str(desk), "DESK_API_RATELIMIT"),
+                scope="desk-token",
+                key_func=_desk_token_key,
+            )
+        )
     for endpoint, wrap in decorators.items():
         view = app.view_functions.get(endpoint)
         if view is None:  # a renamed view would silently lose its limit
