@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from reports.model import format_code
 
+from .groupcommit import sqlite_write_lock
 from .tables import WebhookDeliveryRow, WebhookEndpointRow
 
 EVENTS: tuple[str, ...] = ("report.created", "report.context_added")
@@ -42,6 +43,17 @@ class Endpoint:
     events: tuple[str, ...]
     personal: bool
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One attempt's outcome; ``retry_in`` None: no retry left."""
+
+    delivery_id: int
+    ok: bool
+    result: str
+    at: datetime
+    retry_in: timedelta | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,23 +226,28 @@ class WebhookStore:
     ) -> None:
         """Record one attempt: delivered when ``ok``; else pending again after ``retry_in``,
         or failed when there is no retry left (``retry_in`` None)."""
-        values: dict[str, Any] = {
-            "attempts": WebhookDeliveryRow.attempts + 1,
-            "last_attempt_at": now,
-            "last_result": result[:255],
-        }
-        if ok:
-            values["status"] = DELIVERED
-        elif retry_in is None:
-            values["status"] = FAILED
-        else:
-            values["next_attempt_at"] = now + retry_in
-        with self.session() as session:
-            session.execute(
-                update(WebhookDeliveryRow)
-                .where(WebhookDeliveryRow.id == delivery_id)
-                .values(values)
-            )
+        self.record_attempts([Attempt(delivery_id, ok, result, now, retry_in)])
+
+    def record_attempts(self, attempts: list[Attempt]) -> None:
+        """Record several attempts in one transaction (one flush to disk for a sender's pass)."""
+        with self.session() as session, sqlite_write_lock(session.get_bind()):
+            for attempt in attempts:
+                values: dict[str, Any] = {
+                    "attempts": WebhookDeliveryRow.attempts + 1,
+                    "last_attempt_at": attempt.at,
+                    "last_result": attempt.result[:255],
+                }
+                if attempt.ok:
+                    values["status"] = DELIVERED
+                elif attempt.retry_in is None:
+                    values["status"] = FAILED
+                else:
+                    values["next_attempt_at"] = attempt.at + attempt.retry_in
+                session.execute(
+                    update(WebhookDeliveryRow)
+                    .where(WebhookDeliveryRow.id == attempt.delivery_id)
+                    .values(values)
+                )
             session.commit()
 
     def purge(self, before: datetime) -> int:

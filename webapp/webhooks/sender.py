@@ -7,6 +7,7 @@ import ipaddress
 import logging
 import os
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,19 +17,22 @@ from standardwebhooks.webhooks import Webhook
 
 from ..retention import claim_run
 from ..storage.reports import ReportStore
-from ..storage.webhooks import Delivery, WebhookStore
+from ..storage.webhooks import Attempt, Delivery, WebhookStore
 
 #: The database claim that makes one process the sender (see webapp/retention.py claim_run).
 LEASE_JOB = "webhooks"
-#: A sender that stops renewing (killed) is replaced after this long.
-LEASE = timedelta(seconds=10)
+#: A sender that stops renewing (killed) is replaced after this long: longer than one pass can
+#: take (BATCH / SENDERS attempts of TIMEOUT_SECONDS each), so no two processes send at once.
+LEASE = timedelta(seconds=30)
 #: The holder renews this often, and others try to take over this often.
 RENEW_EVERY = timedelta(seconds=3)
 #: Seconds between looks at the outbox; seconds one attempt may take.
 POLL_SECONDS = 0.25
 TIMEOUT_SECONDS = 10.0
+#: Deliveries sent at once by the sender (to any endpoints; the spec promises no order).
+SENDERS = 8
 #: Deliveries looked at per pass; most bytes of a response read (then ignored).
-BATCH = 100
+BATCH = 16
 MAX_RESPONSE_BYTES = 65536
 log = logging.getLogger(__name__)
 
@@ -150,17 +154,18 @@ class WebhookSender:
         return claimed
 
     def send_due(self, now: datetime | None = None) -> int:
-        """Attempt every due delivery once (when this process holds the lease); returns how
-        many were attempted."""
+        """Attempt every due delivery once (when this process holds the lease), up to
+        ``SENDERS`` at a time, and record the outcomes in one transaction; returns how many
+        were attempted."""
         if not self.holds_lease(now):
             return 0
-        attempted = 0
-        for delivery in self.outbox.due(now or datetime.now(UTC), BATCH):
-            if self._stop.is_set() or not self.holds_lease():
-                break
-            self.attempt(delivery)
-            attempted += 1
-        return attempted
+        due = self.outbox.due(now or datetime.now(UTC), BATCH)
+        if not due:
+            return 0
+        with ThreadPoolExecutor(min(SENDERS, len(due))) as pool:
+            attempts = list(pool.map(self._send, due))
+        self.outbox.record_attempts(attempts)
+        return len(attempts)
 
     def body(self, delivery: Delivery) -> bytes:
         """The event as sent: ``type``, ``timestamp`` (when it happened) and ``data``, the
@@ -175,9 +180,14 @@ class WebhookSender:
         }
         return orjson.dumps(document)
 
-    def attempt(self, delivery: Delivery, now: datetime | None = None) -> bool:
+    def attempt(self, delivery: Delivery) -> bool:
         """Send ``delivery`` once and record the outcome; True when the endpoint took it."""
-        now = now or datetime.now(UTC)
+        outcome = self._send(delivery)
+        self.outbox.record_attempts([outcome])
+        return outcome.ok
+
+    def _send(self, delivery: Delivery) -> Attempt:
+        now = datetime.now(UTC)
         body = self.body(delivery)
         signature = Webhook(delivery.secret).sign(delivery.msg_id, now, body.decode("utf-8"))
         headers = {
@@ -191,8 +201,6 @@ class WebhookSender:
             ok, result = post(delivery.url, body, headers)
         except ValueError as exc:  # the endpoint's URL is no longer acceptable
             ok, result = False, str(exc)
-        retry_in = (
-            self.schedule[delivery.attempts] if delivery.attempts < len(self.schedule) else None
-        )
-        self.outbox.record_attempt(delivery.id, ok, result, datetime.now(UTC), retry_in)
-        return ok
+        left = delivery.attempts < len(self.schedule)
+        retry_in = self.schedule[delivery.attempts] if left else None
+        return Attempt(delivery.id, ok, result, datetime.now(UTC), retry_in)
