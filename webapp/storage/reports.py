@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from typing import Any, cast
 
 from sqlalchemy import Table, select, text
@@ -47,6 +48,7 @@ class ReportStore:
         self._writer = GroupCommitter(
             self.engine, cast(Table, ReportRow.__table__), after_insert=write_beside_reports
         )
+        self._on_close: list[Callable[[], None]] = []
 
     def create_schema(self) -> None:
         """Create or upgrade the schema to the newest migration (webapp/storage/migrations/)."""
@@ -60,8 +62,15 @@ class ReportStore:
             conn.execute(text("SELECT 1"))
 
     def close(self) -> None:
+        for stop in self._on_close:  # threads using the engine (the webhook sender) end first
+            stop()
+        self._on_close.clear()
         self._writer.close()
         self.engine.dispose()
+
+    def on_close(self, stop: Callable[[], None]) -> None:
+        """Have ``close()`` call ``stop`` before it closes the engine."""
+        self._on_close.append(stop)
 
     def session(self) -> Session:
         return self._sessions()

@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
         app.config["PUBLIC_URL"],
     )
     app.extensions["browsercheck.webhooks"] = sender
+    app.extensions["browsercheck.store"].on_close(sender.close)
     if app.testing:
         return
 
