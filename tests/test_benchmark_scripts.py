@@ -104,3 +104,9 @@ def test_ingest_benchmark(tmp_path: Path) -> None:
     # The verdict is the conjunction of the three checks it names, each printed on its own.
     assert figures["sqlite_meets_targets"] == all(figures["sqlite_checks"].values()), figures
     assert "every answer 201" in done.stdout and "p99 < 50 ms" in done.stdout
+
+
+def test_webhooks_benchmark() -> None:
+    out = _ok(_run("webhooks.py", "--reports", "40", "--rate", "40"))
+    assert "webhooks off (baseline)" in out and "one webhook endpoint" in out
+    assert "(40 delivered, 0 missing)" in out and "report 201 -> receiver   p50" in out

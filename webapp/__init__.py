@@ -8,6 +8,8 @@ the table of contents of the package: each area wires what it owns through its o
   ``openapi``
 - cross-cutting: ``config`` (the settings table), ``errors``, ``i18n``, ``jsonio``, ``security``,
   ``privacy``, ``ratelimit``, ``overload``, ``serving``, ``retention``, ``extensions``
+- help-desk hand-off: ``webhooks/`` (outbound Standard Webhooks), ``desk_api`` (tokens),
+  ``integrations/`` (report cards for tickets, Help Scout)
 - ``services``: the report pipeline and the per-app store, policy and verdicts
 - ``storage/``: tables and queries (no Flask); ``support/``: the signed-in desk; ``cli/``: commands
 """
@@ -61,11 +63,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import (
         collector,
         demo,
+        desk_api,
         embed,
         errors,
         extensions,
         health,
         i18n,
+        integrations,
         jsonio,
         matrix_views,
         metrics,
@@ -79,6 +83,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         services,
         support,
         user_context,
+        webhooks,
     )
 
     settings = settings_from_env()
@@ -101,6 +106,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     demo.init_app(app)  # the demo portal: what the embed does, right after `make run`
+    app.register_blueprint(desk_api.bp)  # help-desk tools with a token (issue 17)
+    integrations.init_app(app)  # Help Scout's Dynamic App
 
     # The support desk: sign-in and its views.
     support.init_app(app)
@@ -115,6 +122,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     overload.init_app(app)
     metrics.init_app(app)  # GET /metrics, when METRICS is on
     retention.init_app(app)
+
+    # The hand-off to help desks: outbound webhooks (issue 17).
+    webhooks.init_app(app)
 
     with app.app_context():
         services.warm_up()  # once per process: what it loads is cached process-wide

@@ -80,6 +80,33 @@ def _time_zone(value: str) -> str:
     return value
 
 
+#: ``5s``, ``1.5m``, ``2h``, ``1d``.
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _retry_schedule(value: str) -> list[float]:
+    """``"5s,5m,30m"`` -> ``[5.0, 300.0, 1800.0]`` seconds; raises ValueError."""
+    waits = []
+    for item in _list(value):
+        match = _DURATION.fullmatch(item)
+        if not match:
+            raise ValueError(f"{item!r} is not a duration like 5s, 30m, 2h or 1d")
+        waits.append(float(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+    return waits
+
+
+def _retry_schedule_setting(value: str) -> str:
+    """A ``WEBHOOK_RETRY_SCHEDULE`` value, checked; kept as text (README shows it so)."""
+    _retry_schedule(value)
+    return value
+
+
+def retry_schedule(value: str) -> list[float]:
+    """The seconds between attempts of the ``WEBHOOK_RETRY_SCHEDULE`` setting."""
+    return _retry_schedule(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     name: str
@@ -302,6 +329,38 @@ SETTINGS: tuple[Setting, ...] = (
         "IANA time zone of the times the desk shows, and of a report's time when the user's "
         "browser did not say its own.",
         _time_zone,
+    ),
+    # Help-desk hand-off (issue 17): webhooks and the desk API
+    Setting(
+        "WEBHOOK_RETRY_SCHEDULE",
+        "5s,5m,30m,2h,5h,10h,10h",
+        "Waits between a webhook delivery's attempts (s, m, h, d); after the last one "
+        "fails the delivery is marked failed.",
+        _retry_schedule_setting,
+    ),
+    Setting(
+        "PUBLIC_URL",
+        "http://127.0.0.1:8000",
+        "The address agents reach this server at (https://check.example), for the desk "
+        "links in webhooks.",
+    ),
+    Setting(
+        "DESK_API_RATELIMIT",
+        "120/minute",
+        "Limit per desk API token on /api/v1/desk/ (flask-limiter string); 'off' disables it.",
+        _rate_limit,
+    ),
+    Setting(
+        "SIDEBAR_FRAME_ANCESTORS",
+        (),
+        "Comma-separated origins of help desks that may frame /support/sidebar "
+        "(frame-ancestors); empty: no one.",
+        _origins,
+    ),
+    Setting(
+        "HELPSCOUT_SECRET",
+        None,
+        "The secret key of the Help Scout Dynamic App; unset: /integrations/helpscout is off.",
     ),
 )
 

@@ -483,6 +483,77 @@ OPERATIONS: dict[tuple[str, str], dict[str, Any]] = {
         },
     },
 }
+# The desk API (issue 17): help-desk tools with a bearer token (browsercheck tokens add).
+_DESK_REPORT = {
+    "allOf": [
+        _ref("Report"),
+        _object(
+            ["context", "desk_url"],
+            context={"type": "object", "additionalProperties": {"type": "string"}},
+            desk_url={"type": "string"},
+        ),
+    ]
+}
+_DESK_ERRORS = {
+    "401": _error("No bearer token, or an unknown or revoked one (WWW-Authenticate: Bearer)."),
+    "429": _error("Too many requests with this token.", _RETRY_AFTER),
+    **_SERVER_ERROR_JSON,
+}
+OPERATIONS.update(
+    {
+        ("desk_api.report", "get"): {
+            "summary": "One report as the support desk sees it (with the user's context).",
+            "operationId": "getDeskReport",
+            "tags": ["desk"],
+            "security": [{"deskToken": []}],
+            "parameters": [_PARAMETERS["code"]],
+            "responses": {
+                "200": {"description": "The report.", "content": _json(_DESK_REPORT)},
+                "404": _error("No report with this code."),
+                **_DESK_ERRORS,
+            },
+        },
+        ("desk_api.reports", "get"): {
+            "summary": "Several reports by code, as the support desk sees them.",
+            "operationId": "listDeskReports",
+            "tags": ["desk"],
+            "security": [{"deskToken": []}],
+            "parameters": [
+                {
+                    "name": "code",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "array", "items": {"type": "string"}, "maxItems": 50},
+                    "style": "form",
+                    "explode": True,
+                    "description": "Report codes (repeat the parameter), any case, dash optional.",
+                }
+            ],
+            "responses": {
+                "200": {
+                    "description": "The reports found, and the codes that were not.",
+                    "content": _json(
+                        _object(
+                            ["reports", "missing"],
+                            reports={"type": "array", "items": _DESK_REPORT},
+                            missing={"type": "array", "items": {"type": "string"}},
+                        )
+                    ),
+                },
+                "400": _error("No code, or more than 50."),
+                **_DESK_ERRORS,
+            },
+        },
+    }
+)
+_SECURITY_SCHEMES = {
+    "deskToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A desk API token from `browsercheck tokens add NAME`.",
+    }
+}
+
 #: An undescribed route: any answer; errors on /api/ paths keep the JSON shape.
 _GENERIC = {"default": {"description": "See the route's documentation."}}
 _ANY_METHODS = ("get", "post", "put", "patch", "delete")
@@ -542,7 +613,7 @@ def build_document(app: Flask) -> dict[str, Any]:
             ),
         },
         "paths": paths,
-        "components": {"schemas": _schemas()},
+        "components": {"schemas": _schemas(), "securitySchemes": _SECURITY_SCHEMES},
     }
 
 

@@ -33,6 +33,16 @@ LOOKUP_ENDPOINTS = (
     "public.report_context",
 )
 EXTENSION = "browsercheck.limiter"
+#: The desk API (issue 17): limited per bearer token, by DESK_API_RATELIMIT.
+DESK_ENDPOINTS = ("desk_api.report", "desk_api.reports")
+
+
+def _desk_token_key() -> str:
+    """The presented token's hash: each token has its own counter (none stored in clear)."""
+    from .desk_api import bearer_token
+    from .storage.reports import hash_token
+
+    return "desk-" + hash_token(bearer_token())[:32]
 
 
 def _everyone() -> str:
@@ -97,7 +107,9 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(RateLimitExceeded, _too_many)
     if not enabled:
         return
-    limited = frozenset(WRITE_ENDPOINTS + LOOKUP_ENDPOINTS)
+    desk = app.config.get("DESK_API_RATELIMIT")
+    desk_endpoints = DESK_ENDPOINTS if not _is_off(desk) else ()
+    limited = frozenset(WRITE_ENDPOINTS + LOOKUP_ENDPOINTS + desk_endpoints)
     # Every other route (pages, the probe, static files) skips the limiter's work entirely.
     limiter.request_filter(lambda: request.endpoint not in limited)
     assert spec is not None
@@ -117,6 +129,14 @@ def init_app(app: Flask) -> None:
                     _checked(everyone, "RATELIMIT_GLOBAL"), scope="everyone", key_func=_everyone
                 )
             )
+    for endpoint in desk_endpoints:
+        decorators.setdefault(endpoint, []).append(
+            limiter.shared_limit(
+                _checked(str(desk), "DESK_API_RATELIMIT"),
+                scope="desk-token",
+                key_func=_desk_token_key,
+            )
+        )
     for endpoint, wrap in decorators.items():
         view = app.view_functions.get(endpoint)
         if view is None:  # a renamed view would silently lose its limit

@@ -15,12 +15,13 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, Response
-from sqlalchemy import update
+from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
 from .storage.desk import SupportStore
 from .storage.reports import ReportStore
 from .storage.tables import MaintenanceRow
+from .storage.webhooks import WebhookStore
 
 JOB = "purge"
 #: Login attempts and idle sessions are kept this long (the lockout needs minutes of them).
@@ -37,29 +38,46 @@ def retention_cutoff(now: datetime, days: int) -> datetime:
 
 
 def purge_expired(reports: ReportStore, days: int, now: datetime | None = None) -> dict[str, int]:
-    """Delete expired reports (with their screenshots and roll-up days) and old login records;
-    returns how many of each were deleted."""
+    """Delete expired reports (with their screenshots, roll-up days and webhook deliveries)
+    and old login records; returns how many of each were deleted."""
     now = now or datetime.now(UTC)
-    return SupportStore(reports).purge(
-        retention_cutoff(now, days), attempts_cutoff=now - timedelta(days=LOGIN_RECORDS_DAYS)
+    cutoff = retention_cutoff(now, days)
+    counts = SupportStore(reports).purge(
+        cutoff, attempts_cutoff=now - timedelta(days=LOGIN_RECORDS_DAYS)
     )
+    # the outbox keeps copies of what it sends (a personal endpoint's: the user's fields)
+    counts["webhook_deliveries"] = WebhookStore(reports.session).purge(cutoff)
+    return counts
 
 
-def claim_run(reports: ReportStore, interval: timedelta, now: datetime | None = None) -> bool:
-    """True for exactly one caller per ``interval`` across every process using the database."""
+def claim_run(
+    reports: ReportStore,
+    interval: timedelta,
+    now: datetime | None = None,
+    job: str = JOB,
+    held: datetime | None = None,
+) -> bool:
+    """True for exactly one caller per ``interval`` across every process using the database.
+
+    ``job`` names the claim; ``held`` is the ``now`` of this caller's last successful claim,
+    which renews it before the interval is over (a lease: the webhook sender holds one)."""
     now = now or datetime.now(UTC)
+    expired = MaintenanceRow.last_run_at <= now - interval
     with reports.session() as session:
         claimed = session.execute(
             update(MaintenanceRow)
-            .where(MaintenanceRow.name == JOB, MaintenanceRow.last_run_at <= now - interval)
+            .where(
+                MaintenanceRow.name == job,
+                expired if held is None else or_(expired, MaintenanceRow.last_run_at == held),
+            )
             .values(last_run_at=now)
         )
         if claimed.rowcount:  # type: ignore[attr-defined]
             session.commit()
             return True
-        if session.get(MaintenanceRow, JOB) is not None:
+        if session.get(MaintenanceRow, job) is not None:
             return False
-        session.add(MaintenanceRow(name=JOB, last_run_at=now))
+        session.add(MaintenanceRow(name=job, last_run_at=now))
         try:
             session.commit()
         except IntegrityError:  # another process inserted it first: it runs

@@ -44,8 +44,11 @@ def _set_headers(response: Response) -> Response:
     if request.path in EMBEDDABLE_PATHS:
         headers.setdefault("Cross-Origin-Resource-Policy", "cross-origin")
     elif response.mimetype == "text/html":
-        headers.setdefault("Content-Security-Policy", PAGE_POLICY.format(nonce=csp_nonce()))
-        headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for older browsers
+        policy = headers.setdefault(
+            "Content-Security-Policy", PAGE_POLICY.format(nonce=csp_nonce())
+        )
+        if "frame-ancestors 'none'" in policy:  # a page that names its framers says so itself
+            headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for older browsers
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     elif not request.path.startswith("/static/"):
         headers.setdefault("Content-Security-Policy", OTHER_POLICY)

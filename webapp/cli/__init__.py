@@ -5,6 +5,7 @@
 - ``report show``, ``stats``, ``export``, ``purge``: stored reports (``reports``)
 - ``parse``: what the detector makes of a User-Agent (``detect``)
 - ``matrix``: the policy (explain, check, releases, browserslist) and the QA run (``qa``)
+- ``webhooks``: endpoints and deliveries; ``tokens``: desk API tokens
 
 Each module exposes ``register(group)`` and imports nothing from this one. The group checks the
 settings before any command runs (``context``): a bad one is a single ``Error:`` line.
@@ -16,7 +17,7 @@ from typing import Any
 
 import click
 
-from . import db, detect, matrix, reports, serve, users
+from . import db, detect, matrix, reports, serve, tokens, users, webhooks
 from .context import CommandContext
 
 
@@ -37,5 +38,5 @@ def main() -> None:
     """browsercheck: browser compatibility checks and client diagnostics."""
 
 
-for _module in (serve, db, users, reports, detect, matrix):
+for _module in (serve, db, users, reports, detect, matrix, webhooks, tokens):
     _module.register(main)

@@ -38,6 +38,7 @@ from .tables import (
     ReportRow,
     ScreenshotRow,
 )
+from .webhooks import enqueue_in_session
 
 PURGE_BATCH = 5000
 #: Reports whose payloads the evidence statistics read at most (the newest of the period).
@@ -284,6 +285,7 @@ class SupportStore:
                 .where(ReportRow.code == code)
                 .values(context=context, context_text=context_search_text(context))
             )
+            _enqueue_context_added(session, code)
             session.commit()
 
     def set_screenshot(self, code: str, shot: Screenshot) -> None:
@@ -303,6 +305,7 @@ class SupportStore:
                     created_at=datetime.now(UTC),
                 )
             )
+            _enqueue_context_added(session, code)
             session.commit()
 
     # --- statistics ------------------------------------------------------------------------
@@ -473,3 +476,21 @@ def _export_record(row: Any) -> dict[str, object]:
     for key, value in context.items():
         record[f"ctx_{key}"] = value
     return record
+
+
+def _enqueue_context_added(session: Session, code: str) -> None:
+    """The ``report.context_added`` webhook deliveries, in the session's transaction."""
+    columns = (
+        ReportRow.code,
+        ReportRow.status,
+        ReportRow.verdict,
+        ReportRow.environment,
+        ReportRow.findings,
+        ReportRow.context,
+        ReportRow.browser_family,
+        ReportRow.os_family,
+        ReportRow.device_type,
+    )
+    found = session.execute(select(*columns).where(ReportRow.code == code)).first()
+    if found is not None:
+        enqueue_in_session(session, "report.context_added", [found._asdict()], datetime.now(UTC))

@@ -170,3 +170,20 @@ def _sqlite_lock_path(engine: Engine) -> Path | None:
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return None
     return Path(database).with_name(Path(database).name + ".write-lock")
+
+
+@contextmanager
+def sqlite_write_lock(engine: Engine) -> Iterator[None]:
+    """Hold the writers' ``flock`` (see the module docstring) for a write made outside the
+    group commit (the webhook sender's bookkeeping), so that it queues with the writers instead
+    of polling SQLite's busy lock. Its own descriptor each time: safe from any thread."""
+    path = _sqlite_lock_path(engine)
+    if path is None or fcntl is None:
+        yield
+        return
+    with open(path, "a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)

@@ -17,7 +17,7 @@ from matrix.policy import Verdict
 from reports.model import Report, new_code
 
 from .groupcommit import GroupCommitter
-from .rollup import count_rows_in_rollup, desk_columns
+from .rollup import desk_columns, write_beside_reports
 from .tables import ReportRow, make_engine
 
 
@@ -53,8 +53,9 @@ class ReportStore:
         self.engine = make_engine(url, **engine_options)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = GroupCommitter(
-            self.engine, cast(Table, ReportRow.__table__), after_insert=count_rows_in_rollup
+            self.engine, cast(Table, ReportRow.__table__), after_insert=write_beside_reports
         )
+        self._on_close: list[Callable[[], None]] = []
 
     def create_schema(self) -> None:
         """Create or upgrade the schema to the newest migration (webapp/storage/migrations/)."""
@@ -72,8 +73,15 @@ class ReportStore:
         self._writer.on_batch = callback
 
     def close(self) -> None:
+        for stop in self._on_close:  # threads using the engine (the webhook sender) end first
+            stop()
+        self._on_close.clear()
         self._writer.close()
         self.engine.dispose()
+
+    def on_close(self, stop: Callable[[], None]) -> None:
+        """Have ``close()`` call ``stop`` before it closes the engine."""
+        self._on_close.append(stop)
 
     def session(self) -> Session:
         return self._sessions()

@@ -20,6 +20,7 @@ from reports.aggregate import STATS_COLUMNS
 from reports.model import Report
 
 from .tables import ReportRollupRow
+from .webhooks import enqueue_events
 
 ROLLUP_KEY: tuple[str, ...] = STATS_COLUMNS[:-1]  # day + dimensions + finding_ids
 
@@ -101,3 +102,10 @@ def _rollup_upsert(dialect: str) -> Any:
     return upsert.on_conflict_do_update(
         index_elements=list(ROLLUP_KEY), set_={"n": ReportRollupRow.n + upsert.excluded.n}
     )
+
+
+def write_beside_reports(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Everything written in the transaction of freshly inserted report rows: their roll-up
+    counts and their ``report.created`` webhook deliveries (the outbox, storage/webhooks.py)."""
+    count_rows_in_rollup(conn, rows)
+    enqueue_events(conn, "report.created", rows, datetime.now(UTC))

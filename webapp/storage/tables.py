@@ -258,3 +258,58 @@ def make_engine(url: str, *, sqlite_synchronous: str = "FULL", pool_size: int = 
             f"the database URL needs the {exc.name!r} module: "
             "pip install 'browsercheck[postgres]' (psycopg 3, URL postgresql+psycopg://...)"
         ) from exc
+
+
+# --- Help-desk hand-off (issue 17): webhook endpoints and their outbox, desk API tokens ---
+
+
+class WebhookEndpointRow(Base):
+    """Where Standard Webhooks go. ``secret`` is the signing key (``whsec_<base64>``) and has to
+    be kept as it is to sign; ``events`` is ``" report.created report.context_added "``."""
+
+    __tablename__ = "webhook_endpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    secret: Mapped[str] = mapped_column(String(128))
+    events: Mapped[str] = mapped_column(String(255))
+    personal: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebhookDeliveryRow(Base):
+    """The outbox: one row per event and endpoint, written in the transaction that made the
+    event, sent and retried by the webhook sender (webapp/webhooks/)."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    msg_id: Mapped[str] = mapped_column(String(40), unique=True)
+    endpoint_id: Mapped[int] = mapped_column(
+        ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(32))
+    report_code: Mapped[str] = mapped_column(String(8))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16))  # pending, delivered, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    last_result: Mapped[str] = mapped_column(String(255), default="")
+
+    __table_args__ = (Index("ix_webhook_deliveries_status_next", "status", "next_attempt_at"),)
+
+
+class DeskTokenRow(Base):
+    """A desk API token (``browsercheck tokens add``): only its SHA-256 is stored."""
+
+    __tablename__ = "desk_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scope: Mapped[str] = mapped_column(String(16), default="read")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -172,4 +172,10 @@ DESK: dict[str, Text] = {
     "ctx_saved": Text("Додано до звіту.", "Added to the report."),
     "ctx_failed": Text("Не вдалося зберегти: {reason}", "Could not save: {reason}"),
     "ctx_too_big": Text("файл більший за 5 МБ", "the file is larger than 5 MB"),
+    # the help desk's sidebar (issue 17)
+    "sidebar_title": Text("Звіти в зверненні", "Reports in this ticket"),
+    "sidebar_text": Text("Текст звернення", "The ticket's text"),
+    "sidebar_no_codes": Text(
+        "У тексті немає кодів наявних звітів.", "The text names no stored report's code."
+    ),
 }

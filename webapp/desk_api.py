@@ -1,0 +1,100 @@
+"""The desk API (issue 17): reports as the support desk sees them, for help-desk tools.
+
+``GET /api/v1/desk/reports/<code>`` and ``GET /api/v1/desk/reports?code=...&code=...`` with
+``Authorization: Bearer <token>`` (``browsercheck tokens add``): the environment with the
+source of each value, the verdict, findings, the probe's evidence and the user's context. 401
+without a token or with an unknown or revoked one; limited per token (``DESK_API_RATELIMIT``,
+webapp/ratelimit.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from reports.model import Report, normalize_code
+
+from .errors import ApiError
+from .extensions import csrf
+from .privacy import protect
+from .services import store
+from .storage.tokens import DeskToken, TokenStore
+
+bp = Blueprint("desk_api", __name__)
+csrf.exempt(bp)  # bearer tokens, no cookies: nothing for a forged request to ride on
+
+#: Codes one list request may ask for.
+MAX_CODES = 50
+
+
+def bearer_token() -> str:
+    """The token of the request's ``Authorization: Bearer`` header, or ""."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+def _authorized() -> DeskToken:
+    token = bearer_token()
+    if not token:
+        raise ApiError(401, "unauthorized", "send Authorization: Bearer <token>")
+    found = TokenStore(store().session).check(token, datetime.now(UTC))
+    if found is None:
+        raise ApiError(401, "unauthorized", "the token is unknown or revoked")
+    return found
+
+
+@bp.after_request
+def _challenge(response: Response) -> Response:
+    if response.status_code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="browsercheck desk"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def desk_document(report: Report) -> dict[str, Any]:
+    """The report as the desk sees it: its JSON shape, the user's context and the desk link."""
+    protect(report.context.values())
+    public_url = current_app.config["PUBLIC_URL"].rstrip("/")
+    return {
+        **report.to_dict(),
+        "context": dict(report.context),
+        "desk_url": f"{public_url}/support/reports/{report.display_code}",
+    }
+
+
+@bp.get("/api/v1/desk/reports/<code>")
+def report(code: str) -> Response:
+    """One report by its code, for a desk tool with a token."""
+    _authorized()
+    canonical = normalize_code(code)
+    found = store().get(canonical) if canonical else None
+    if found is None:
+        raise ApiError(404, "not_found", "no report with this code", "code")
+    return jsonify(desk_document(found))
+
+
+@bp.get("/api/v1/desk/reports")
+def reports() -> Response:
+    """Several reports by code (``?code=...&code=...``), for a desk tool with a token."""
+    _authorized()
+    asked = request.args.getlist("code")
+    if not asked:
+        raise ApiError(400, "missing_code", "name at least one report: ?code=XXXX-XXXX", "code")
+    if len(asked) > MAX_CODES:
+        raise ApiError(400, "too_many_codes", f"at most {MAX_CODES} codes at once", "code")
+    found: list[dict[str, Any]] = []
+    missing: list[str] = []
+    seen: set[str] = set()
+    for typed in asked:
+        canonical = normalize_code(typed)
+        if canonical in seen:
+            continue
+        one = store().get(canonical) if canonical else None
+        if one is None:
+            missing.append(typed[:16])
+            continue
+        seen.add(one.code)
+        found.append(desk_document(one))
+    return jsonify({"reports": found, "missing": missing})
