@@ -202,11 +202,11 @@ def test_result_is_said_in_the_live_region(
     region = session.attribute("#progress", "aria-live")
     said = session.text("#progress")
     code = session.text("[data-testid=report-code]")
-    verdict = session.text("[data-testid=verdict]")
+    outcome = session.text("[data-testid=outcome]")
     assert region == "polite" and session.attribute("#progress", "role") == "status"
-    # the headline and the code, not only "done"
+    # the headline (the outcome the user reads first) and the code, not only "done"
     assert code in said and CODE.fullmatch(code)
-    assert verdict.split(".")[0] in said
+    assert outcome and outcome.split(".")[0] in said
 
 
 def _sign_in(session: BrowserSession, server: LiveServer, agent: tuple[str, str]) -> None:
