@@ -109,6 +109,21 @@ LABELS: dict[str, Text] = {
     ),
     "finding_slow_network": Text("Повільне з'єднання", "Slow connection"),
     "finding_page_errors": Text("Помилки на сторінці", "Errors on the page"),
+    "finding_action_request_failed": Text(
+        "Збій на боці порталу після дії", "Portal failed after an action"
+    ),
+    "finding_request_no_answer": Text(
+        "Запити без відповіді (блокувальник?)", "Requests without an answer (a blocker?)"
+    ),
+    "finding_stale_build_assets": Text(
+        "Файли старої версії сторінки не завантажились", "Files of an old page version missing"
+    ),
+    "finding_csp_blocked": Text(
+        "Політика безпеки сторінки щось заблокувала", "The page's security policy blocked something"
+    ),
+    "finding_signals_inconsistent": Text(
+        "Браузер видає себе за інший пристрій", "Browser poses as another device"
+    ),
     "finding_javascript_off": Text("JavaScript вимкнено", "JavaScript off"),
     "finding_in_app_browser": Text("Вбудований браузер застосунку", "In-app browser"),
     "finding_outdated_browser": Text("Застарілий браузер", "Outdated browser"),

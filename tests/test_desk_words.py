@@ -180,7 +180,7 @@ def test_compact_list_one_line_per_report_with_handled_state(
 ) -> None:
     html = desk.get("/support/reports?lang=uk").get_data(as_text=True)
     row = re.search(
-        rf'<tr data-status="[a-z]+" data-handled="no">\s*<td><a class="code-link"[^>]+>{troubled["stale"]}</a>.*?</tr>',
+        rf'<tr data-status="[a-z]+" data-outcome="[a-z_]+" data-handled="no">\s*<td><a class="code-link"[^>]+>{troubled["stale"]}</a>.*?</tr>',
         html,
         re.S,
     )
@@ -285,12 +285,14 @@ def test_desk_csv_for_people_and_for_programs(desk: FlaskClient, troubled: dict[
     machine = desk.get("/support/export.csv?no_personal=1").data
     rows = _csv(machine, ",")
     assert rows[0][:3] == ["code", "created_at", "lang"]  # unchanged without "words"
-    assert {r[4] for r in rows[1:]} >= {"unsupported", "supported"}
+    status = rows[0].index("status")
+    assert {r[status] for r in rows[1:]} >= {"unsupported", "supported"}
     people = desk.get("/support/export.csv?no_personal=1&words=1&lang=uk").data
     rows = _csv(people, ";")
     assert rows[0][:3] == ["Код звіту", "Створено", "Мова"]
+    verdict, found = rows[0].index("Висновок"), rows[0].index("Виявлені проблеми")
     ie = next(r for r in rows if r[0] == troubled["ie"])
-    assert ie[4] == "Не підтримується" and "Застарілий браузер" in ie[10]
+    assert ie[verdict] == "Не підтримується" and "Застарілий браузер" in ie[found]
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", ie[1])  # no microseconds
     english = _csv(desk.get("/support/export.csv?words=1&lang=en").data, ",")
     assert english[0][0] == "Report code"
@@ -303,7 +305,8 @@ def test_cli_export_and_stats_in_words(
     result = runner.invoke("export", "--lang", "uk", "-o", str(target))
     assert result.exit_code == 0, result.output
     rows = _csv(target.read_bytes(), ";")
-    assert rows[0][0] == "Код звіту" and any(r[4] == "Не підтримується" for r in rows[1:])
+    verdict = rows[0].index("Висновок")
+    assert rows[0][0] == "Код звіту" and any(r[verdict] == "Не підтримується" for r in rows[1:])
     plain = runner.invoke("export", "-o", "-")
     assert plain.exit_code == 0 and plain.output.splitlines()[0].lstrip("\ufeff").startswith(
         "code,created_at,"

@@ -45,8 +45,9 @@ EMULATED_IPHONE_HINTS = {
 
 def _report(client: FlaskClient, ua: str, headers: dict[str, str], payload: Any = None) -> Any:
     body = client.post(
-        "/api/v1/reports", json=payload or {}, headers={"User-Agent": ua, **headers}
+        "/api/v1/reports?include=report", json=payload or {}, headers={"User-Agent": ua, **headers}
     ).get_json()
+    body["environment"] = body["report"]["environment"]  # the 201 carries it only when asked
     code, token = body["view_url"].split("/r/")[1].split("?t=")
     return body, client.get(f"/api/v1/reports/{code}?t={token}").get_json()
 

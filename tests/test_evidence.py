@@ -153,7 +153,7 @@ def test_timeline_is_in_time_order() -> None:
 
 def test_the_report_shows_the_evidence(client: FlaskClient) -> None:
     body = {"lang": "uk", **payload(actions=[CLICK], requests=[req(500)])}
-    created = client.post("/api/v1/reports", json=body).get_json()
+    created = client.post("/api/v1/reports?include=text", json=body).get_json()
     finding = created["findings"][0]
     assert (
         finding["id"] == "action_request_failed" and finding["evidence"]["request"]["status"] == 500
