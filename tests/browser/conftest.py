@@ -6,6 +6,10 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from threading import Thread
 from typing import Any
 
 import pytest
@@ -86,3 +90,29 @@ def sign_in_page(page: Any, server: LiveServer, agent: tuple[str, str]) -> None:
     page.fill("#password", agent[1])
     page.click("form.login button[type=submit]")
     page.wait_for_url(f"{server.url}/support/reports*")
+
+
+class StaticHost:
+    """A second origin: ``http.server`` serving a folder on another free port; close() is idempotent."""
+
+    def __init__(
+        self, root: Path, handler_class: type[SimpleHTTPRequestHandler] | None = None
+    ) -> None:
+        self.root = root
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        handler = partial(handler_class or QuietHandler, directory=str(root))
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
+        self.thread = Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        if self.thread.is_alive():
+            self.server.shutdown()
+            self.thread.join(10)
+        self.server.server_close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the parent's name
+        pass

@@ -14,17 +14,14 @@ import sqlite3
 import time
 import urllib.request
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from threading import Thread
+from http.server import SimpleHTTPRequestHandler
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from matrix.qa.engines import BrowserSession
-from tests.browser.conftest import LiveServer, free_port
+from tests.browser.conftest import LiveServer, StaticHost
 
 pytestmark = pytest.mark.browser
 
@@ -97,29 +94,10 @@ class _PortalHandler(SimpleHTTPRequestHandler):
         self._answer(500)
 
 
-class Portal:
-    """The second origin: pages and API on a free port; close() is idempotent."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        handler = partial(_PortalHandler, directory=str(root))
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
-        self.thread = Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        if self.thread.is_alive():
-            self.server.shutdown()
-            self.thread.join(10)
-        self.server.server_close()
-
-
 @pytest.fixture(scope="module")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Portal, LiveServer]]:
+def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[StaticHost, LiveServer]]:
     root = tmp_path_factory.mktemp("portal")
-    site = Portal(root)
+    site = StaticHost(root, _PortalHandler)
     collector = LiveServer(
         tmp_path_factory.mktemp("collector") / "instance",
         {"BROWSERCHECK_CORS_ORIGINS": site.url, "BROWSERCHECK_RATELIMIT": "off"},
@@ -189,7 +167,7 @@ def findings(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_the_recorder_explains_what_broke(
-    session: BrowserSession, portal: tuple[Portal, LiveServer]
+    session: BrowserSession, portal: tuple[StaticHost, LiveServer]
 ) -> None:
     site, collector = portal
     session.goto(f"{site.url}/portal.html")
@@ -257,7 +235,7 @@ def test_the_recorder_explains_what_broke(
 
 
 def test_a_csp_violation_is_recorded(
-    session: BrowserSession, portal: tuple[Portal, LiveServer]
+    session: BrowserSession, portal: tuple[StaticHost, LiveServer]
 ) -> None:
     site, collector = portal
     session.goto(f"{site.url}/csp.html")
@@ -277,7 +255,7 @@ def test_a_csp_violation_is_recorded(
 
 
 def test_typed_text_and_blocked_requests_with_real_input(
-    page: Page, portal: tuple[Portal, LiveServer]
+    page: Page, portal: tuple[StaticHost, LiveServer]
 ) -> None:
     """Real typing and clicks (Chromium and Firefox); a request refused without an answer by
     Playwright's route.abort, as an extension would."""

@@ -9,10 +9,7 @@ import re
 import time
 import urllib.request
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from threading import Thread
 from typing import Any
 
 import pytest
@@ -21,7 +18,7 @@ from playwright.sync_api import Page, Playwright, expect
 from diagnostics.validate import validate_payload
 from matrix.loader import default_policy_path
 from matrix.qa.engines import BrowserSession, resolve_engine
-from tests.browser.conftest import LiveServer, free_port
+from tests.browser.conftest import LiveServer, StaticHost
 
 pytestmark = pytest.mark.browser
 
@@ -206,30 +203,6 @@ def test_stale_build_detected_after_a_deploy_under_an_open_page(
 
 
 # --- blocked cookies --------------------------------------------------------------------------
-
-
-class StaticHost:
-    """A second origin: ``http.server`` serving a folder on another free port; close() is idempotent."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        handler = partial(_QuietHandler, directory=str(root))
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), handler)
-        self.thread = Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        if self.thread.is_alive():
-            self.server.shutdown()
-            self.thread.join(10)
-        self.server.server_close()
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the parent's name
-        pass
 
 
 SANDBOXED = """<!doctype html><html><body>
