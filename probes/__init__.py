@@ -22,7 +22,7 @@ from calmjs.parse.unparsers.es5 import minify_print
 #: First line of every served script: where its readable source and its field list live.
 BANNER = "/* browsercheck: source probes/, fields docs/probe.md */\n"
 #: The same for the always-on embed, shorter: every host page loads it.
-EMBED_BANNER = "/* browsercheck: source in probes/, fields in docs/probe.md */\n"
+EMBED_BANNER = "/* browsercheck: probes/, docs/probe.md */\n"
 
 
 def _read(name: str) -> str:

@@ -10,14 +10,14 @@
 (function (window, document) {
   "use strict";
   if (window.BrowserCheck) { return; }
-  var BC = window.BrowserCheck = { embedded: true }, perf = window.performance, loc = window.location;
+  var BC = window.BrowserCheck = {}, perf = window.performance, loc = window.location;
   var own = loc.protocol + "//" + loc.host;
 
   var TEXT = {
-    uk: { button: "Перевірити браузер", checking: "Перевіряємо ваш браузер…",
-      failed: "Не вдалося перевірити браузер. Спробуйте ще раз." },
-    en: { button: "Check my browser", checking: "Checking your browser…",
-      failed: "The check failed. Please try again." }
+    uk: { button: "Перевірити браузер", checking: "Перевіряємо…",
+      failed: "Не вдалося. Спробуйте ще раз." },
+    en: { button: "Check my browser", checking: "Checking…",
+      failed: "Failed. Please try again." }
   };
 
   function attempt(fn) { try { return fn(); } catch (e) { return undefined; } }
@@ -170,7 +170,6 @@
 
   // What embed_report.js (loaded on demand) turns into the payload's "evidence".
   BC.recorder = { buffers: buffers, dropped: dropped, ok: okCount, capture: capture, where: where };
-  BC.errors = function () { return (buffers.errors || []).slice(0); };
 
   // --- the probe and the report, loaded from the collector on demand (probes/embed_report.js) ---
   var waiting = [];
@@ -249,5 +248,12 @@
   BC.lang = lang;
   BC.build = attr("build");
   BC.collector = collector;
+  // Page-load work, done by the on-demand part and loaded only then: the host's opt-in sampled
+  // build beacon (data-beacon="0.05": this share of page loads) and a repair that reloaded the
+  // page ("browsercheck-repair" in sessionStorage). BC.resume is defined in embed_report.js.
+  BC.sampled = Math.random() < attr("beacon");
+  if (BC.sampled || attempt(function () { return sessionStorage.getItem("browsercheck-repair"); })) {
+    load(function () { attempt(BC.resume); });
+  }
   if (document.body) { start(); } else { document.addEventListener("DOMContentLoaded", start); }
 }(window, document));

@@ -389,7 +389,7 @@
       if (options.lang) { p.lang = options.lang; }
       p.timing = { probe_ms: Math.max(0, Math.round(now() - started)) };
       if (recorder) {
-        errors = recorder.errors(); errorsDropped = recorder.recorder.dropped.errors;
+        errors = (recorder.recorder.buffers.errors || []).slice(0); errorsDropped = recorder.recorder.dropped.errors;
         p.evidence = recorder.evidence(); p.page = recorder.page();
       }
       if (options.context) { p.context = options.context; }
@@ -457,7 +457,7 @@
     version: 2, collect: collect, send: send, run: run, request: request, parse: parse,
     errors: function () { return clean(errors.slice(0)); }
   }, key;
-  if (recorder) { api.errors = recorder.errors; }
+  if (recorder) { api.errors = function () { return (recorder.recorder.buffers.errors || []).slice(0); }; }
   window.BrowserCheck = embedded || {};
   for (key in api) { if (api.hasOwnProperty(key)) { window.BrowserCheck[key] = api[key]; } }
 }(typeof window !== "undefined" ? window : null, typeof document !== "undefined" ? document : null));
