@@ -64,11 +64,16 @@ def embed_with_banner(outdated: dict[str, Any]) -> str:
     return embed_source(True).replace(OUTDATED_SLOT, data.replace("</", "<\\/"), 1)
 
 
+#: The parts of ``/embed/probe.js``, in order: the probe, the report and evidence, the one-click
+#: repair of a stale build, the sampled build beacon.
+EMBED_ON_DEMAND = ("probe.js", "embed_report.js", "embed_repair.js", "embed_beacon.js")
+
+
 @cache
 def embed_probe_source() -> str:
     """Return what the embed loads on demand (``/embed/probe.js``): the probe, then the report
     and evidence part of the embed (``embed_report.js``)."""
-    return _minify(_read("probe.js") + "\n" + _read("embed_report.js"))
+    return _minify("\n".join(_read(name) for name in EMBED_ON_DEMAND))
 
 
 @cache

@@ -248,6 +248,7 @@
   BC.lang = lang;
   BC.build = attr("build");
   BC.collector = collector;
+  BC.attr = attr;  // the tag's other data- attributes, for the on-demand part
   // Page-load work, done by the on-demand part and loaded only then: the host's opt-in sampled
   // build beacon (data-beacon="0.05": this share of page loads) and a repair that reloaded the
   // page ("browsercheck-repair" in sessionStorage). BC.resume is defined in embed_report.js.

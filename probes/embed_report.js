@@ -54,9 +54,13 @@
     });
   };
 
-  // Page-load work embed.js asked for (BC.sampled, or a repair pending in sessionStorage): the
-  // build beacon and the repair's second check plug in here (see embed.js).
-  BC.resume = function () {};
+  // Page-load work embed.js asked for: the sampled build beacon (BC.sampled; embed_beacon.js) and
+  // the second check of a repair that reloaded the page (embed_repair.js, which reads its
+  // "browsercheck-repair" entry in sessionStorage itself).
+  BC.resume = function () {
+    if (BC.sampled && BC.beacon) { BC.beacon(); }
+    if (BC.repairResume) { BC.repairResume(); }
+  };
 
   // The button's answer: a link to the report, and its code on the box for the host to read.
   BC.shown = function (box, status, result) {

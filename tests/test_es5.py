@@ -71,6 +71,8 @@ def test_sources_parse_as_es5(tmp_path: Path) -> None:
             ROOT / "probes/probe.js",
             ROOT / "probes/embed.js",
             ROOT / "probes/embed_report.js",
+            ROOT / "probes/embed_repair.js",
+            ROOT / "probes/embed_beacon.js",
             ROOT / "probes/banner.js",
             ROOT / "webapp/static/check.js",
             ROOT / "webapp/static/demo.js",
