@@ -10,6 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
 
 from reports.replies import MAX_MESSAGE_CHARS, clean_message, remedy_choices
 from tests.conftest import AGENT_EMAIL, CHROME_WIN, CommandRunner, csrf_token
@@ -208,6 +211,13 @@ def test_the_json_views_carry_the_replies(
         assert [r["id"] for r in reply["remedies"]] == ["cookies_disabled"]
         assert set(reply["remedies"][0]["remedy"]) == {"uk", "en"}
         assert "agent" not in reply and AGENT_EMAIL not in str(document)
+    # the answers are what /api/openapi.json describes
+    described = user.get("/api/openapi.json").get_json()
+    registry: Registry = Registry().with_resource(
+        "urn:openapi", DRAFT202012.create_resource(described)
+    )
+    schema = {"$ref": "urn:openapi#/components/schemas/Report"}
+    Draft202012Validator(schema, registry=registry).validate(document)
     # the JSON views mark nothing seen: only the page the user reads does
     assert replies_of(app).for_report(code.replace("-", ""))[0].seen_at is None
 
@@ -217,6 +227,7 @@ def test_the_json_views_carry_the_replies(
         f"/api/v1/desk/reports/{code}", headers={"Authorization": f"Bearer {api_token}"}
     ).get_json()
     [reply] = answer["replies"]
+    Draft202012Validator(schema, registry=registry).validate(answer)
     assert reply["agent"] == AGENT_EMAIL and reply["finding_ids"] == ["cookies_disabled"]
     assert reply["seen_at"] is None
 
