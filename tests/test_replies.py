@@ -165,8 +165,9 @@ def test_the_users_page_shows_the_reply_and_its_visit_marks_it_seen(
     created = post_report(desk, cookieEnabled=False)
     code = created["code"]
     send_reply(desk, code, lang="en", message="<b>Hi</b>\nsecond line", remedy="cookies_disabled")
-    # the agent reading the report marks nothing
+    # the agent reading the report marks nothing, nor following the user's link signed in
     desk.get(f"/support/reports/{code}?lang=uk")
+    assert "Служба підтримки відповіла" in desk.get(created["view_url"]).get_data(as_text=True)
     assert replies_of(app).for_report(code.replace("-", ""))[0].seen_at is None
 
     user = app.test_client()

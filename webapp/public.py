@@ -35,6 +35,7 @@ from .privacy import protect
 from .services import create_report, email_parts, store, view_url
 from .storage.desk import SupportStore
 from .storage.replies import ReplyStore
+from .support.auth import current_agent
 
 bp = Blueprint("public", __name__)
 
@@ -147,7 +148,10 @@ def report_view(code: str) -> Response:
     report = _report_for_token(code)
     replies = ReplyStore(store()).for_report(report.code)
     response = _report_page(report, replies=replies)
-    ReplyStore(store()).mark_seen((r.id for r in replies if r.seen_at is None), datetime.now(UTC))
+    # A signed-in agent following the user's link from a ticket is not the user reading it.
+    if request.method == "GET" and current_agent() is None:
+        unseen = (r.id for r in replies if r.seen_at is None)
+        ReplyStore(store()).mark_seen(unseen, datetime.now(UTC))
     return response
 
 
