@@ -101,6 +101,6 @@ def describe_summary(report: Report, lang: str | None = None) -> dict[str, str]:
     }
 
 
-def render_json(report: Report) -> str:
-    """The report as indented JSON."""
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+def render_json(report: Report, **extra: object) -> str:
+    """The report as indented JSON, with the members of ``extra`` added (the desk's replies)."""
+    return json.dumps({**report.to_dict(), **extra}, ensure_ascii=False, indent=2)

@@ -16,6 +16,7 @@ from .errors import ApiError
 from .extensions import csrf
 from .i18n import asked_lang
 from .privacy import protect, protect_document
+from .public import user_replies
 from .services import create_report, created_answer, included_parts, shareable_parts, store
 from .storage.reports import IdempotencyKeyTaken
 
@@ -112,7 +113,8 @@ def show(code: str) -> Response:
     include = included_parts(request.args.get("include")) - {"report"}  # it is the report
     lang = asked_lang(report.lang)
     token = request.args.get("t", "")
-    response = jsonify({**report.to_dict(), **shareable_parts(report, lang, include, token)})
+    shared = shareable_parts(report, lang, include, token)
+    response = jsonify({**report.to_dict(), **shared, "replies": user_replies(report)})
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -15,11 +15,13 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from reports.model import Report, normalize_code
+from reports.replies import reply_document
 
 from .errors import ApiError
 from .extensions import csrf
 from .privacy import protect
 from .services import store
+from .storage.replies import ReplyStore
 from .storage.tokens import DeskToken, TokenStore
 
 bp = Blueprint("desk_api", __name__)
@@ -61,6 +63,10 @@ def desk_document(report: Report) -> dict[str, Any]:
         **report.to_dict(),
         "context": dict(report.context),
         "desk_url": f"{public_url}/support/reports/{report.display_code}",
+        "replies": [
+            reply_document(reply, report, for_desk=True)
+            for reply in ReplyStore(store()).for_report(report.code)
+        ],
     }
 
 

@@ -223,6 +223,11 @@ UI: dict[str, Text] = {
         "Не вдалося передати показання. Спробуйте пізніше.",
         "The reading could not be submitted. Please try later.",
     ),
+    # the desk's answer on the user's report page (issue 17)
+    "reply_title": Text("Служба підтримки відповіла", "Support replied"),
+    "reply_team": Text("Служба підтримки", "Support desk"),
+    "reply_meta": Text("{name}, {time}", "{name}, {time}"),
+    "reply_what_to_do": Text("Що зробити", "What to do"),
 }
 
 

@@ -156,6 +156,35 @@ def _schemas() -> dict[str, Any]:
             verdict=_ref("Verdict"),
             findings={"type": "array", "items": _ref("Finding")},
             probe={"type": "object", "description": "The payload as sent, without context."},
+            replies={
+                "type": "array",
+                "items": _ref("Reply"),
+                "description": "The support desk's answers to the user (the JSON views only).",
+            },
+        ),
+        "Reply": _object(
+            ["from", "message", "remedies", "created_at", "seen_at"],
+            **{
+                "from": {
+                    "type": "string",
+                    "description": "The name the agent signed; may be empty.",
+                }
+            },
+            message={"type": "string", "description": "Plain text as the agent wrote it."},
+            remedies={
+                "type": "array",
+                "items": _object(
+                    ["id", "title", "remedy"], id=string, title=_ref("Text"), remedy=_ref("Text")
+                ),
+                "description": "The remedies the agent picked, in both languages.",
+            },
+            created_at={"type": "string", "format": "date-time"},
+            seen_at={
+                **_nullable("string"),
+                "description": "When the user first opened their report page after it.",
+            },
+            agent={"type": "string", "description": "The desk API only: the agent's account."},
+            finding_ids={"type": "array", "items": string},
         ),
         "CreatedReport": _object(
             [

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -20,15 +23,19 @@ from diagnostics.errors import PayloadError
 from diagnostics.models import LANGUAGES
 from diagnostics.validate import ProbePayload, validate_payload
 from probes import probe_source
+from reports.describe import describe_time
 from reports.i18n import CONTEXT_KEYS
 from reports.model import Report, normalize_code
-from reports.render import render_html, render_json, render_text
+from reports.render import linkify, render_html, render_json, render_text
+from reports.replies import Reply, picked_remedies, reply_document
 
 from .extensions import csrf
-from .i18n import asked_lang, negotiate_lang
+from .i18n import asked_lang, negotiate_lang, t
 from .privacy import protect
 from .services import create_report, email_parts, store, view_url
 from .storage.desk import SupportStore
+from .storage.replies import ReplyStore
+from .support.auth import current_agent
 
 bp = Blueprint("public", __name__)
 
@@ -79,17 +86,47 @@ def _report_for_token(code: str) -> Report:
     return report
 
 
+def shown_replies(report: Report, replies: list[Reply], lang: str) -> list[dict[str, Any]]:
+    """The desk's replies as the user's page shows them: who (the display name the agent
+    signed with, else the support desk), when (in the user's own time zone), the message as
+    written, and each picked remedy in ``lang`` from the report's own texts."""
+    zone = report.probe.get("timeZone")
+    return [
+        {
+            "name": reply.agent_name or t("reply_team"),
+            "time": describe_time(reply.created_at, zone if isinstance(zone, str) else None),
+            "iso": reply.created_at.isoformat(),
+            "message": reply.message,
+            "remedies": [
+                (f.id, f.title.get(lang), linkify(f.remedy.get(lang)))
+                for f in picked_remedies(report, reply.finding_ids)
+            ],
+        }
+        for reply in replies
+    ]
+
+
+def user_replies(report: Report, replies: list[Reply] | None = None) -> list[dict[str, Any]]:
+    """The replies in the user's JSON views: no agent account, only the name they signed."""
+    found = ReplyStore(store()).for_report(report.code) if replies is None else replies
+    return [reply_document(reply, report) for reply in found]
+
+
 def _report_page(
     report: Report,
     status: int = 200,
     context_error: str | None = None,
     typed: dict[str, str] | None = None,
+    replies: list[Reply] | None = None,
 ) -> Response:
     lang = asked_lang(report.lang)
     g.lang = lang
     token = request.args.get("t", "")
+    if replies is None:
+        replies = ReplyStore(store()).for_report(report.code)
     html = render_template(
         "report_page.html",
+        replies=shown_replies(report, replies, lang),
         report=report,
         report_html=Markup(render_html(report, lang)),  # autoescaped by reports/
         report_text=render_text(report, lang),
@@ -106,8 +143,16 @@ def _report_page(
 
 @bp.get("/r/<code>")
 def report_view(code: str) -> Response:
-    """The user's private report page; 404 alike for a wrong code or a wrong token."""
-    return _report_page(_report_for_token(code))
+    """The user's private report page; 404 alike for a wrong code or a wrong token. Showing
+    it marks the desk's replies on it seen (the first time counts)."""
+    report = _report_for_token(code)
+    replies = ReplyStore(store()).for_report(report.code)
+    response = _report_page(report, replies=replies)
+    # A signed-in agent following the user's link from a ticket is not the user reading it.
+    if request.method == "GET" and current_agent() is None:
+        unseen = (r.id for r in replies if r.seen_at is None)
+        ReplyStore(store()).mark_seen(unseen, datetime.now(UTC))
+    return response
 
 
 #: The report page's downloads, which work without scripts: kind -> Content-Type.
@@ -121,7 +166,10 @@ def report_download(code: str, kind: str) -> Response:
         abort(404)
     report = _report_for_token(code)
     lang = asked_lang(report.lang)
-    body = render_text(report, lang) if kind == "txt" else render_json(report)
+    if kind == "txt":
+        body = render_text(report, lang)
+    else:
+        body = render_json(report, replies=user_replies(report))
     response = Response(body, mimetype=_DOWNLOADS[kind].split(";")[0])
     response.headers["Content-Type"] = _DOWNLOADS[kind]
     filename = f"browsercheck-{report.display_code}.{kind}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from threading import Thread
 from typing import Any
+from urllib.request import Request, urlopen
 
 import pytest
 
@@ -81,6 +83,19 @@ def desk_agent(live_server: LiveServer) -> tuple[str, str]:
     )
     assert result.returncode == 0, result.stderr
     return DESK_EMAIL, DESK_PASSWORD
+
+
+def create_report(server: LiveServer, payload: dict[str, Any]) -> dict[str, Any]:
+    """``POST /api/v1/reports`` to the live server from the test (no browser): the 201 body."""
+    request = Request(
+        f"{server.url}/api/v1/reports",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urlopen(request, timeout=10) as response:
+        created: dict[str, Any] = json.load(response)
+    return created
 
 
 def sign_in_page(page: Any, server: LiveServer, agent: tuple[str, str]) -> None:

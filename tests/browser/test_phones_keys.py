@@ -9,13 +9,12 @@ from __future__ import annotations
 import json
 import re
 import time
-import urllib.request
 from typing import Any
 
 import pytest
 
 from matrix.qa.engines import BrowserSession, EngineHub
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, create_report
 
 pytestmark = pytest.mark.browser
 
@@ -28,15 +27,7 @@ CODE = re.compile(r"[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 
 def _report_with_long_text(server: LiveServer) -> str:
     """A report whose context holds a pasted URL and a long unbroken error: its private URL."""
-    body = json.dumps({"context": {"page": LONG_URL, "error_text": LONG_ERROR}}).encode()
-    request = urllib.request.Request(
-        f"{server.url}/api/v1/reports",
-        data=body,
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=10) as response:
-        created: dict[str, str] = json.load(response)
+    created = create_report(server, {"context": {"page": LONG_URL, "error_text": LONG_ERROR}})
     return (
         f"{server.url}{created['view_url']}"
         if created["view_url"].startswith("/")

@@ -34,6 +34,7 @@ from .rollup import context_search_text, utc_day
 from .tables import (
     AgentSessionRow,
     LoginAttemptRow,
+    ReplyRow,
     ReportRollupRow,
     ReportRow,
     ScreenshotRow,
@@ -119,6 +120,8 @@ class ListedReport:
     has_screenshot: bool = False
     handled_at: datetime | None = None
     handled_by: str | None = None
+    #: the desk's replies to the user (issue 17): "" none, "unseen" one not opened yet, "seen"
+    reply: str = ""
 
     @property
     def display_code(self) -> str:
@@ -195,6 +198,7 @@ class SupportStore:
     @staticmethod
     def _list_select() -> Select[Any]:
         shot = select(ScreenshotRow.id).where(ScreenshotRow.report_id == ReportRow.id)
+        replied = select(ReplyRow.id).where(ReplyRow.report_id == ReportRow.id)
         return select(
             ReportRow.code,
             ReportRow.created_at,
@@ -210,6 +214,8 @@ class SupportStore:
             ReportRow.handled_at,
             ReportRow.handled_by,
             shot.exists().label("has_screenshot"),
+            replied.exists().label("has_reply"),
+            replied.where(ReplyRow.seen_at.is_(None)).exists().label("reply_unseen"),
         )
 
     def _listed(self, statement: Select[Any]) -> list[ListedReport]:
@@ -230,6 +236,7 @@ class SupportStore:
                     has_screenshot=bool(r.has_screenshot),
                     handled_at=r.handled_at,
                     handled_by=r.handled_by,
+                    reply=("unseen" if r.reply_unseen else "seen") if r.has_reply else "",
                 )
                 for r in session.execute(statement)
                 for ids in [tuple((r.finding_ids or "").split())]
@@ -430,6 +437,7 @@ class SupportStore:
                 if not ids:
                     break
                 session.execute(delete(ScreenshotRow).where(ScreenshotRow.report_id.in_(ids)))
+                session.execute(delete(ReplyRow).where(ReplyRow.report_id.in_(ids)))
                 session.execute(delete(ReportRow).where(ReportRow.id.in_(ids)))
                 session.commit()
                 deleted += len(ids)
@@ -480,6 +488,12 @@ def _export_record(row: Any) -> dict[str, object]:
 
 def _enqueue_context_added(session: Session, code: str) -> None:
     """The ``report.context_added`` webhook deliveries, in the session's transaction."""
+    enqueue_report_event(session, code, "report.context_added")
+
+
+def enqueue_report_event(session: Session, code: str, event: str) -> None:
+    """The webhook deliveries of ``event`` about the report ``code``, in the session's
+    transaction (so the change and its deliveries commit together)."""
     columns = (
         ReportRow.code,
         ReportRow.status,
@@ -493,4 +507,4 @@ def _enqueue_context_added(session: Session, code: str) -> None:
     )
     found = session.execute(select(*columns).where(ReportRow.code == code)).first()
     if found is not None:
-        enqueue_in_session(session, "report.context_added", [found._asdict()], datetime.now(UTC))
+        enqueue_in_session(session, event, [found._asdict()], datetime.now(UTC))

@@ -313,3 +313,20 @@ class DeskTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class ReplyRow(Base):
+    """An agent's answer to the user of a report (issue 17): a plain-text message and the ids
+    of the findings whose remedies the agent picked (``" id1 id2 "``); ``seen_at`` is when the
+    user first opened their report page after it (NULL: not yet)."""
+
+    __tablename__ = "report_replies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    agent: Mapped[str] = mapped_column(String(254))
+    agent_name: Mapped[str] = mapped_column(String(64), default="")
+    message: Mapped[str] = mapped_column(Text)
+    finding_ids: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -27,7 +27,7 @@ from reports.model import format_code
 from .groupcommit import sqlite_write_lock
 from .tables import WebhookDeliveryRow, WebhookEndpointRow
 
-EVENTS: tuple[str, ...] = ("report.created", "report.context_added")
+EVENTS: tuple[str, ...] = ("report.created", "report.context_added", "report.replied")
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
 
 

@@ -156,6 +156,64 @@ DESK: dict[str, Text] = {
     "role_admin": Text("адміністратор", "admin"),
     "last_login": Text("Останній вхід", "Last sign-in"),
     "active": Text("Активний", "Active"),
+    # the answer back to the user (issue 17)
+    "reply_section": Text("Відповідь користувачу", "Answer to the user"),
+    "replies_none": Text("Відповідей користувачу ще не було.", "No answers to the user yet."),
+    "reply_by": Text("{agent}, {time}", "{agent}, {time}"),
+    "reply_signed_as": Text("підпис для користувача: «{name}»", "signed for the user as “{name}”"),
+    "reply_seen": Text("користувач відкрив {time}", "seen by the user at {time}"),
+    "reply_not_seen": Text("ще не відкрито", "not opened yet"),
+    "reply_message": Text("Повідомлення користувачу", "Message to the user"),
+    "reply_message_hint": Text(
+        "Звичайний текст, до {max} знаків. Користувач побачить його на сторінці свого звіту "
+        "так, як ви його написали.",
+        "Plain text, up to {max} characters. The user sees it on their report page as you "
+        "wrote it.",
+    ),
+    "reply_name": Text(
+        "Ваше ім'я для користувача (необов'язково)", "Your name for the user (optional)"
+    ),
+    "reply_name_hint": Text(
+        "Без імені користувач побачить «Служба підтримки». Вашу електронну пошту він не бачить.",
+        "Without a name the user sees “Support desk”. They never see your e-mail.",
+    ),
+    "reply_remedies": Text(
+        "Що зробити: поради зі звіту, як їх отримав користувач",
+        "What to do: the report's remedies, as the user got them",
+    ),
+    "reply_remedies_hint": Text(
+        "Користувач побачить вибрані поради мовою своєї сторінки.",
+        "The user sees the picked remedies in the language of their page.",
+    ),
+    "reply_no_remedies": Text(
+        "У звіті немає порад, які можна вибрати.", "The report has no remedies to pick."
+    ),
+    "reply_send": Text("Надіслати відповідь", "Send the answer"),
+    "reply_sent": Text(
+        "Відповідь надіслано: користувач побачить її на сторінці свого звіту.",
+        "Answer sent: the user sees it on their report page.",
+    ),
+    "reply_error_empty": Text(
+        "Напишіть повідомлення або виберіть, що зробити.", "Write a message or pick what to do."
+    ),
+    "reply_error_too_long": Text(
+        "Повідомлення задовге (знаків: {length}), можна до {max} знаків.",
+        "The message is too long: {length} characters, at most {max}.",
+    ),
+    "reply_error_too_many": Text(
+        "Вибрано забагато порад: можна до {max}.", "Too many remedies picked: at most {max}."
+    ),
+    "reply_error_unknown_remedy": Text(
+        "Вибраної поради немає в цьому звіті. Оновіть сторінку й спробуйте ще раз.",
+        "A picked remedy is not in this report. Reload the page and try again.",
+    ),
+    "reply_error_name_too_long": Text(
+        "Ім'я задовге: можна до {max} знаків.", "The name is too long: at most {max} characters."
+    ),
+    "reply_marker_unseen": Text(
+        "Відповідь користувачу ще не відкрито", "Answer to the user not opened yet"
+    ),
+    "reply_marker_seen": Text("Користувач відкрив відповідь", "The user opened the answer"),
     # check page: the user's context form
     "ctx_title": Text(
         "Розкажіть службі підтримки більше (необов'язково)", "Tell support more (optional)"

@@ -40,12 +40,23 @@ from reports.aggregate import (
 from reports.describe import describe_time
 from reports.export import csv_chunks, write_parquet
 from reports.i18n import CONTEXT_KEYS, finding_label, format_number, label, value_label
-from reports.model import format_code, normalize_code
+from reports.model import Report, format_code, normalize_code
 from reports.render import render_html
+from reports.replies import (
+    MAX_MESSAGE_CHARS,
+    MAX_NAME_CHARS,
+    MAX_PICKED,
+    clean_message,
+    clean_name,
+    picked_remedies,
+    remedy_choices,
+    reply_problem,
+)
 
 from ..i18n import STRINGS, current_lang, t
 from ..services import store
 from ..storage.desk import ReportFilter, SupportStore
+from ..storage.replies import ReplyStore
 from .auth import accounts, current_agent, login_redirect
 
 bp = Blueprint("support", __name__, url_prefix="/support")
@@ -72,6 +83,10 @@ ENV_FIELDS: tuple[str, ...] = ("browser", "engine", "os", "device", "in_app")
 
 def desk() -> SupportStore:
     return SupportStore(store())
+
+
+def replies() -> ReplyStore:
+    return ReplyStore(store())
 
 
 @bp.before_request
@@ -242,6 +257,37 @@ def set_handled(code: str) -> ResponseReturnValue:
     return redirect(back)
 
 
+@bp.post("/reports/<code>/replies")
+def add_reply(code: str) -> ResponseReturnValue:
+    """Send the report's user a message and remedies picked from the report's findings; they
+    show on the user's private page. A refused one comes back with what was typed and why."""
+    canonical = normalize_code(code)
+    found = store().get(canonical) if canonical else None
+    agent = current_agent()
+    if found is None or agent is None:
+        return render_template(
+            "support/message.html", message=t("not_found_code", code=code), search=True
+        ), 404
+    typed = request.form.get("message", "")
+    message, name = clean_message(typed), clean_name(request.form.get("name", ""))
+    picked = [value for value in request.form.getlist("remedy") if value]
+    lang = current_lang()
+    problem = "name_too_long" if len(name) > MAX_NAME_CHARS else None
+    problem = problem or reply_problem(message, picked, found)
+    if problem:
+        limits = {"name_too_long": MAX_NAME_CHARS, "too_many": MAX_PICKED}
+        error = t(
+            f"reply_error_{problem}",
+            length=format_number(len(message), lang),
+            max=format_number(limits.get(problem, MAX_MESSAGE_CHARS), lang),
+        )
+        form = {"message": typed, "name": name, "picked": picked, "error": error}
+        return _report_page(found, 400, form)
+    replies().add(found.code, agent.email, name, message, picked, datetime.now(UTC))
+    target = url_for("support.report", code=found.display_code, lang=g.get("lang"), replied="1")
+    return redirect(target + "#replies", code=303)
+
+
 def _page_size() -> int:
     return int(current_app.config["SUPPORT_PAGE_SIZE"])
 
@@ -354,6 +400,13 @@ def report(code: str) -> ResponseReturnValue:
     if found is None:
         message = t("not_found_code", code=code) if canonical else t("bad_code", code=code)
         return render_template("support/message.html", message=message, search=True), 404
+    return _report_page(found)
+
+
+def _report_page(
+    found: Report, status: int = 200, reply_form: dict[str, Any] | None = None
+) -> ResponseReturnValue:
+    """The report page; ``reply_form`` holds what the agent typed when a reply was refused."""
     lang = current_lang()
     env = found.environment.to_dict()
     environment_rows = [
@@ -388,7 +441,15 @@ def report(code: str) -> ResponseReturnValue:
         same_browser=desk().same_browser(found.code),
         browser_id=desk().browser_id(found.code),
         has_screenshot=desk().has_screenshot(found.code),
-    )
+        replies=replies().for_report(found.code),
+        remedy_choices=remedy_choices(found),
+        picked_for=lambda reply: picked_remedies(found, reply.finding_ids),
+        reply_form=reply_form or {"message": "", "name": "", "picked": (), "error": ""},
+        replied=request.args.get("replied") == "1",
+        max_message=MAX_MESSAGE_CHARS,
+        max_message_text=format_number(MAX_MESSAGE_CHARS, lang),
+        max_name=MAX_NAME_CHARS,
+    ), status
 
 
 def _env_value(env: dict[str, Any], name: str, lang: str) -> str:

@@ -2,12 +2,12 @@
 (https://www.standardwebhooks.com/): ``webhook-id``, ``webhook-timestamp`` and
 ``webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`` with a ``whsec_`` secret.
 
-Events (``report.created``, ``report.context_added``) are written to the outbox table in the
-transaction that makes them (webapp/storage/webhooks.py). Every server process runs a
-:class:`~.sender.WebhookSender` thread, started by its first request; only the one holding the
-``webhooks`` lease in the database sends, so each delivery is attempted by one process at a
-time. Failed attempts are retried after the waits of ``WEBHOOK_RETRY_SCHEDULE``; after the
-last one the delivery is marked failed (``browsercheck webhooks deliveries``).
+Events (``report.created``, ``report.context_added``, ``report.replied``) are written to the
+outbox table in the transaction that makes them (webapp/storage/webhooks.py). Every server
+process runs a :class:`~.sender.WebhookSender` thread, started by its first request; only the
+one holding the ``webhooks`` lease in the database sends, so each delivery is attempted by one
+process at a time. Failed attempts are retried after the waits of ``WEBHOOK_RETRY_SCHEDULE``;
+after the last one the delivery is marked failed (``browsercheck webhooks deliveries``).
 """
 
 from __future__ import annotations
