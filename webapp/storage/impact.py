@@ -2,7 +2,7 @@
 
 Only the code and the environment's stored JSON text are read (no ORM objects, no JSON
 decoding here: identical texts are decoded once by :func:`matrix.impact.measure_impact`), in
-chunks by id, newest first, so memory stays flat over a million reports.
+chunks, newest first, so memory stays flat over a million reports.
 """
 
 from __future__ import annotations
@@ -24,21 +24,14 @@ def stored_environments(
     store: ReportStore, since: datetime | None = None, chunk_size: int = CHUNK
 ) -> Iterator[tuple[str, str]]:
     """``(code as ABCD-2345, environment JSON text)`` of every report created at or after
-    ``since`` (all when None), newest first (keyset paging on the id)."""
+    ``since`` (all when None), newest first: one query, read ``chunk_size`` rows at a time
+    (a server-side cursor on PostgreSQL)."""
     # CAST: PostgreSQL's driver would decode a json column itself; the text is what we want
-    statement = select(ReportRow.id, ReportRow.code, cast(ReportRow.environment, Text))
+    statement = select(ReportRow.code, cast(ReportRow.environment, Text))
     if since is not None:
         statement = statement.where(ReportRow.created_at >= since)
-    statement = statement.order_by(ReportRow.id.desc()).limit(chunk_size)
-    last_id: int | None = None
-    while True:
-        page = statement if last_id is None else statement.where(ReportRow.id < last_id)
-        with store.engine.connect() as connection:
-            rows = connection.execute(page).all()
-        if not rows:
-            return
-        last_id = rows[-1][0]
-        for _id, code, environment in rows:
+    statement = statement.order_by(ReportRow.id.desc())
+    with store.engine.connect() as connection:
+        result = connection.execution_options(yield_per=chunk_size).execute(statement)
+        for code, environment in result:
             yield format_code(code), environment
-        if len(rows) < chunk_size:
-            return
