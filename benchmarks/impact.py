@@ -245,7 +245,8 @@ def main() -> int:
     if args.fresh and path.exists():
         os.remove(path)
     current = load_policy()
-    new = load_policy(changed_policy(Path(tempfile.mkdtemp(prefix="impact-bench-"))))
+    with tempfile.TemporaryDirectory(prefix="impact-bench-") as folder:
+        new = load_policy(changed_policy(Path(folder)))
     store = ReportStore(f"sqlite:///{path}")
     store.create_schema()
     if store.count() != args.reports:
