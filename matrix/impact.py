@@ -37,7 +37,7 @@ _SOURCES_READ = ("browser", "os")
 
 #: One stored report as storage gives it: its code and its environment, either the stored JSON
 #: text (the fast path: identical texts are decoded once) or the decoded object.
-StoredEnvironment = tuple[str, "str | bytes | Mapping[str, Any]"]
+StoredEnvironment = tuple[str, str | bytes | Mapping[str, Any]]
 
 
 def policy_view(env: Environment) -> Environment:
@@ -178,7 +178,7 @@ def measure_impact(
         else:
             cell = resolve(stored)
         cells[cell] += 1
-        if cell is not None and cell is not _NO_MOVE:
+        if cell is not None and cell != _NO_MOVE:
             codes = kept.setdefault((cell[0], cell[1]), [])
             if len(codes) < examples:
                 codes.append(code)

@@ -332,6 +332,7 @@ def test_desk_page_shows_the_table_of_moves(app: Flask, admin: FlaskClient, tmp_
     codes = store_reports(admin)
     page = admin.get("/support/impact?lang=en")
     assert page.status_code == 200 and 'type="file"' in page.get_data(as_text=True)
+    assert 'href="/support/impact?lang=en"' in page.get_data(as_text=True)  # in the desk's menu
     answer = upload(admin, changed_policy(tmp_path, CHROME_120))
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200
@@ -372,6 +373,7 @@ def test_desk_page_is_for_admins_only(app: Flask, client: FlaskClient, tmp_path:
     assert client.get("/support/impact").status_code == 302  # signed out: to the sign-in page
     app.extensions["browsercheck.accounts"].add_user(AGENT_EMAIL, AGENT_PASSWORD, "agent")
     assert sign_in(client).status_code == 302
+    assert "/support/impact" not in client.get("/support/reports").get_data(as_text=True)
     refused = client.get("/support/impact?lang=en")
     assert refused.status_code == 403 and "admins only" in refused.get_data(as_text=True)
     token = csrf_token(client, "/support/reports")

@@ -211,8 +211,8 @@ DESK: dict[str, Text] = {
         "The file is larger than {size} KB: it is not a policy file.",
     ),
     "impact_unreadable": Text(
-        "Не вдалося прочитати середовище {count} звітів; їх не враховано.",
-        "The environment of {count} reports could not be read; they are left out.",
+        "Не вдалося прочитати дані про браузер у звітах: {count}; їх не враховано.",
+        "The browser data of some reports could not be read: {count}; they are left out.",
     ),
     # the help desk's sidebar (issue 17)
     "sidebar_title": Text("Звіти в зверненні", "Reports in this ticket"),
