@@ -384,3 +384,18 @@ def test_desk_page_is_for_admins_only(app: Flask, client: FlaskClient, tmp_path:
             content_type="multipart/form-data",
         )
     assert posted.status_code == 403
+
+
+def test_desk_page_reads_a_relative_release_table_beside_the_policy_in_use(
+    admin: FlaskClient, tmp_path: Path
+) -> None:
+    """The shipped file as a manager edits it (``releases: releases.csv``) uploads as it is."""
+    store_reports(admin)
+    text = default_policy_path().read_text(encoding="utf-8").replace(*CHROME_120, 1)
+    edited = tmp_path / "policy.yaml"
+    edited.write_text(text, encoding="utf-8")
+    answer = upload(admin, edited, "uk")
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200, html
+    assert "Підтримується" in html and "Не підтримується" in html
+    assert re.search(r"Звітів за період: 9; змінять висновок: 5; без змін: 4\.", html)
