@@ -202,6 +202,13 @@ def format_number(value: float, lang: str, digits: int | None = None) -> str:
     return text.replace(".", NUMBER_STYLES.get(lang, NUMBER_STYLES["en"])[0])
 
 
+def format_count(value: int, lang: str) -> str:
+    """A whole number with its thousands grouped the way each language writes it: "1 000 000"
+    (no-break spaces) in Ukrainian, "1,000,000" in English."""
+    grouped = f"{value:,}"
+    return grouped.replace(",", "\u00a0") if lang == "uk" else grouped
+
+
 def format_percent(share: float, lang: str, digits: int = 1) -> str:
     """A 0..1 share as a percentage the way each language writes it (:data:`NUMBER_STYLES`):
     "33,3 %" in Ukrainian, "33.3%" in English."""

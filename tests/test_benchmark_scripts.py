@@ -59,6 +59,15 @@ def test_aggregates_benchmark(tmp_path: Path) -> None:
     assert "same tables from all three: yes" in out  # roll-up, GROUP BY and naive pandas agree
 
 
+def test_impact_benchmark(tmp_path: Path) -> None:
+    db = tmp_path / "impact.db"
+    out = _ok(_run("impact.py", "--reports", "3000", "--sample", "500", "--db", str(db), "--fresh"))
+    assert "reports: 3,000;" in out
+    assert "baseline: one by one through explain_policy" in out and "extrapolated" in out
+    assert "same moves from both on the sample: yes" in out
+    assert "supported -> unsupported:" in out
+
+
 @pytest.mark.browser
 def test_matrix_remote_benchmark() -> None:
     out = _ok(_run("matrix_remote.py", "--rounds", "1", "--smoke"))

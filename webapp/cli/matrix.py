@@ -253,7 +253,8 @@ def browserslist_command(query: str, policy_file: Path | None, as_json: bool) ->
 
 def register(group: click.Group) -> None:
     """Attach ``matrix`` (with the QA run's commands, webapp/cli/qa.py) to ``group``."""
-    from . import qa
+    from . import impact, qa
 
     qa.register(matrix)
+    impact.register(matrix)
     group.add_command(matrix)

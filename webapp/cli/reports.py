@@ -7,17 +7,15 @@ Each runs against the database of the configured app (``BROWSERCHECK_*`` setting
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import click
 
-from reports.aggregate import format_summary, parse_since, summarize
+from reports.aggregate import format_summary, summarize
 from reports.export import csv_chunks, write_parquet
 
 from .context import command_app
-from .options import LANGS
+from .options import LANGS, parse_since_option, since_option
 
 
 @click.group()
@@ -44,25 +42,8 @@ def report_show(code: str, lang: str | None) -> None:
     click.echo(render_text(found, lang), nl=False)
 
 
-def _since_option(default: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    return click.option(
-        "--since",
-        default=default,
-        show_default=True,
-        help="Period: 7d (last 7 days), 2w, or a first day as 2025-01-31.",
-    )
-
-
-def _parse_since(value: str) -> datetime:
-    try:
-        day = parse_since(value, datetime.now(UTC).date())
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from None
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
 @click.command()
-@_since_option("7d")
+@since_option("7d")
 @click.option("--lang", type=LANGS, default="en", show_default=True)
 @click.option("--rebuild", is_flag=True, help="Recount the statistics from the reports first.")
 def stats(since: str, lang: str, rebuild: bool) -> None:
@@ -71,7 +52,7 @@ def stats(since: str, lang: str, rebuild: bool) -> None:
     from ..services import store
     from ..storage.desk import SupportStore
 
-    start = _parse_since(since).date()
+    start = parse_since_option(since).date()
     with command_app():
         desk = SupportStore(store())
         if rebuild:
@@ -83,7 +64,7 @@ def stats(since: str, lang: str, rebuild: bool) -> None:
 
 
 @click.command()
-@_since_option("30d")
+@since_option("30d")
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True
 )
@@ -111,7 +92,7 @@ def export(since: str, fmt: str, no_personal: bool, output: str, lang: str | Non
     from ..services import store
     from ..storage.desk import ReportFilter, SupportStore
 
-    filters = ReportFilter(date_from=_parse_since(since).date())
+    filters = ReportFilter(date_from=parse_since_option(since).date())
     if lang and fmt != "csv":
         raise click.BadParameter("--lang is for CSV (Parquet keeps ids)", param_hint="--lang")
     with command_app() as app:

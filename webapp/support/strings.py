@@ -230,6 +230,48 @@ DESK: dict[str, Text] = {
     "ctx_saved": Text("Додано до звіту.", "Added to the report."),
     "ctx_failed": Text("Не вдалося зберегти: {reason}", "Could not save: {reason}"),
     "ctx_too_big": Text("файл більший за 5 МБ", "the file is larger than 5 MB"),
+    # the impact of a policy change (issue 19): `matrix impact` and /support/impact
+    "impact_title": Text("Вплив зміни політики", "Impact of a policy change"),
+    "impact_intro": Text(
+        "Завантажте новий файл політики (YAML), щоб побачити, скільки збережених звітів "
+        "отримали б інший висновок. Нічого не зберігається: чинна політика не змінюється.",
+        "Upload a new policy file (YAML) to see how many stored reports would get another "
+        "verdict. Nothing is saved: the policy in use stays as it is.",
+    ),
+    "impact_file": Text("Новий файл політики", "New policy file"),
+    "impact_run": Text("Порахувати вплив", "Show the impact"),
+    "impact_summary": Text(
+        "Звітів за період: {reports}; змінять висновок: {moved}; без змін: {unchanged}.",
+        "Reports in the period: {reports}; would change verdict: {moved}; unchanged: {unchanged}.",
+    ),
+    "impact_compared": Text(
+        "Нова політика «{new}» порівняно з чинною «{current}», звіти від {since}.",
+        "The new policy “{new}” against the one in use “{current}”, reports since {since}.",
+    ),
+    "impact_none": Text(
+        "Жоден звіт не отримав би іншого висновку.", "No report would get another verdict."
+    ),
+    "impact_move": Text("{before} → {after}", "{before} → {after}"),
+    "impact_from": Text("Було", "Was"),
+    "impact_to": Text("Стане", "Would be"),
+    "impact_count": Text("Звітів", "Reports"),
+    "impact_browsers": Text("Браузери", "Browsers"),
+    "impact_systems": Text("Операційні системи", "Operating systems"),
+    "impact_examples": Text("Приклади звітів", "Example reports"),
+    "impact_invalid": Text(
+        "У файлі політики є помилки ({count}); вплив не пораховано:",
+        "The policy file has errors ({count}); the impact was not counted:",
+    ),
+    "impact_line": Text("рядок {line}", "line {line}"),
+    "impact_no_file": Text("Виберіть файл політики.", "Choose a policy file."),
+    "impact_too_large": Text(
+        "Файл більший за {size} КБ: це не файл політики.",
+        "The file is larger than {size} KB: it is not a policy file.",
+    ),
+    "impact_unreadable": Text(
+        "Не вдалося прочитати дані про браузер у звітах: {count}; їх не враховано.",
+        "The browser data of some reports could not be read: {count}; they are left out.",
+    ),
     # the help desk's sidebar (issue 17)
     "sidebar_title": Text("Звіти в зверненні", "Reports in this ticket"),
     "sidebar_text": Text("Текст звернення", "The ticket's text"),

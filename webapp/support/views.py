@@ -39,7 +39,14 @@ from reports.aggregate import (
 )
 from reports.describe import describe_time
 from reports.export import csv_chunks, write_parquet
-from reports.i18n import CONTEXT_KEYS, finding_label, format_number, label, value_label
+from reports.i18n import (
+    CONTEXT_KEYS,
+    finding_label,
+    format_count,
+    format_number,
+    label,
+    value_label,
+)
 from reports.model import Report, format_code, normalize_code
 from reports.render import render_html
 from reports.replies import (
@@ -592,3 +599,73 @@ def users() -> tuple[str, int] | str:
     if agent is None or not agent.is_admin:
         return render_template("support/message.html", message=t("forbidden")), 403
     return render_template("support/users.html", users=accounts().users())
+
+
+# --- the impact of a policy change (issue 19) -------------------------------------------------
+
+#: The largest policy file the impact page reads (the shipped one is about 14 KB).
+POLICY_UPLOAD_MAX_KB = 256
+
+
+@bp.route("/impact", methods=["GET", "POST"])
+def impact() -> ResponseReturnValue:
+    """Admins: upload a policy file and see how many stored reports would change verdict,
+    by browser and OS, with examples; nothing is saved."""
+    from pathlib import Path
+
+    from matrix.impact import measure_impact
+    from matrix.loader import PolicyProblem, default_policy_path, read_policy_text
+
+    from ..services import policy as current_policy
+    from ..storage.impact import stored_environments
+
+    agent = current_agent()
+    if agent is None or not agent.is_admin:
+        return render_template("support/message.html", message=t("forbidden")), 403
+    try:
+        days = int(request.values.get("days", "30"))
+    except ValueError:
+        days = 30
+    days = days if days in PERIODS else 30
+    page: dict[str, Any] = {"days": days, "periods": PERIODS, "impact": None, "problems": ()}
+    if request.method == "GET":
+        return render_template("support/impact.html", **page)
+    limit = POLICY_UPLOAD_MAX_KB * 1024
+    request.max_content_length = limit + 64 * 1024  # the file plus the form's other fields
+    upload = request.files.get("policy")
+    if upload is None or not upload.filename:
+        return render_template("support/impact.html", error=t("impact_no_file"), **page), 422
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        error = t("impact_too_large", size=POLICY_UPLOAD_MAX_KB)
+        return render_template("support/impact.html", error=error, **page), 422
+    name = Path(upload.filename).name[:120]
+    configured = current_app.config.get("POLICY_FILE")
+    in_use = Path(configured) if configured else default_policy_path()
+    new_policy = None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        problems: tuple[PolicyProblem, ...] = (
+            PolicyProblem(name, None, "", "cannot read: not UTF-8 text"),
+        )
+    else:
+        # a release table named relatively is looked for beside the policy in use
+        reading = read_policy_text(text, name, in_use.parent)
+        problems, new_policy = reading.problems, reading.policy
+    if problems or new_policy is None:
+        page["problems"] = problems
+        return render_template("support/impact.html", file_name=name, **page), 422
+    since = datetime.now(UTC) - timedelta(days=days - 1)
+    since = since.replace(hour=0, minute=0, second=0, microsecond=0)
+    page["impact"] = measure_impact(
+        stored_environments(store(), since), current_policy(), new_policy
+    )
+    return render_template(
+        "support/impact.html",
+        file_name=name,
+        in_use=in_use.name,
+        since=since.date(),
+        count=lambda n: format_count(n, current_lang()),
+        **page,
+    )

@@ -1,0 +1,131 @@
+"""``browsercheck matrix impact NEW_POLICY``: how many stored reports a policy change would move.
+
+The stored environments (webapp/storage/impact.py) are evaluated under the policy in use and
+under NEW_POLICY by :func:`matrix.impact.measure_impact`; nothing is changed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from matrix.impact import Impact, measure_impact
+from matrix.loader import PolicyError, PolicyProblem, load_policy, read_policy
+from reports.i18n import family_label, format_count, label
+
+from .options import LANGS, parse_since_option, since_option
+
+
+def _say(key: str, lang: str, **values: object) -> str:
+    from ..i18n import STRINGS
+
+    text = STRINGS[key].get(lang)
+    return text.format(**values) if values else text
+
+
+def format_problems(problems: tuple[PolicyProblem, ...], lang: str) -> list[str]:
+    """The problems of a policy file, one line each, with its line number in ``lang``."""
+    lines = [_say("impact_invalid", lang, count=len(problems))]
+    for problem in problems:
+        where = f"{problem.where}: " if problem.where else ""
+        line = f"{_say('impact_line', lang, line=problem.line)}: " if problem.line else ""
+        lines.append(f"  {problem.file}: {line}{where}{problem.message}")
+    return lines
+
+
+def format_impact(impact: Impact, lang: str) -> str:
+    """``impact`` as text for the terminal, in ``lang``'s words and numbers."""
+    count = lambda n: format_count(n, lang)  # noqa: E731 - a local shorthand
+    lines = [
+        _say(
+            "impact_summary",
+            lang,
+            reports=count(impact.reports),
+            moved=count(impact.moved),
+            unchanged=count(impact.unchanged),
+        )
+    ]
+    if impact.unreadable:
+        lines.append(_say("impact_unreadable", lang, count=count(impact.unreadable)))
+    if not impact.moves:
+        lines.append(_say("impact_none", lang))
+    for move in impact.moves:
+        title = _say(
+            "impact_move",
+            lang,
+            before=label(f"status_{move.from_status}", lang),
+            after=label(f"status_{move.to_status}", lang),
+        )
+        browsers = ", ".join(
+            f"{family_label(k, 'browser', lang)} {count(n)}" for k, n in move.by_browser.items()
+        )
+        systems = ", ".join(
+            f"{family_label(k, 'os', lang)} {count(n)}" for k, n in move.by_os.items()
+        )
+        lines += [
+            "",
+            f"{title}: {count(move.count)}",
+            f"  {_say('impact_browsers', lang)}: {browsers}",
+            f"  {_say('impact_systems', lang)}: {systems}",
+            f"  {_say('impact_examples', lang)}: {', '.join(move.examples)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@click.command("impact")
+@click.argument("new_policy", type=click.Path(dir_okay=False, path_type=Path))
+@since_option("30d")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--lang", type=LANGS, default="en", show_default=True)
+def impact_command(new_policy: Path, since: str, as_json: bool, lang: str) -> None:
+    """How many stored reports NEW_POLICY would move between verdicts, by browser and OS.
+
+    Evaluates the stored environments of the reports since --since under the policy in use
+    and under NEW_POLICY (nothing is changed). Exit 1 when NEW_POLICY does not load or check.
+    """
+    from ..services import store
+    from ..storage.impact import stored_environments
+    from .context import command_app
+    from .matrix import configured_policy_path
+
+    start: datetime = parse_since_option(since)
+    reading = read_policy(new_policy)
+    if reading.policy is None:
+        click.echo("\n".join(format_problems(reading.problems, lang)), err=True)
+        sys.exit(1)
+    current_path = configured_policy_path()
+    try:
+        current = load_policy(current_path)
+    except PolicyError as exc:
+        raise click.ClickException(f"the policy in use: {exc}") from exc
+    with command_app():
+        impact = measure_impact(stored_environments(store(), start), current, reading.policy)
+    if as_json:
+        click.echo(json.dumps(impact.to_dict(), ensure_ascii=False))
+        return
+    click.echo(
+        _say(
+            "impact_compared",
+            lang,
+            new=_rel(new_policy),
+            current=_rel(current_path),
+            since=start.date().isoformat(),
+        )
+    )
+    click.echo(format_impact(impact, lang), nl=False)
+
+
+def register(group: click.Group) -> None:
+    """Attach ``impact`` to the ``matrix`` group."""
+    group.add_command(impact_command)

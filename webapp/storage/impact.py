@@ -1,0 +1,37 @@
+"""The stored environments of reports, streamed for ``matrix impact`` (matrix/impact.py).
+
+Only the code and the environment's stored JSON text are read (no ORM objects, no JSON
+decoding here: identical texts are decoded once by :func:`matrix.impact.measure_impact`), in
+chunks, newest first, so memory stays flat over a million reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import Text, cast, select
+
+from reports.model import format_code
+
+from .reports import ReportStore
+from .tables import ReportRow
+
+CHUNK = 20_000
+
+
+def stored_environments(
+    store: ReportStore, since: datetime | None = None, chunk_size: int = CHUNK
+) -> Iterator[tuple[str, str]]:
+    """``(code as ABCD-2345, environment JSON text)`` of every report created at or after
+    ``since`` (all when None), newest first: one query, read ``chunk_size`` rows at a time
+    (a server-side cursor on PostgreSQL)."""
+    # CAST: PostgreSQL's driver would decode a json column itself; the text is what we want
+    statement = select(ReportRow.code, cast(ReportRow.environment, Text))
+    if since is not None:
+        statement = statement.where(ReportRow.created_at >= since)
+    statement = statement.order_by(ReportRow.id.desc())
+    with store.engine.connect() as connection:
+        result = connection.execution_options(yield_per=chunk_size).execute(statement)
+        for code, environment in result:
+            yield format_code(code), environment
