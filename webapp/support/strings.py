@@ -178,4 +178,17 @@ DESK: dict[str, Text] = {
     "sidebar_no_codes": Text(
         "У тексті немає кодів наявних звітів.", "The text names no stored report's code."
     ),
+    "sidebar_link_refused": Text("Посилання не відкривається", "This link cannot be opened"),
+    "sidebar_link_expired": Text(
+        "Термін дії посилання минув. Оновіть бічну панель у службі підтримки.",
+        "The link has expired. Reload the sidebar in your help desk.",
+    ),
+    "sidebar_link_invalid": Text(
+        "Посилання пошкоджене або створене не цим сервером.",
+        "The link is damaged or was not made by this server.",
+    ),
+    "sidebar_link_revoked": Text(
+        "Ключ API, яким створено посилання, відкликано.",
+        "The API token that made this link has been revoked.",
+    ),
 }
