@@ -88,14 +88,15 @@ def test_the_zendesk_app(runner: CommandRunner, tmp_path: Path) -> None:
 
     page = files[sidebar["url"]].decode()
     local = [s for s in scripts_of(page) if not s.startswith("https://")]
-    assert local == ["app.js"] and "assets/app.js" in files
+    assert local == ["sidebar_frame.js", "app.js"]
+    assert all(f"assets/{name}" in files for name in local)
     assert "zendesk_app_framework_sdk/2.0/zaf_sdk.min.js" in page
     assert set(messages_of(page)) == set(LANGUAGES)
     script = files["assets/app.js"].decode()
     for path in ("ticket.subject", "ticket.description"):
         assert f'"{path}"' in script
     assert "{{setting.desk_token}}" in script and "secure: true" in script
-    check_scripts(files, ["assets/app.js"], tmp_path)
+    check_scripts(files, ["assets/sidebar_frame.js", "assets/app.js"], tmp_path)
 
     for lang in LANGUAGES:
         app = json.loads(files[f"translations/{lang}.json"])["app"]
@@ -115,7 +116,8 @@ def test_the_freshdesk_app(runner: CommandRunner, tmp_path: Path) -> None:
     page = files[f"app/{sidebar['url']}"].decode()
     assert "{{{appclient}}}" in page  # the platform's client script, put in by Freshworks
     local = [s for s in scripts_of(page) if not s.startswith("{{{")]
-    assert local == ["scripts/app.js"]
+    assert local == ["scripts/sidebar_frame.js", "scripts/app.js"]
+    assert all(f"app/{name}" in files for name in local)
     assert all(f"app/{href}" in files for href in re.findall(r'href="([^"]+)"', page))
     assert set(messages_of(page)) == set(LANGUAGES)
 
@@ -131,7 +133,7 @@ def test_the_freshdesk_app(runner: CommandRunner, tmp_path: Path) -> None:
     script = files["app/scripts/app.js"].decode()
     assert 'client.data.get("ticket")' in script and 'invokeTemplate("sidebarLink"' in script
     assert set(re.findall(r'iparams\.get\("(\w+)"\)', script)) <= set(iparams)
-    check_scripts(files, ["app/scripts/app.js"], tmp_path)
+    check_scripts(files, ["app/scripts/sidebar_frame.js", "app/scripts/app.js"], tmp_path)
 
 
 @pytest.mark.parametrize("package", ["zendesk-app", "freshdesk-app"])

@@ -5,7 +5,8 @@ of :data:`~diagnostics.models.LANGUAGES`), as the files of a zip.
 
 - Zendesk (Apps framework 2.0): ``manifest.json`` with the ``ticket_sidebar`` location and the
   parameters ``collector_url`` and ``desk_token`` (secure), ``assets/iframe.html`` + ``app.js``,
-  ``assets/logo*.png``, ``translations/<lang>.json``.
+  ``assets/sidebar_frame.js`` (shared with Freshdesk's), ``assets/logo*.png``,
+  ``translations/<lang>.json``.
 - Freshdesk (platform 2.3): ``manifest.json`` with the ``ticket_sidebar`` placeholder,
   ``app/index.html`` + ``app/scripts/app.js``, ``config/iparams.json`` (``collector_host``,
   ``desk_token`` secure) and ``config/requests.json`` (the request template for the link).
@@ -29,6 +30,8 @@ HERE = Path(__file__).parent
 ZENDESK = HERE / "zendesk_app"
 FRESHDESK = HERE / "freshdesk_app"
 ICON = HERE.parent / "static" / "favicon.svg"
+#: The scripts' shared part (show a message, frame the sidebar, post the text), in both apps.
+SIDEBAR_FRAME = HERE / "sidebar_frame.js"
 #: Messages the apps' scripts show themselves (their key in the script -> DESK key).
 _SCRIPT_MESSAGES = {
     "loading": "desk_app_loading",
@@ -94,6 +97,7 @@ def zendesk_files(collector_url: str, author_email: str) -> dict[str, bytes]:
     files = {
         "manifest.json": _json_bytes(manifest),
         "assets/iframe.html": _with_messages(ZENDESK / "assets" / "iframe.html"),
+        "assets/sidebar_frame.js": SIDEBAR_FRAME.read_bytes(),
         "assets/app.js": (ZENDESK / "assets" / "app.js").read_bytes(),
         "assets/logo.png": _logo(320),
         "assets/logo-small.png": _logo(128),
@@ -137,6 +141,7 @@ def freshdesk_files(collector_url: str, lang: str) -> dict[str, bytes]:
     return {
         "manifest.json": (FRESHDESK / "manifest.json").read_bytes(),
         "app/index.html": _with_messages(FRESHDESK / "app" / "index.html"),
+        "app/scripts/sidebar_frame.js": SIDEBAR_FRAME.read_bytes(),
         "app/scripts/app.js": (FRESHDESK / "app" / "scripts" / "app.js").read_bytes(),
         "app/styles/style.css": (FRESHDESK / "app" / "styles" / "style.css").read_bytes(),
         "app/styles/images/icon.svg": ICON.read_bytes(),

@@ -7,34 +7,9 @@
    signed in to the desk instead. */
 (function (window, document) {
   "use strict";
-  var frame = document.getElementById("sidebar");
-  var note = document.getElementById("note");
-  var messages = JSON.parse(document.body.getAttribute("data-messages") || "{}");
-  var lang = "en";  // the package's default locale, until the agent's is known
-
-  function languageOf(locale) {  // the agent's language (from "uk", "en-US") if we have it
-    var two = String(locale || "").slice(0, 2).toLowerCase();
-    return messages[two] ? two : "en";
-  }
-
-  function say(key) {
-    var table = messages[lang] || messages.en || {};
-    note.textContent = table[key] || key;
-  }
-
-  function originOf(url) {
-    var anchor = document.createElement("a");
-    anchor.href = url;
-    return anchor.protocol + "//" + anchor.host;
-  }
-
-  function show(url, text) {
-    frame.onload = function () {
-      frame.contentWindow.postMessage({ type: "browsercheck.ticket", text: text }, originOf(url));
-      note.textContent = "";
-    };
-    frame.src = url;
-  }
+  var say = browsercheckFrame.say;
+  var show = browsercheckFrame.show;
+  var lang = "en";
 
   var client = window.ZAFClient && window.ZAFClient.init();
   if (!client) {
@@ -47,7 +22,7 @@
     var base = String(settings.collector_url || "").replace(/\/+$/, "");
     return client.get(["ticket.subject", "ticket.description", "currentUser.locale"]).then(
       function (data) {
-        lang = languageOf(data["currentUser.locale"]);
+        lang = browsercheckFrame.useLocale(data["currentUser.locale"]);
         if (!/^https?:\/\//i.test(base)) {
           say("no_collector");
           return;

@@ -7,34 +7,9 @@
    collector refuses it) it frames the sidebar for an agent signed in to the desk instead. */
 (function (window, document) {
   "use strict";
-  var frame = document.getElementById("sidebar");
-  var note = document.getElementById("note");
-  var messages = JSON.parse(document.body.getAttribute("data-messages") || "{}");
-  var lang = "en";  // the package's default locale, until the agent's is known
-
-  function languageOf(locale) {  // the agent's language (from "uk", "en-US") if we have it
-    var two = String(locale || "").slice(0, 2).toLowerCase();
-    return messages[two] ? two : "en";
-  }
-
-  function say(key) {
-    var table = messages[lang] || messages.en || {};
-    note.textContent = table[key] || key;
-  }
-
-  function originOf(url) {
-    var anchor = document.createElement("a");
-    anchor.href = url;
-    return anchor.protocol + "//" + anchor.host;
-  }
-
-  function show(url, text) {
-    frame.onload = function () {
-      frame.contentWindow.postMessage({ type: "browsercheck.ticket", text: text }, originOf(url));
-      note.textContent = "";
-    };
-    frame.src = url;
-  }
+  var say = browsercheckFrame.say;
+  var show = browsercheckFrame.show;
+  var lang = "en";
 
   function start(client) {
     var text = "";
@@ -48,7 +23,7 @@
       base = "https://" + host;
       return client.data.get("loggedInUser").then(function (user) {
         var contact = (user && user.loggedInUser && user.loggedInUser.contact) || {};
-        lang = languageOf(contact.language);
+        lang = browsercheckFrame.useLocale(contact.language);
       }, function () { return null; });
     }).then(function () {
       say("loading");
