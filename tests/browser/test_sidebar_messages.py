@@ -338,3 +338,20 @@ def test_the_zendesk_app_shows_the_cards_for_its_ticket(
     app_frame = page.frame(name="app")
     assert app_frame is not None
     assert ("link=" in app_frame.child_frames[0].url) is with_token
+
+
+def test_the_sidebar_and_its_refusal_pass_axe(page: Page, desk: Desk) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from matrix.qa.runner import describe_violations
+
+    code = desk.report(page)
+    link = desk.sidebar_link(page, "uk")
+    for name, url, shown in (
+        ("cards", f"{link}&text={code}", CARD),
+        ("refused", link.replace("link=", "link=x"), '[data-testid="error-title"]'),
+    ):
+        page.goto(url)
+        page.locator(shown).first.wait_for(timeout=15000)
+        violations = Axe().run(page).response["violations"]
+        assert violations == [], f"{name}: {describe_violations(violations)}"
