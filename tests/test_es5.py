@@ -77,6 +77,7 @@ def test_sources_parse_as_es5(tmp_path: Path) -> None:
             ROOT / "webapp/static/check.js",
             ROOT / "webapp/static/demo.js",
             ROOT / "webapp/static/keys.js",
+            ROOT / "webapp/static/sidebar.js",
         )
     }
     results = parse_es5(files, tmp_path)

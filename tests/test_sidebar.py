@@ -7,6 +7,7 @@ import base64
 import hashlib
 import hmac
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -140,3 +141,54 @@ def test_helpscout_refuses_a_wrong_signature(configured: Flask, signature: str) 
 def test_helpscout_is_off_without_a_secret(client: FlaskClient) -> None:
     response = helpscout_post(client, {"ticket": {"subject": "x"}})
     assert response.status_code == 404
+
+
+def helpscout_app(tmp_path: Path, match_email: bool) -> Flask:
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "TESTING": True,
+            "HELPSCOUT_SECRET": HELPSCOUT_SECRET,
+            "HELPSCOUT_MATCH_EMAIL": match_email,
+        }
+    )
+    return app
+
+
+def report_with_context(client: FlaskClient, context: dict[str, str]) -> str:
+    created = post_report(client)
+    assert client.post(created["context_url"], json=context).status_code == 200
+    code: str = created["code"]
+    return code
+
+
+@pytest.mark.parametrize("match_email", [True, False], ids=["on", "off"])
+def test_helpscout_matches_the_customers_email_only_when_allowed(
+    tmp_path: Path, match_email: bool
+) -> None:
+    app = helpscout_app(tmp_path, match_email)
+    try:
+        client = app.test_client()
+        mine = report_with_context(client, {"login": " Olena@Example.com "})
+        other = report_with_context(client, {"login": "someone@example.com"})
+        mentioned = report_with_context(client, {"error_text": "olena@example.com can't log in"})
+        in_subject = post_report(client)["code"]
+        document = {
+            "ticket": {"subject": f"Re: {in_subject}"},
+            "customer": {"email": "olena@example.com", "emails": ["olena@example.com"]},
+        }
+        html = helpscout_post(client, document).get_json()["html"]
+        shown = re.findall(r'data-code="([^"]+)"', html)
+        if match_email:  # the subject's first, then the login that is the customer's e-mail
+            assert shown == [in_subject, mine]
+        else:
+            assert shown == [in_subject]
+        assert other not in shown and mentioned not in shown  # only the login field, exactly
+    finally:
+        app.extensions["browsercheck.store"].close()
+
+
+def test_helpscout_matching_is_off_by_default() -> None:
+    from webapp.config import settings_from_env
+
+    assert settings_from_env({})["HELPSCOUT_MATCH_EMAIL"] is False

@@ -362,6 +362,18 @@ SETTINGS: tuple[Setting, ...] = (
         None,
         "The secret key of the Help Scout Dynamic App; unset: /integrations/helpscout is off.",
     ),
+    Setting(
+        "SIDEBAR_LINK_SECONDS",
+        300,
+        "Lifetime in seconds of a signed sidebar link (POST /api/v1/desk/sidebar-links).",
+        _int,
+    ),
+    Setting(
+        "HELPSCOUT_MATCH_EMAIL",
+        False,
+        "Also show Help Scout the recent reports whose login field is the customer's e-mail.",
+        _bool,
+    ),
 )
 
 

@@ -5,20 +5,28 @@
 source of each value, the verdict, findings, the probe's evidence and the user's context. 401
 without a token or with an unknown or revoked one; limited per token (``DESK_API_RATELIMIT``,
 webapp/ratelimit.py).
+
+``POST /api/v1/desk/sidebar-links`` answers a short-lived signed link to ``/support/sidebar``
+(webapp/integrations/links.py) that a help desk's iframe opens without an agent's session.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from reports.model import Report, normalize_code
+from diagnostics.models import LANGUAGES
+from reports.model import Report, format_code, normalize_code
 from reports.replies import reply_document
 
 from .errors import ApiError
 from .extensions import csrf
+from .i18n import current_lang
+from .integrations.cards import codes_in
+from .integrations.links import LINK_PARAMETER, new_link
 from .privacy import protect
 from .services import store
 from .storage.replies import ReplyStore
@@ -104,3 +112,24 @@ def reports() -> Response:
         seen.add(one.code)
         found.append(desk_document(one))
     return jsonify({"reports": found, "missing": missing})
+
+
+@bp.post("/api/v1/desk/sidebar-links")
+def sidebar_link() -> tuple[Response, int]:
+    """A short-lived signed link to the ticket sidebar, for a desk tool with a token."""
+    token = _authorized()
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
+    lang, text = body.get("lang"), body.get("text")
+    query: dict[str, str] = {"lang": lang if lang in LANGUAGES else current_lang()}
+    if isinstance(text, str) and text:  # only its codes: a short URL without the ticket's words
+        query["text"] = " ".join(format_code(code) for code in codes_in(text))
+    value, expires_at = new_link(token.name)
+    query[LINK_PARAMETER] = value
+    public_url = current_app.config["PUBLIC_URL"].rstrip("/")
+    return jsonify(
+        {
+            "url": f"{public_url}/support/sidebar?{urlencode(query)}",
+            "expires_at": datetime.fromtimestamp(expires_at, UTC).isoformat(),
+        }
+    ), 201

@@ -575,6 +575,43 @@ OPERATIONS.update(
         },
     }
 )
+OPERATIONS[("desk_api.sidebar_link", "post")] = {
+    "summary": "A short-lived signed link to the ticket sidebar, for a help desk's iframe.",
+    "description": "The link opens /support/sidebar without an agent's session until it "
+    "expires (SIDEBAR_LINK_SECONDS) or the token is revoked; an expired or revoked link "
+    "answers 401, an altered one 403.",
+    "operationId": "createSidebarLink",
+    "tags": ["desk"],
+    "security": [{"deskToken": []}],
+    "requestBody": {
+        "required": False,
+        "content": _json(
+            {
+                "type": "object",
+                "properties": {
+                    "lang": {"type": "string", "description": "uk or en; else the request's."},
+                    "text": {
+                        "type": "string",
+                        "description": "A ticket's text: its report codes go into the link.",
+                    },
+                },
+            }
+        ),
+    },
+    "responses": {
+        "201": {
+            "description": "The link and when it expires.",
+            "content": _json(
+                _object(
+                    ["url", "expires_at"],
+                    url={"type": "string"},
+                    expires_at={"type": "string", "format": "date-time"},
+                )
+            ),
+        },
+        **_DESK_ERRORS,
+    },
+}
 _SECURITY_SCHEMES = {
     "deskToken": {
         "type": "http",

@@ -175,6 +175,30 @@ class SupportStore:
         )
         return self._listed(statement)
 
+    def codes_by_login(self, login: str, since: datetime, limit: int = 5) -> list[str]:
+        """Codes of the reports since ``since`` whose *login* field is ``login`` (any case),
+        newest first (Help Scout's e-mail matching, issue 17)."""
+        wanted = login.strip().casefold()
+        if not wanted:
+            return []
+        statement = (
+            select(ReportRow.code, ReportRow.context)
+            .where(
+                ReportRow.created_at >= since,
+                ReportRow.context_text.contains(wanted, autoescape=True),  # narrows; then exact
+            )
+            .order_by(ReportRow.created_at.desc())
+            .limit(limit * 10)
+        )
+        with self.session() as session:
+            rows = session.execute(statement).all()
+        found = [
+            code
+            for code, context in rows
+            if str((context or {}).get("login", "")).strip().casefold() == wanted
+        ]
+        return found[:limit]
+
     def screenshot(self, code: str) -> Screenshot | None:
         with self.session() as session:
             row = session.scalar(

@@ -72,6 +72,16 @@ class TokenStore:
         if not done.rowcount:  # type: ignore[attr-defined]
             raise TokenError(f"no active token named {name.strip()!r}")
 
+    def is_active(self, name: str) -> bool:
+        """Whether token ``name`` exists and is not revoked (names are never reused)."""
+        with self.session() as session:
+            found = session.scalar(
+                select(DeskTokenRow.id).where(
+                    DeskTokenRow.name == name, DeskTokenRow.revoked_at.is_(None)
+                )
+            )
+            return found is not None
+
     def check(self, token: str, now: datetime) -> DeskToken | None:
         """The active token ``token`` is (its use recorded), or None."""
         digest = hash_token(token)

@@ -278,4 +278,64 @@ DESK: dict[str, Text] = {
     "sidebar_no_codes": Text(
         "У тексті немає кодів наявних звітів.", "The text names no stored report's code."
     ),
+    "sidebar_link_refused": Text("Посилання не відкривається", "This link cannot be opened"),
+    "sidebar_link_expired": Text(
+        "Термін дії посилання минув. Оновіть бічну панель у службі підтримки.",
+        "The link has expired. Reload the sidebar in your help desk.",
+    ),
+    "sidebar_link_invalid": Text(
+        "Посилання пошкоджене або створене не цим сервером.",
+        "The link is damaged or was not made by this server.",
+    ),
+    "sidebar_link_revoked": Text(
+        "Ключ API, яким створено посилання, відкликано.",
+        "The API token that made this link has been revoked.",
+    ),
+    # the help desks' app packages (browsercheck integrations zendesk-app / freshdesk-app)
+    "desk_app_name": Text("browsercheck: звіти в зверненні", "browsercheck: reports in the ticket"),
+    "desk_app_short": Text(
+        "Вердикт, браузер і поради з кожного звіту, код якого є у зверненні.",
+        "The verdict, browser and remedies of every report whose code is in the ticket.",
+    ),
+    "desk_app_long": Text(
+        "Шукає коди звітів browsercheck у темі й тексті звернення та показує поруч картку "
+        "кожного звіту: вердикт, браузер, систему й пристрій, головні проблеми з порадами, "
+        "які отримав користувач, і посилання на повний звіт.",
+        "Finds browsercheck report codes in the ticket's subject and description and shows a "
+        "card for each report beside it: the verdict, browser, system and device, the top "
+        "findings with the remedies the user was given, and a link to the full report.",
+    ),
+    "desk_app_install": Text(
+        "Вкажіть адресу сервера browsercheck і ключ API з «browsercheck tokens add». Додайте "
+        "адресу служби підтримки до BROWSERCHECK_SIDEBAR_FRAME_ANCESTORS.",
+        "Enter the browsercheck server's address and an API token from "
+        "'browsercheck tokens add'. Add your help desk's address to "
+        "BROWSERCHECK_SIDEBAR_FRAME_ANCESTORS.",
+    ),
+    "desk_app_collector": Text("Адреса сервера browsercheck", "browsercheck server address"),
+    "desk_app_collector_help": Text(
+        "Наприклад, https://check.example (значення BROWSERCHECK_PUBLIC_URL).",
+        "For example https://check.example (the value of BROWSERCHECK_PUBLIC_URL).",
+    ),
+    "desk_app_host": Text("Ім'я сервера browsercheck", "browsercheck server host name"),
+    "desk_app_host_help": Text(
+        "Лише ім'я, без https:// (наприклад, check.example); з'єднання завжди https.",
+        "The name only, without https:// (e.g. check.example); it is always reached over https.",
+    ),
+    "desk_app_token": Text("Ключ API служби підтримки", "Desk API token"),
+    "desk_app_token_help": Text(
+        "З «browsercheck tokens add NAME». Без ключа бічна панель відкривається лише агентам, "
+        "які ввійшли в browsercheck.",
+        "From 'browsercheck tokens add NAME'. Without one the sidebar opens only for agents "
+        "signed in to browsercheck.",
+    ),
+    "desk_app_loading": Text("Шукаємо звіти…", "Looking for reports…"),
+    "desk_app_no_collector": Text(
+        "У налаштуваннях застосунку не вказано адресу сервера browsercheck.",
+        "The app's settings name no browsercheck server.",
+    ),
+    "desk_app_no_client": Text(
+        "Цю сторінку відкривають лише в службі підтримки.", "This page opens in the help desk only."
+    ),
+    "desk_app_failed": Text("Не вдалося прочитати звернення.", "The ticket could not be read."),
 }
