@@ -11,6 +11,7 @@ from typing import Any
 
 from diagnostics.models import Environment, Text
 
+from .baseline import NO_TARGET, target_name
 from .policy import (
     APP_PLATFORMS,
     DEVICE_NAMES,
@@ -23,6 +24,7 @@ from .policy import (
     Policy,
     SystemRule,
     Verdict,
+    fill_text,
 )
 from .versions import Version, compare_to_bound, format_version, parse_version
 
@@ -333,6 +335,74 @@ def _follows_os(policy: Policy, env: Environment) -> bool:
     return version is not None and not _is_frozen(rule, env, version)
 
 
+# --- Baseline ------------------------------------------------------------------------------------
+
+#: Used when the policy's ``reasons`` has no ``baseline_outdated`` text.
+BASELINE_OUTDATED = Text(
+    "{browser} {version} не підтримує всіх можливостей {baseline}: потрібна версія {min} або "
+    "новіша.",
+    "{browser} {version} lacks features of {baseline}: version {min} or newer is needed.",
+)
+
+
+def _baseline_check(
+    policy: Policy, rule: BrowserRule | None, env: Environment, follows_os: bool
+) -> Check | None:
+    """The browser against its Baseline target (the family's, else the policy's): its own
+    version, its Chromium version (Opera, Samsung Internet, web views, unlisted browsers) or,
+    where every browser runs the system's engine (iOS), the system version, against the
+    minimum ``matrix/baseline.json`` gives. None when no target applies or nothing is known."""
+    if rule is not None and rule.status:
+        return None
+    key = rule.baseline if rule is not None and rule.baseline else policy.baseline
+    target = policy.baseline_table.target(key) if key and key != NO_TARGET else None
+    system = policy.system(env.os.family)
+    if target is None or (system is not None and system.engine_follows_os and not follows_os):
+        return None  # a frozen or approximate system version is a lower bound: never condemn
+    line = rule.line if rule is not None and rule.baseline else policy.baseline_line
+    family = env.browser.family
+    measured: Version | None
+    if follows_os:
+        entry = target.families.get(env.os.family)
+        bound, measured = (entry.min if entry else None), _os_version(system, env)
+        family, version, shown_min = env.os.family, _shown(env.os.version), ""
+        remedy = _upgrade_os(policy, env.os.family, system, bound)
+    else:
+        entry = target.families.get(family)
+        engine_major = _engine_major(env)
+        engine_min = entry.engine_min if entry else target.engines.get(env.engine.family)
+        engine = entry.engine if entry and entry.engine else env.engine.family
+        version, shown_min = _shown(env.browser.version), ""
+        if engine_min is not None and env.engine.family == engine and engine_major is not None:
+            unit = ENGINE_NAMES.get(engine, engine)
+            bound, measured = (engine_min,), (engine_major,)
+            # Users read their own version numbers; Opera for Android counts differently from
+            # the desktop Opera the data's own minimum is for.
+            own = entry.min if entry and (family, env.os.family) != ("Opera", "Android") else None
+            version = f"{version} ({unit} {engine_major})"
+            shown_min = f"{_shown(format_version(own))} ({unit} {engine_min})" if own else ""
+            shown_min = shown_min or f"{unit} {engine_min}"
+        else:
+            bound, measured = (entry.min if entry else None), _browser_version(env)
+        remedy = _update_browser(policy, rule) if rule else _install_browser(policy, env)
+    if bound is None or measured is None:
+        return None
+    name = target_name(key)
+    source = policy.baseline_table.source.get("baseline-browser-mapping", "?")
+    minimum = shown_min or format_version(bound)
+    cmp = "≥" if compare_to_bound(measured, bound) >= 0 else "<"
+    why = Text(
+        f"{family} {version} {cmp} {minimum} ({name.uk}, з baseline-browser-mapping {source}).",
+        f"{family} {version} {cmp} {minimum} ({name.en}, from baseline-browser-mapping {source}).",
+    )
+    rid = f"baseline:{key}"
+    if cmp == "≥":
+        return Check(rid, "supported", why, line=line)
+    template = policy.reasons.get("baseline_outdated", BASELINE_OUTDATED)
+    values = {"browser": family, "version": version, "min": minimum, "baseline": name}
+    return Check(rid, "unsupported", why, fill_text(template, values), remedy, line)
+
+
 def _browser_checks(policy: Policy, env: Environment) -> list[Check]:
     checks: list[Check] = []
     in_app = _in_app_check(policy, env)
@@ -367,6 +437,9 @@ def _browser_checks(policy: Policy, env: Environment) -> list[Check]:
         checks.append(
             Check("browser:unlisted", "unknown", why, reason, _install_browser(policy, env))
         )
+    baseline = _baseline_check(policy, rule, env, follows_os)
+    if baseline is not None:
+        checks.append(baseline)
     return checks
 
 
@@ -604,7 +677,7 @@ def verdict_reason_ids(verdict: Verdict) -> tuple[str, ...]:
     if verdict.status == "supported":
         return ()
     kind, _, name = verdict.rule.partition(":")
-    if kind in ("browser", "engine"):
+    if kind in ("browser", "engine", "baseline"):
         return ("unknown_browser",) if name == "unlisted" else ("outdated_browser",)
     if kind == "os" and name != "unlisted":
         return ("outdated_os",)
