@@ -280,7 +280,9 @@ def _baseline_findings(policy: Policy) -> list[CheckFinding]:
     overrules, and a table too old for "widely"/"newly" (they move with the calendar)."""
     found: list[CheckFinding] = []
     table = policy.baseline_table
-    used = [(policy.baseline, policy.baseline_line, None)] if policy.baseline else []
+    used: list[tuple[str, int | None, str | None]] = []
+    if policy.baseline:
+        used.append((policy.baseline, policy.baseline_line, None))
     used += [(r.baseline, r.line, r.family) for r in policy.browsers if r.baseline]
     for key, line, only in used:
         target = table.target(key) if key != NO_TARGET else None

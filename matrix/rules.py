@@ -355,7 +355,9 @@ def _baseline_check(
     if rule is not None and rule.status:
         return None
     key = rule.baseline if rule is not None and rule.baseline else policy.baseline
-    target = policy.baseline_table.target(key) if key and key != NO_TARGET else None
+    if key is None or key == NO_TARGET:
+        return None
+    target = policy.baseline_table.target(key)
     system = policy.system(env.os.family)
     if target is None or (system is not None and system.engine_follows_os and not follows_os):
         return None  # a frozen or approximate system version is a lower bound: never condemn
