@@ -32,6 +32,7 @@ from .baseline import (
     read_baseline,
     target_key,
 )
+from .features import CHECKED_FEATURES, MAX_REQUIRED
 from .policy import (
     STATUSES,
     AppRule,
@@ -41,6 +42,7 @@ from .policy import (
     InAppRule,
     Limited,
     Policy,
+    RequiredFeature,
     SystemRule,
 )
 from .releases import ReleaseTable, ReleaseTableError, read_releases
@@ -364,6 +366,43 @@ class _Builder:
             return None
         return key
 
+    def requires(self) -> tuple[RequiredFeature, ...]:
+        """``requires:``: web-features ids the probe has a check for, each once."""
+        out: list[RequiredFeature] = []
+        items = self.data.get("requires") or ()
+        if len(items) > MAX_REQUIRED:
+            self.problem(
+                ("requires",), f"{len(items)} features; at most {MAX_REQUIRED} are checked"
+            )
+        known = self.baseline_table.features
+        for index, item in enumerate(items):
+            path = ("requires", index)
+            feature = item if isinstance(item, str) else item["feature"]
+            status = "unsupported" if isinstance(item, str) else item.get("status", "unsupported")
+            if any(r.feature == feature for r in out):
+                self.problem(path, f"'{feature}' is required twice")
+                continue
+            if feature not in known:
+                close = difflib.get_close_matches(feature, sorted(known), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.problem(
+                    path,
+                    f"'{feature}' is not a web-features id (https://web-platform-dx.github.io/"
+                    f"web-features-explorer/){hint}",
+                )
+                continue
+            if feature not in CHECKED_FEATURES:
+                close = difflib.get_close_matches(feature, CHECKED_FEATURES, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.problem(
+                    path,
+                    f"the probe has no check for '{feature}' ({known[feature]}){hint}; it checks: "
+                    + ", ".join(CHECKED_FEATURES),
+                )
+                continue
+            out.append(RequiredFeature(feature, status, self.located.line(path)))
+        return tuple(out)
+
     def load_baseline(self) -> BaselineTable:
         path = default_baseline_path()
         try:
@@ -501,6 +540,7 @@ class _Builder:
             baseline=self.baseline_target(self.data, (), allow_none=False),
             baseline_line=self.located.line(("baseline",)) if "baseline" in self.data else None,
             baseline_table=self.baseline_table,
+            requires=self.requires(),
         )
 
 

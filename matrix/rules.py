@@ -7,11 +7,13 @@ carries the date its "evergreen" rules are counted at.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from diagnostics.models import Environment, Text
 
 from .baseline import NO_TARGET, target_name
+from .features import FEATURE_TEXTS
 from .policy import (
     APP_PLATFORMS,
     DEVICE_NAMES,
@@ -405,6 +407,68 @@ def _baseline_check(
     return Check(rid, "unsupported", why, fill_text(template, values), remedy, line)
 
 
+# --- required features ---------------------------------------------------------------------------
+
+#: Used when the policy's ``reasons`` has no ``feature_missing`` text.
+FEATURE_MISSING = Text(
+    "Ваш браузер не вміє {feature} ({name}).", "Your browser cannot {feature} ({name})."
+)
+
+
+def feature_checks(
+    policy: Policy, env: Environment, features: Mapping[str, Any] | None
+) -> list[Check]:
+    """One check per feature the policy requires (``requires:``) that the probe tested:
+    ``features`` is the probe's ``features`` object (web-features id -> true/false). A feature
+    the probe did not report (no JavaScript, an older probe) gives no check: nothing is known."""
+    checks: list[Check] = []
+    if not isinstance(features, Mapping):
+        return checks
+    for required in policy.requires:
+        found = features.get(required.feature)
+        if not isinstance(found, bool):
+            continue
+        name = policy.baseline_table.features.get(required.feature, required.feature)
+        rid = f"feature:{required.feature}"
+        if found:
+            why = Text(
+                f"Перевірка в браузері знайшла {name} ({required.feature}).",
+                f"The in-browser check found {name} ({required.feature}).",
+            )
+            checks.append(Check(rid, "supported", why, line=required.line))
+            continue
+        why = Text(
+            f"Перевірка в браузері не знайшла {name} ({required.feature}), якого вимагає політика.",
+            f"The in-browser check did not find {name} ({required.feature}), which the policy "
+            "requires.",
+        )
+        template = policy.reasons.get("feature_missing", FEATURE_MISSING)
+        phrase = FEATURE_TEXTS.get(required.feature, Text(name, name))
+        reason = fill_text(template, {"feature": phrase, "name": name})
+        checks.append(
+            Check(rid, required.status, why, reason, _install_browser(policy, env), required.line)
+        )
+    return checks
+
+
+def with_feature_checks(
+    policy: Policy, env: Environment, verdict: Verdict, features: Mapping[str, Any] | None
+) -> Verdict:
+    """``verdict`` (of :func:`evaluate_policy`) with the required features' checks added: the
+    worse status wins (a missing feature names the rule ``feature:<id>``), and every missing
+    feature adds its reason ("Your browser cannot show dialog windows (<dialog>)")."""
+    failing = [c for c in feature_checks(policy, env, features) if c.status != "supported"]
+    if not failing:
+        return verdict
+    worst = max(failing, key=lambda c: STATUS_SEVERITY[c.status])
+    status, rule, message = verdict.status, verdict.rule, verdict.message
+    if STATUS_SEVERITY[worst.status] > STATUS_SEVERITY[verdict.status]:
+        status, rule, message = worst.status, worst.rule, policy.messages.get(worst.status)
+    reasons = tuple(dict.fromkeys([*verdict.reasons, *(c.reason for c in failing if c.reason)]))
+    remedies = tuple(dict.fromkeys([*verdict.remedies, *(c.remedy for c in failing if c.remedy)]))
+    return Verdict(status, rule, reasons, remedies, message)
+
+
 def _browser_checks(policy: Policy, env: Environment) -> list[Check]:
     checks: list[Check] = []
     in_app = _in_app_check(policy, env)
@@ -640,12 +704,15 @@ def _verdict(policy: Policy, checks: list[Check]) -> Verdict:
     return Verdict(worst.status, worst.rule, reasons, remedies, policy.messages.get(worst.status))
 
 
-def explain_policy(policy: Policy, env: Environment) -> Explanation:
+def explain_policy(
+    policy: Policy, env: Environment, features: Mapping[str, Any] | None = None
+) -> Explanation:
     """Evaluate ``env`` against ``policy`` and say how.
 
     Runs, in order: the bot check; for the portal's app (``env.sources["browser"] == "app"``)
     the app rule; otherwise the in-app check, the browser rule (or, for an unlisted browser,
-    its engine's rule), the device check, then the system rule. The worst status wins and
+    its engine's rule), the device check, the Baseline check, then the system rule and (given
+    the probe's ``features``) the required features. The worst status wins and
     names the rule; every failing check adds its reason and remedy. Never raises.
     """
     if env.is_bot or env.device.type == "bot":
@@ -655,6 +722,7 @@ def explain_policy(policy: Policy, env: Environment) -> Explanation:
         checks = _app_checks(policy, env)
     else:
         checks = [*_browser_checks(policy, env), _system_check(policy, env)]
+        checks += feature_checks(policy, env, features)
     return Explanation(_verdict(policy, checks), tuple(checks))
 
 
@@ -670,7 +738,8 @@ def evaluate_policy(policy: Policy, env: Environment) -> Verdict:
 
 def verdict_reason_ids(verdict: Verdict) -> tuple[str, ...]:
     """What kind of reason stands behind a verdict that is not "supported", as ids the
-    statistics count beside the findings: ``outdated_browser`` (a browser or engine rule),
+    statistics count beside the findings: ``outdated_browser`` (a browser, engine or Baseline
+    rule), ``missing_feature`` (a required feature the probe did not find),
     ``outdated_os`` (a system rule), ``unknown_browser``; empty for a supported verdict or
     another rule (device, in-app browser: those have findings of their own).
 
@@ -681,6 +750,8 @@ def verdict_reason_ids(verdict: Verdict) -> tuple[str, ...]:
     kind, _, name = verdict.rule.partition(":")
     if kind in ("browser", "engine", "baseline"):
         return ("unknown_browser",) if name == "unlisted" else ("outdated_browser",)
+    if kind == "feature":
+        return ("missing_feature",)
     if kind == "os" and name != "unlisted":
         return ("outdated_os",)
     return ()
