@@ -103,8 +103,14 @@ def test_the_probe_checks_the_policys_features_as_the_data_says(
     }
     assert wrong == {}, f"{key} {version}: checks that disagree with web-features' support data"
     assert payload["features"]["dialog"] is True  # every engine here has <dialog>
-    # Chromium alone has the File System Access API: an honest "false" in Firefox and WebKit
+    # Chromium alone has the File System Access API: an honest "false" in Firefox and WebKit,
+    # which the check page names to the user first
     assert payload["features"]["file-system-access"] is (session.engine == "chromium")
+    if session.engine != "chromium":
+        blocking = session.text("[data-testid=blocking]")
+        assert "Your browser cannot open and save files on the device (File system access)." in (
+            blocking
+        )
 
 
 def test_a_feature_removed_before_the_probe_is_named_in_the_verdict(
