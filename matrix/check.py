@@ -6,11 +6,12 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import cache
 
 import ua_parser
 
+from .baseline import NO_TARGET, target_name
 from .policy import DEVICE_TYPES, ENGINE_NAMES, Policy
 from .versions import compare_to_bound, format_version
 
@@ -270,4 +271,55 @@ def policy_findings(policy: Policy) -> list[CheckFinding]:
                     ),
                 )
             )
+    found.extend(_baseline_findings(policy))
     return sorted(found, key=lambda f: (f.line or 10**9, f.kind))
+
+
+def _baseline_findings(policy: Policy) -> list[CheckFinding]:
+    """What each Baseline target of the policy means in versions, the browser minimums it
+    overrules, and a table too old for "widely"/"newly" (they move with the calendar)."""
+    found: list[CheckFinding] = []
+    table = policy.baseline_table
+    used: list[tuple[str, int | None, str | None]] = []
+    if policy.baseline:
+        used.append((policy.baseline, policy.baseline_line, None))
+    used += [(r.baseline, r.line, r.family) for r in policy.browsers if r.baseline]
+    for key, line, only in used:
+        target = table.target(key) if key != NO_TARGET else None
+        if target is None:
+            continue
+        versions = ", ".join(
+            " ".join(
+                [family]
+                + ([format_version(entry.min)] if entry.min else [])
+                + ([f"(Chromium {entry.engine_min})"] if entry.engine_min else [])
+            )
+            for family, entry in target.families.items()
+            if only is None or family == only
+        )
+        name = target_name(key).en
+        found.append(CheckFinding("note", line, f"{name} means: {versions or 'no data'}"))
+        if target.as_of and policy.as_of - date.fromisoformat(target.as_of) > STALE_AFTER:
+            found.append(
+                CheckFinding(
+                    "gap",
+                    line,
+                    f"{name} was counted on {target.as_of}: refresh the Baseline table "
+                    "(browsercheck matrix baseline refresh), or it lags behind the calendar",
+                )
+            )
+    if policy.baseline:
+        target = table.target(policy.baseline)
+        for rule in policy.browsers:
+            entry = target.families.get(rule.family) if target and not rule.baseline else None
+            if entry and entry.min and rule.min is not None and (rule.min,) < entry.min[:1]:
+                found.append(
+                    CheckFinding(
+                        "note",
+                        rule.line,
+                        f"browser rule {rule.family}: min {rule.min} is below "
+                        f"{target_name(policy.baseline).en}'s {format_version(entry.min)}, "
+                        "which decides",
+                    )
+                )
+    return found

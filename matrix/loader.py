@@ -24,6 +24,15 @@ from jsonschema.exceptions import ValidationError
 
 from diagnostics.models import LANGUAGES, Text
 
+from .baseline import (
+    NO_TARGET,
+    BaselineDataError,
+    BaselineTable,
+    default_baseline_path,
+    read_baseline,
+    target_key,
+)
+from .features import CHECKED_FEATURES, MAX_REQUIRED
 from .policy import (
     STATUSES,
     AppRule,
@@ -33,6 +42,7 @@ from .policy import (
     InAppRule,
     Limited,
     Policy,
+    RequiredFeature,
     SystemRule,
 )
 from .releases import ReleaseTable, ReleaseTableError, read_releases
@@ -52,6 +62,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "reasons.app_outdated": frozenset({"version", "min"}),
     "reasons.app_os_outdated": frozenset({"os", "version", "min"}),
     "reasons.app_unlisted": frozenset({"platform"}),
+    "reasons.baseline_outdated": frozenset({"browser", "version", "min", "baseline"}),
+    "reasons.feature_missing": frozenset({"feature", "name"}),
     "remedies.update_browser": frozenset({"browser", "download"}),
     "remedies.upgrade_os": frozenset({"os", "min", "download"}),
     "remedies.install_browser": frozenset({"browsers"}),
@@ -285,7 +297,9 @@ class _Builder:
         rules = []
         for index, item in enumerate(self.data.get("browsers") or ()):
             path = ("browsers", index)
-            versioned = [k for k in ("min", "engine_min", "evergreen", "limited") if k in item]
+            versioned = [
+                k for k in ("min", "engine_min", "evergreen", "limited", "baseline") if k in item
+            ]
             status = item.get("status")
             if status and versioned:
                 self.problem(
@@ -318,9 +332,84 @@ class _Builder:
                     limited=self.limited(item.get("limited"), path + ("limited",), major=True),
                     devices=tuple(item["devices"]) if "devices" in item else None,
                     line=self.located.line(path),
+                    baseline=self.baseline_target(item, path, allow_none=True),
                 )
             )
         return tuple(rules)
+
+    def baseline_target(
+        self, data: dict[str, Any], path: tuple[Any, ...], allow_none: bool
+    ) -> str | None:
+        """The ``baseline:`` of ``data`` as a target key of the Baseline table, or None."""
+        if "baseline" not in data:
+            return None
+        value, where = data["baseline"], path + ("baseline",)
+        key = target_key(value)
+        years = self.baseline_table.years()
+        span = f"{years[0]} to {years[-1]}" if years else "none"
+        if key is None or (key == NO_TARGET and not allow_none):
+            extra = ", none (this family is not judged by Baseline)" if allow_none else ""
+            self.problem(
+                where,
+                f"{value!r} is not a Baseline target; write widely, newly or a year "
+                f"({span}){extra}",
+            )
+            return None
+        if key != NO_TARGET and self.baseline_table.target(key) is None:
+            mapping = self.baseline_table.source.get("baseline-browser-mapping", "?")
+            self.problem(
+                where,
+                f"Baseline {key} is not in the Baseline table (years {span}, from "
+                f"baseline-browser-mapping {mapping}); refresh it with: browsercheck matrix "
+                "baseline refresh",
+            )
+            return None
+        return key
+
+    def requires(self) -> tuple[RequiredFeature, ...]:
+        """``requires:``: web-features ids the probe has a check for, each once."""
+        out: list[RequiredFeature] = []
+        items = self.data.get("requires") or ()
+        if len(items) > MAX_REQUIRED:
+            self.problem(
+                ("requires",), f"{len(items)} features; at most {MAX_REQUIRED} are checked"
+            )
+        known = self.baseline_table.features
+        for index, item in enumerate(items):
+            path = ("requires", index)
+            feature = item if isinstance(item, str) else item["feature"]
+            status = "unsupported" if isinstance(item, str) else item.get("status", "unsupported")
+            if any(r.feature == feature for r in out):
+                self.problem(path, f"'{feature}' is required twice")
+                continue
+            if feature not in known:
+                close = difflib.get_close_matches(feature, sorted(known), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                self.problem(
+                    path,
+                    f"'{feature}' is not a web-features id (https://web-platform-dx.github.io/"
+                    f"web-features-explorer/){hint}",
+                )
+                continue
+            if feature not in CHECKED_FEATURES:
+                close = difflib.get_close_matches(feature, CHECKED_FEATURES, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                self.problem(
+                    path,
+                    f"the probe has no check for '{feature}' ({known[feature]}){hint}; it checks: "
+                    + ", ".join(CHECKED_FEATURES),
+                )
+                continue
+            out.append(RequiredFeature(feature, status, self.located.line(path)))
+        return tuple(out)
+
+    def load_baseline(self) -> BaselineTable:
+        path = default_baseline_path()
+        try:
+            return _baseline_table(str(path), _mtime(path))
+        except BaselineDataError as exc:
+            self.problem(("baseline",), str(exc))
+            return BaselineTable()
 
     def engines(self) -> tuple[EngineRule, ...]:
         return tuple(
@@ -397,6 +486,7 @@ class _Builder:
 
     def build(self) -> Policy:
         self.releases = self.load_releases()
+        self.baseline_table = self.load_baseline()
         browsers = self.browsers()
         recommended = self.data.get("recommended") or {}
         for system, families in recommended.items():
@@ -447,6 +537,10 @@ class _Builder:
             releases=self.releases,
             as_of=self.as_of,
             source=self.source,
+            baseline=self.baseline_target(self.data, (), allow_none=False),
+            baseline_line=self.located.line(("baseline",)) if "baseline" in self.data else None,
+            baseline_table=self.baseline_table,
+            requires=self.requires(),
         )
 
 
@@ -492,6 +586,18 @@ def read_policy_text(
     if builder.problems:
         return PolicyReading(None, located, tuple(sorted(builder.problems, key=_line_key)))
     return PolicyReading(policy, located, ())
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@lru_cache(maxsize=4)  # keyed by mtime: a refreshed table is read again
+def _baseline_table(path: str, _mtime: int) -> BaselineTable:
+    return read_baseline(path)
 
 
 def _line_key(problem: PolicyProblem) -> tuple[int, str]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from diagnostics.models import Text
 
+from .baseline import BaselineTable
 from .releases import ReleaseTable
 from .versions import Version, compare_to_bound, format_version
 
@@ -74,6 +75,19 @@ class BrowserRule:
     evergreen: int | None = None
     limited: Limited | None = None
     devices: tuple[str, ...] | None = None
+    line: int | None = None
+    #: this family's Baseline target ("2023", "widely", "newly"; "none": not judged by
+    #: Baseline), overriding the policy's; None: the policy's
+    baseline: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredFeature:
+    """A web-features id the policy requires (``requires:``) and the status of a browser whose
+    probe says it lacks it."""
+
+    feature: str
+    status: str = "unsupported"
     line: int | None = None
 
 
@@ -145,6 +159,13 @@ class Policy:
     #: The day "evergreen" rules are counted at (the day the policy was loaded).
     as_of: date = field(default_factory=date.today)
     source: str = "<policy>"
+    #: The policy's Baseline target ("2023", "widely", "newly"), None for none, its line, and
+    #: the table translating targets into minimum versions (matrix/baseline.json).
+    baseline: str | None = None
+    baseline_line: int | None = None
+    baseline_table: BaselineTable = field(default_factory=BaselineTable)
+    #: Web-platform features the probe must find (``requires:``), by web-features id.
+    requires: tuple[RequiredFeature, ...] = ()
 
     def browser(self, family: str) -> BrowserRule | None:
         return next((b for b in self.browsers if b.family == family), None)

@@ -7,10 +7,13 @@ carries the date its "evergreen" rules are counted at.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from diagnostics.models import Environment, Text
 
+from .baseline import NO_TARGET, target_name
+from .features import FEATURE_TEXTS
 from .policy import (
     APP_PLATFORMS,
     DEVICE_NAMES,
@@ -23,6 +26,7 @@ from .policy import (
     Policy,
     SystemRule,
     Verdict,
+    fill_text,
 )
 from .versions import Version, compare_to_bound, format_version, parse_version
 
@@ -333,6 +337,138 @@ def _follows_os(policy: Policy, env: Environment) -> bool:
     return version is not None and not _is_frozen(rule, env, version)
 
 
+# --- Baseline ------------------------------------------------------------------------------------
+
+#: Used when the policy's ``reasons`` has no ``baseline_outdated`` text.
+BASELINE_OUTDATED = Text(
+    "{browser} {version} не підтримує всіх можливостей {baseline}: потрібна версія {min} або "
+    "новіша.",
+    "{browser} {version} lacks features of {baseline}: version {min} or newer is needed.",
+)
+
+
+def _baseline_check(
+    policy: Policy, rule: BrowserRule | None, env: Environment, follows_os: bool
+) -> Check | None:
+    """The browser against its Baseline target (the family's, else the policy's): its own
+    version, its Chromium version (Opera, Samsung Internet, web views, unlisted browsers) or,
+    where every browser runs the system's engine (iOS), the system version, against the
+    minimum ``matrix/baseline.json`` gives. None when no target applies or nothing is known."""
+    if rule is not None and rule.status:
+        return None
+    key = rule.baseline if rule is not None and rule.baseline else policy.baseline
+    if key is None or key == NO_TARGET:
+        return None
+    target = policy.baseline_table.target(key)
+    system = policy.system(env.os.family)
+    if target is None or (system is not None and system.engine_follows_os and not follows_os):
+        return None  # a frozen or approximate system version is a lower bound: never condemn
+    line = rule.line if rule is not None and rule.baseline else policy.baseline_line
+    family = env.browser.family
+    measured: Version | None
+    if follows_os:
+        entry = target.families.get(env.os.family)
+        bound, measured = (entry.min if entry else None), _os_version(system, env)
+        family, version, shown_min = env.os.family, _shown(env.os.version), ""
+        remedy = _upgrade_os(policy, env.os.family, system, bound)
+    else:
+        entry = target.families.get(family)
+        engine_major = _engine_major(env)
+        engine_min = entry.engine_min if entry else target.engines.get(env.engine.family)
+        engine = entry.engine if entry and entry.engine else env.engine.family
+        version, shown_min = _shown(env.browser.version), ""
+        if engine_min is not None and env.engine.family == engine and engine_major is not None:
+            unit = ENGINE_NAMES.get(engine, engine)
+            bound, measured = (engine_min,), (engine_major,)
+            # Users read their own version numbers; Opera for Android counts differently from
+            # the desktop Opera the data's own minimum is for.
+            own = entry.min if entry and (family, env.os.family) != ("Opera", "Android") else None
+            version = f"{version} ({unit} {engine_major})"
+            shown_min = f"{_shown(format_version(own))} ({unit} {engine_min})" if own else ""
+            shown_min = shown_min or f"{unit} {engine_min}"
+        else:
+            bound, measured = (entry.min if entry else None), _browser_version(env)
+        remedy = _update_browser(policy, rule) if rule else _install_browser(policy, env)
+    if bound is None or measured is None:
+        return None
+    name = target_name(key)
+    source = policy.baseline_table.source.get("baseline-browser-mapping", "?")
+    minimum = shown_min or format_version(bound)
+    cmp = "≥" if compare_to_bound(measured, bound) >= 0 else "<"
+    why = Text(
+        f"{family} {version} {cmp} {minimum} ({name.uk}, з baseline-browser-mapping {source}).",
+        f"{family} {version} {cmp} {minimum} ({name.en}, from baseline-browser-mapping {source}).",
+    )
+    rid = f"baseline:{key}"
+    if cmp == "≥":
+        return Check(rid, "supported", why, line=line)
+    template = policy.reasons.get("baseline_outdated", BASELINE_OUTDATED)
+    values = {"browser": family, "version": version, "min": minimum, "baseline": name}
+    return Check(rid, "unsupported", why, fill_text(template, values), remedy, line)
+
+
+# --- required features ---------------------------------------------------------------------------
+
+#: Used when the policy's ``reasons`` has no ``feature_missing`` text.
+FEATURE_MISSING = Text(
+    "Ваш браузер не вміє {feature} ({name}).", "Your browser cannot {feature} ({name})."
+)
+
+
+def feature_checks(
+    policy: Policy, env: Environment, features: Mapping[str, Any] | None
+) -> list[Check]:
+    """One check per feature the policy requires (``requires:``) that the probe tested:
+    ``features`` is the probe's ``features`` object (web-features id -> true/false). A feature
+    the probe did not report (no JavaScript, an older probe) gives no check: nothing is known."""
+    checks: list[Check] = []
+    if not isinstance(features, Mapping):
+        return checks
+    for required in policy.requires:
+        found = features.get(required.feature)
+        if not isinstance(found, bool):
+            continue
+        name = policy.baseline_table.features.get(required.feature, required.feature)
+        rid = f"feature:{required.feature}"
+        if found:
+            why = Text(
+                f"Перевірка в браузері знайшла {name} ({required.feature}).",
+                f"The in-browser check found {name} ({required.feature}).",
+            )
+            checks.append(Check(rid, "supported", why, line=required.line))
+            continue
+        why = Text(
+            f"Перевірка в браузері не знайшла {name} ({required.feature}), якого вимагає політика.",
+            f"The in-browser check did not find {name} ({required.feature}), which the policy "
+            "requires.",
+        )
+        template = policy.reasons.get("feature_missing", FEATURE_MISSING)
+        phrase = FEATURE_TEXTS.get(required.feature, Text(name, name))
+        reason = fill_text(template, {"feature": phrase, "name": name})
+        checks.append(
+            Check(rid, required.status, why, reason, _install_browser(policy, env), required.line)
+        )
+    return checks
+
+
+def with_feature_checks(
+    policy: Policy, env: Environment, verdict: Verdict, features: Mapping[str, Any] | None
+) -> Verdict:
+    """``verdict`` (of :func:`evaluate_policy`) with the required features' checks added: the
+    worse status wins (a missing feature names the rule ``feature:<id>``), and every missing
+    feature adds its reason ("Your browser cannot show dialog windows (<dialog>)")."""
+    failing = [c for c in feature_checks(policy, env, features) if c.status != "supported"]
+    if not failing:
+        return verdict
+    worst = max(failing, key=lambda c: STATUS_SEVERITY[c.status])
+    status, rule, message = verdict.status, verdict.rule, verdict.message
+    if STATUS_SEVERITY[worst.status] > STATUS_SEVERITY[verdict.status]:
+        status, rule, message = worst.status, worst.rule, policy.messages.get(worst.status)
+    reasons = tuple(dict.fromkeys([*verdict.reasons, *(c.reason for c in failing if c.reason)]))
+    remedies = tuple(dict.fromkeys([*verdict.remedies, *(c.remedy for c in failing if c.remedy)]))
+    return Verdict(status, rule, reasons, remedies, message)
+
+
 def _browser_checks(policy: Policy, env: Environment) -> list[Check]:
     checks: list[Check] = []
     in_app = _in_app_check(policy, env)
@@ -367,6 +503,9 @@ def _browser_checks(policy: Policy, env: Environment) -> list[Check]:
         checks.append(
             Check("browser:unlisted", "unknown", why, reason, _install_browser(policy, env))
         )
+    baseline = _baseline_check(policy, rule, env, follows_os)
+    if baseline is not None:
+        checks.append(baseline)
     return checks
 
 
@@ -565,12 +704,15 @@ def _verdict(policy: Policy, checks: list[Check]) -> Verdict:
     return Verdict(worst.status, worst.rule, reasons, remedies, policy.messages.get(worst.status))
 
 
-def explain_policy(policy: Policy, env: Environment) -> Explanation:
+def explain_policy(
+    policy: Policy, env: Environment, features: Mapping[str, Any] | None = None
+) -> Explanation:
     """Evaluate ``env`` against ``policy`` and say how.
 
     Runs, in order: the bot check; for the portal's app (``env.sources["browser"] == "app"``)
     the app rule; otherwise the in-app check, the browser rule (or, for an unlisted browser,
-    its engine's rule), the device check, then the system rule. The worst status wins and
+    its engine's rule), the device check, the Baseline check, then the system rule and (given
+    the probe's ``features``) the required features. The worst status wins and
     names the rule; every failing check adds its reason and remedy. Never raises.
     """
     if env.is_bot or env.device.type == "bot":
@@ -580,6 +722,7 @@ def explain_policy(policy: Policy, env: Environment) -> Explanation:
         checks = _app_checks(policy, env)
     else:
         checks = [*_browser_checks(policy, env), _system_check(policy, env)]
+        checks += feature_checks(policy, env, features)
     return Explanation(_verdict(policy, checks), tuple(checks))
 
 
@@ -595,7 +738,8 @@ def evaluate_policy(policy: Policy, env: Environment) -> Verdict:
 
 def verdict_reason_ids(verdict: Verdict) -> tuple[str, ...]:
     """What kind of reason stands behind a verdict that is not "supported", as ids the
-    statistics count beside the findings: ``outdated_browser`` (a browser or engine rule),
+    statistics count beside the findings: ``outdated_browser`` (a browser, engine or Baseline
+    rule), ``missing_feature`` (a required feature the probe did not find),
     ``outdated_os`` (a system rule), ``unknown_browser``; empty for a supported verdict or
     another rule (device, in-app browser: those have findings of their own).
 
@@ -604,8 +748,10 @@ def verdict_reason_ids(verdict: Verdict) -> tuple[str, ...]:
     if verdict.status == "supported":
         return ()
     kind, _, name = verdict.rule.partition(":")
-    if kind in ("browser", "engine"):
+    if kind in ("browser", "engine", "baseline"):
         return ("unknown_browser",) if name == "unlisted" else ("outdated_browser",)
+    if kind == "feature":
+        return ("missing_feature",)
     if kind == "os" and name != "unlisted":
         return ("outdated_os",)
     return ()

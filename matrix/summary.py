@@ -40,7 +40,9 @@ def policy_summary(policy: Policy) -> dict[str, Any]:
     ``display_min`` (the own version an engine minimum means, for showing only), ``status``
     (a fixed verdict), ``download``. ``engines``: minimum major per engine for unlisted
     browsers. ``systems[family]``: ``min``, ``limited``, ``frozen`` (a UA showing this version
-    is a lower bound: never "unsupported"). ``messages``: per status, uk and en.
+    is a lower bound: never "unsupported"). ``messages``: per status, uk and en. ``requires``:
+    the web-features ids the policy requires (the probe checks exactly these); ``baseline``: its
+    Baseline target or null.
     """
     browsers: dict[str, dict[str, Any]] = {}
     for rule in policy.browsers:
@@ -90,6 +92,9 @@ def policy_summary(policy: Policy) -> dict[str, Any]:
             for a in policy.apps
         },
         "messages": {status: text.to_dict() for status, text in policy.messages.items()},
+        # the web-features ids the probe tests (probes/probe.js FEATURES), and the Baseline target
+        "requires": [r.feature for r in policy.requires],
+        "baseline": policy.baseline,
     }
 
 

@@ -265,6 +265,49 @@
     }, {});
   }
 
+  // Required features (issue 19): one runtime check per web-features id a policy may require
+  // (matrix/features.py holds the same ids and what users read). Each tests the interface or
+  // property MDN's compatibility data lists for the feature, by presence only (nothing is run).
+  var FEATURES = {
+    // AbortController, and Request's signal option that lets fetch() be cancelled
+    "abortable-fetch": function () { return typeof AbortController === "function" && "signal" in Request.prototype; },
+    "array-at": function () { return typeof [].at === "function"; },  // Array.prototype.at()
+    "aspect-ratio": function () { return cssSupports("aspect-ratio", "1"); },  // the CSS property
+    "broadcast-channel": function () { return typeof BroadcastChannel === "function"; },
+    "compression-streams": function () { return typeof CompressionStream === "function"; },  // and Decompression
+    "container-queries": function () { return cssSupports("container-type", "inline-size"); },  // size queries
+    // HTMLDialogElement with showModal(): <dialog> as a real modal, not an unknown element
+    "dialog": function () { return typeof HTMLDialogElement === "function" && "showModal" in HTMLDialogElement.prototype; },
+    "fetch-priority": function () { return "fetchPriority" in HTMLImageElement.prototype; },  // fetchpriority=""
+    "file-system-access": function () { return typeof window.showOpenFilePicker === "function"; },  // secure pages only
+    "has": function () { return cssSupports("selector(:has(a))"); },  // the :has() selector
+    "import-maps": function () { return !!(HTMLScriptElement.supports && HTMLScriptElement.supports("importmap")); },
+    "intersection-observer": function () { return typeof IntersectionObserver === "function"; },
+    "navigation": function () { return typeof window.navigation === "object" && typeof window.navigation.navigate === "function"; },
+    // the popover attribute's IDL property (MDN's own feature test for the Popover API)
+    "popover": function () { return HTMLElement.prototype.hasOwnProperty("popover"); },
+    "promise-withresolvers": function () { return typeof Promise.withResolvers === "function"; },
+    "resize-observer": function () { return typeof ResizeObserver === "function"; },
+    "set-methods": function () { return typeof Set.prototype.union === "function"; },  // union, intersection, ...
+    "structured-clone": function () { return typeof structuredClone === "function"; },
+    "url-canparse": function () { return typeof URL.canParse === "function"; },
+    "view-transitions": function () { return typeof document.startViewTransition === "function"; },  // same-document
+    "web-locks": function () { return !!nav.locks && typeof nav.locks.request === "function"; }  // secure pages only
+  };
+
+  // The features the policy in use requires (GET /api/v1/matrix "requires"), each checked: {id: bool}.
+  function requiredFeatures(base) {
+    return function (done) {
+      request("GET", base + "/api/v1/matrix", null, function (status, text) {
+        var ids = status === 200 ? (parse(text) || {}).requires : null, out = {}, found = false, i;
+        for (i = 0; ids && i < ids.length && i < 30; i++) {
+          if (FEATURES.hasOwnProperty(ids[i])) { out[ids[i]] = safe(FEATURES[ids[i]], false) === true; found = true; }
+        }
+        done(found ? out : undefined);
+      });
+    };
+  }
+
   // Drop undefined members so the payload validates against the schema (no array holds one).
   function clean(value) { return JSON.parse(JSON.stringify(value)); }
 
@@ -369,7 +412,7 @@
 
   function collect(options, done) {
     options = options || {};
-    var started = now(), p = { schema_version: 1, source: "web" }, late = {}, pending = 8, sent = now();
+    var started = now(), p = { schema_version: 1, source: "web" }, late = {}, pending = 9, sent = now();
     var groups = [identity, display, storage, capabilities];
     var step = function () {
       pending -= 1;
@@ -386,6 +429,7 @@
       p.build.current = late.build;
       if (p.capabilities) { p.capabilities.es2015 = late.es2015; p.capabilities.es2020 = late.es2020; }
       p.network.requestRttMs = late.rtt;
+      p.features = late.features;
       if (options.lang) { p.lang = options.lang; }
       p.timing = { probe_ms: Math.max(0, Math.round(now() - started)) };
       if (recorder) {
@@ -407,6 +451,7 @@
       });
     }, function (current) { late.build = current; step(); });
     task(1000, highEntropyHints, function (hints) { late.hints = hints; step(); });
+    task(3000, requiredFeatures(options.base || ""), function (f) { late.features = f; step(); });
     task(1500, indexedDbOpens, function (ok) { late.indexedDB = ok; step(); });
     task(1500, cacheStorage, function (info) { late.caches = info; step(); });
     task(1000, workerRegistration, function (reg) { late.worker = reg; step(); });

@@ -32,6 +32,9 @@ TITLES: dict[str, Text] = {
     "by_os": Text("Звіти за операційною системою", "Reports by operating system"),
     "by_verdict": Text("Звіти за висновком", "Reports by verdict"),
     "top_findings": Text("Найчастіші проблеми", "Top findings"),
+    "missing_features": Text(
+        "Потрібні можливості, яких бракує браузерам", "Required features browsers lacked"
+    ),
     "unsupported_per_day": Text("Частка непідтримуваних за днями", "Unsupported share per day"),
 }
 #: Tables from the evidence the portal's pages recorded (:func:`evidence_tables`).
@@ -46,6 +49,7 @@ COLUMN_LABELS: dict[str, Text] = {
     "os_family": Text("Операційна система", "Operating system"),
     "device_type": Text("Пристрій", "Device"),
     "finding": Text("Проблема", "Finding"),
+    "feature": Text("Можливість", "Feature"),
     "day": Text("День", "Day"),
     "reports": Text("Кількість звітів", "Reports"),
     "unsupported": Text("Непідтримуваних", "Unsupported"),
@@ -67,6 +71,7 @@ class Summary:
     by_verdict: pd.DataFrame
     top_findings: pd.DataFrame
     unsupported_per_day: pd.DataFrame
+    missing_features: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables by name (the keys of :data:`TITLES`), in display order."""
@@ -94,18 +99,36 @@ def share_by(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return _with_share(counts, column, int(weights.sum()))
 
 
-def top_findings(frame: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
-    """The ``limit`` most frequent findings: columns ``finding``, ``reports`` (reports that have
-    it) and ``share`` (of all reports)."""
+#: How a required feature the probe did not find is written among a report's finding ids.
+FEATURE_PREFIX = "feature:"
+
+
+def _id_counts(frame: pd.DataFrame) -> tuple[pd.Series, int]:
+    """Reports per id of ``finding_ids`` (findings and ``feature:<id>`` alike), and the total."""
     weights = _weights(frame)
-    total = int(weights.sum())
     # Few distinct finding sets exist: count the sets first, then split only those.
     per_set = weights.groupby(frame["finding_ids"].fillna(""), sort=False).sum()
     exploded = per_set.rename("reports").rename_axis("ids").reset_index()
-    exploded["finding"] = exploded["ids"].str.split()
-    exploded = exploded.explode("finding").dropna(subset=["finding"])
-    counts = exploded.groupby("finding", sort=False)["reports"].sum()
+    exploded["id"] = exploded["ids"].str.split()
+    exploded = exploded.explode("id").dropna(subset=["id"])
+    return exploded.groupby("id", sort=False)["reports"].sum(), int(weights.sum())
+
+
+def top_findings(frame: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
+    """The ``limit`` most frequent findings: columns ``finding``, ``reports`` (reports that have
+    it) and ``share`` (of all reports)."""
+    counts, total = _id_counts(frame)
+    counts = counts[~counts.index.str.startswith(FEATURE_PREFIX)]
     return _with_share(counts, "finding", total).head(limit)
+
+
+def missing_features(frame: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
+    """The required features (web-features ids) the probe most often did not find: columns
+    ``feature``, ``reports`` (reports lacking it) and ``share`` (of all reports)."""
+    counts, total = _id_counts(frame)
+    counts = counts[counts.index.str.startswith(FEATURE_PREFIX)]
+    counts.index = counts.index.str.removeprefix(FEATURE_PREFIX)
+    return _with_share(counts, "feature", total).head(limit)
 
 
 def unsupported_per_day(
@@ -145,6 +168,7 @@ def summarize(
         by_verdict=share_by(frame, "status"),
         top_findings=top_findings(frame, findings_limit),
         unsupported_per_day=unsupported_per_day(frame, start, end),
+        missing_features=missing_features(frame),
     )
 
 

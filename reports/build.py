@@ -11,7 +11,7 @@ from diagnostics.models import Environment
 from diagnostics.useragent import detect_environment
 from diagnostics.validate import ProbePayload
 from matrix.policy import Policy, Verdict
-from matrix.rules import evaluate_policy
+from matrix.rules import evaluate_policy, with_feature_checks
 
 from .model import Report, new_code
 
@@ -73,6 +73,8 @@ def build_report(
         env = detect_environment(ua, kept, payload.data)
     findings = collect_findings(env, payload.data)
     verdict = evaluate(policy, env)
+    if policy.requires:  # the probe's runtime checks of the features the policy requires
+        verdict = with_feature_checks(policy, env, verdict, payload.data.get("features"))
     probe = {k: v for k, v in payload.data.items() if k != "context"}
     return Report(
         code=new_code(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from diagnostics.models import Text
+from matrix.features import feature_name
 
 LABELS: dict[str, Text] = {
     "title": Text("Звіт про браузер", "Browser report"),
@@ -128,6 +129,9 @@ LABELS: dict[str, Text] = {
     "finding_in_app_browser": Text("Вбудований браузер застосунку", "In-app browser"),
     "finding_outdated_browser": Text("Застарілий браузер", "Outdated browser"),
     "finding_outdated_os": Text("Застаріла операційна система", "Outdated operating system"),
+    "finding_missing_feature": Text(
+        "Бракує потрібної можливості браузера", "A required browser feature is missing"
+    ),
     "finding_unknown_browser": Text("Невідомий браузер", "Unknown browser"),
     # what ua-parser calls a family it does not know, per the noun's gender in Ukrainian
     "other_browser": Text("Інший", "Other"),
@@ -188,6 +192,8 @@ def value_label(column: str, value: str, lang: str) -> str:
         return ", ".join(finding_label(i, lang) for i in value.split())
     if column in ("browser_family", "os_family"):
         return family_label(value, "browser" if column == "browser_family" else "os", lang)
+    if column == "feature":  # a web-features id: its name ("dialog" -> "<dialog>")
+        return f"{feature_name(value)} ({value})" if feature_name(value) != value else value
     return value
 
 

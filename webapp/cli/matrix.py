@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from diagnostics.models import Environment
 from diagnostics.useragent import detect_environment
+from matrix.baseline import BaselineDataError, default_baseline_path, refresh_baseline
 from matrix.browserslist import BrowserslistError, compare_query, resolve_query, suggested_yaml
 from matrix.check import policy_findings
 from matrix.loader import (
@@ -249,6 +251,49 @@ def browserslist_command(query: str, policy_file: Path | None, as_json: bool) ->
         click.echo(f"Not mapped to a policy family: {', '.join(unmapped)}")
     click.echo("Suggested policy YAML (review before pasting):")
     click.echo(suggested_yaml(comparisons), nl=False)
+
+
+#: The Node.js helper that reads baseline-browser-mapping and web-features (after npm ci).
+BASELINE_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "baseline_from_packages.js"
+
+
+@matrix.group("baseline")
+def baseline_group() -> None:
+    """The Baseline table (matrix/baseline.json): Baseline targets as minimum versions."""
+
+
+@baseline_group.command("refresh")
+@click.option(
+    "--into",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: the shipped matrix/baseline.json).",
+)
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help='The day "widely available" is counted at (default: today), for a reproducible table.',
+)
+def baseline_refresh(into: Path | None, day: datetime | None) -> None:
+    """Regenerate the Baseline table from the baseline-browser-mapping and web-features npm
+    packages (build time: npm ci installs them; run npm update first for newer data)."""
+    target = into or default_baseline_path()
+    try:
+        data = refresh_baseline(BASELINE_SCRIPT, day.date().isoformat() if day else None)
+    except BaselineDataError as exc:
+        raise click.ClickException(str(exc)) from exc
+    target.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    source = data["source"]
+    click.echo(
+        f"{_rel(str(target))}: {len(data['targets'])} Baseline targets, "
+        f"{len(data['features'])} web-features ids (baseline-browser-mapping "
+        f"{source['baseline-browser-mapping']}, web-features {source['web-features']}, "
+        f"as of {source['generated']})"
+    )
+    for key in ("widely", "newly"):
+        families = data["targets"][key]["families"]
+        shown = ", ".join(f"{f} {e['min']}" for f, e in families.items() if e.get("min"))
+        click.echo(f"  {key}: {shown}")
 
 
 def register(group: click.Group) -> None:

@@ -15,8 +15,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 
+from matrix.features import CHECKED_FEATURES
 from matrix.rules import verdict_reason_ids
-from reports.aggregate import STATS_COLUMNS
+from reports.aggregate import FEATURE_PREFIX, STATS_COLUMNS
 from reports.model import Report
 
 from .tables import ReportRollupRow
@@ -42,6 +43,14 @@ def desk_columns(report: Report) -> dict[str, Any]:
     them and the statistics count them among the top findings."""
     browser_id = report.probe.get("browser_id")
     ids = [f.id for f in report.findings] + list(verdict_reason_ids(report.verdict))
+    features = report.probe.get("features")
+    if isinstance(features, dict):  # required features the probe did not find (statistics);
+        # only ids the probe has a check for: a made-up id must not make a roll-up row of its own
+        ids += [
+            f"{FEATURE_PREFIX}{k}"
+            for k, found in sorted(features.items())
+            if found is False and k in CHECKED_FEATURES
+        ]
     return {
         "browser_id": browser_id if isinstance(browser_id, str) else None,
         "finding_ids": finding_ids_text(list(dict.fromkeys(ids))),

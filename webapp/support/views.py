@@ -77,6 +77,7 @@ CHARTS: dict[str, tuple[str, str]] = {  # chart name -> (table, label column)
     "os": ("by_os", "os_family"),
     "verdicts": ("by_verdict", "status"),
     "findings": ("top_findings", "finding"),
+    "features": ("missing_features", "feature"),
     "unsupported": ("unsupported_per_day", "day"),
 }
 #: Charts of what the portal's pages recorded (issue 14): chart name -> (table, label column).
