@@ -369,7 +369,7 @@
 
   function collect(options, done) {
     options = options || {};
-    var started = now(), p = { schema_version: 1, source: "web" }, late = {}, pending = 8, sent = now();
+    var started = now(), p = { schema_version: 1, source: "web" }, late = {}, pending = 9, sent = now();
     var groups = [identity, display, storage, capabilities];
     var step = function () {
       pending -= 1;
@@ -383,7 +383,9 @@
         p.serviceWorker.waiting = late.worker.waiting;
         p.serviceWorker.installing = late.worker.installing;
       }
-      p.build.current = late.build;
+      p.build.current = late.portalBuild || late.build;
+      if (p.build.current) { p.build.reference = late.portalBuild ? "build_url" : "collector"; }
+      if (options.repair) { p.repair = options.repair; }  // the second check of a repair (embed_repair.js)
       if (p.capabilities) { p.capabilities.es2015 = late.es2015; p.capabilities.es2020 = late.es2020; }
       p.network.requestRttMs = late.rtt;
       if (options.lang) { p.lang = options.lang; }
@@ -406,6 +408,16 @@
         finish(status === 200 ? str((parse(text) || {}).build, 200) : undefined);
       });
     }, function (current) { late.build = current; step(); });
+    // The portal's own build id (the embed's data-build-url: same origin, past every cache), the
+    // better reference; the answer is the id as text or {"build": "..."} (issue 18).
+    task(5000, function (finish) {
+      if (!options.buildUrl || !sameOrigin(options.buildUrl)) { finish(undefined); return; }
+      request("GET", options.buildUrl, null, function (status, text) {
+        var data = status === 200 ? parse(text) : null;
+        text = status === 200 ? (data && typeof data === "object" ? data.build : String(text).replace(/^\s+|\s+$/g, "")) : null;
+        finish(text ? str(text, 200) : undefined);
+      });
+    }, function (portal) { late.portalBuild = portal; step(); });
     task(1000, highEntropyHints, function (hints) { late.hints = hints; step(); });
     task(1500, indexedDbOpens, function (ok) { late.indexedDB = ok; step(); });
     task(1500, cacheStorage, function (info) { late.caches = info; step(); });

@@ -6,6 +6,7 @@
 - ``parse``: what the detector makes of a User-Agent (``detect``)
 - ``matrix``: the policy (explain, check, releases, browserslist) and the QA run (``qa``)
 - ``webhooks``: endpoints and deliveries; ``tokens``: desk API tokens
+- ``builds``: the portal's deploy history (the stale-build reference)
 
 Each module exposes ``register(group)`` and imports nothing from this one. The group checks the
 settings before any command runs (``context``): a bad one is a single ``Error:`` line.
@@ -17,7 +18,7 @@ from typing import Any
 
 import click
 
-from . import db, detect, matrix, reports, serve, tokens, users, webhooks
+from . import builds, db, detect, matrix, reports, serve, tokens, users, webhooks
 from .context import CommandContext
 
 
@@ -38,5 +39,5 @@ def main() -> None:
     """browsercheck: browser compatibility checks and client diagnostics."""
 
 
-for _module in (serve, db, users, reports, detect, matrix, webhooks, tokens):
+for _module in (serve, db, users, reports, detect, matrix, webhooks, tokens, builds):
     _module.register(main)
