@@ -336,3 +336,17 @@ def test_report_from_the_portal_page_uses_the_deploy_history(
         "Repaired: build A → build C" in second.get_json()["text"]
         or "Виправлено" in second.get_json()["text"]
     )
+
+
+def test_desk_shows_the_repair_and_the_reference(desk: FlaskClient) -> None:
+    payload = probe_payload(CHROME_WIN)
+    payload["page"] = "http://localhost/cabinet"
+    payload["build"] = {"page": "A", "current": "C", "reference": "build_url"}
+    first = desk.post("/api/v1/reports", json=payload, headers={"User-Agent": CHROME_WIN})
+    payload["build"] = {"page": "C", "current": "C", "reference": "build_url"}
+    payload["repair"] = {"of": first.get_json()["code"], "build": "A", "removed": {"caches": 2}}
+    second = desk.post("/api/v1/reports", json=payload, headers={"User-Agent": CHROME_WIN})
+    page = desk.get(f"/support/reports/{second.get_json()['code']}?lang=en").get_data(as_text=True)
+    assert "Repaired: build A → build C; removed 2 caches." in page
+    assert "Second check after the repair of report" in page and first.get_json()["code"] in page
+    assert "the portal&#39;s build URL (data-build-url)" in page
