@@ -119,6 +119,14 @@ def age_sentence(reference: BuildReference, page: str, now: datetime) -> Text:
                 if lang == "uk"
                 else f"This tab runs build {page}; the portal runs {current}."
             )
+        elif age.deploys_since == 0:  # the history has not heard of the portal's current build
+            texts[lang] = (
+                f"Ця вкладка працює на версії, випущеній {_ago(age.age, lang)} ({page}), а портал "
+                f"— уже на {current}."
+                if lang == "uk"
+                else f"This tab runs the build of {_ago(age.age, lang)} ({page}); the portal runs "
+                f"{current}."
+            )
         elif lang == "uk":
             texts[lang] = (
                 f"Ця вкладка працює на версії, випущеній {_ago(age.age, lang)} ({page}); "

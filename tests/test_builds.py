@@ -350,3 +350,10 @@ def test_desk_shows_the_repair_and_the_reference(desk: FlaskClient) -> None:
     assert "Repaired: build A → build C; removed 2 caches." in page
     assert "Second check after the repair of report" in page and first.get_json()["code"] in page
     assert "the portal&#39;s build URL (data-build-url)" in page
+
+
+def test_age_sentence_when_the_history_lags_behind_the_portal() -> None:
+    reference = BuildReference("build_url", "C", history(("A", timedelta(days=2))))
+    said = age_sentence(reference, "A", NOW)
+    assert said.uk == "Ця вкладка працює на версії, випущеній 2 дні тому (A), а портал — уже на C."
+    assert said.en == "This tab runs the build of 2 days ago (A); the portal runs C."

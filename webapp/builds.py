@@ -15,6 +15,7 @@ portal's page, and dates the page's build ("the build of 3 days ago; 2 deploys s
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -47,7 +48,7 @@ def build_store() -> BuildStore:
 def reference_for(data: Any) -> BuildReference:
     """The build a new report's page is compared with (diagnostics/builds.py): the deploy
     history is read only for a report from the portal's page (the embed sets ``page``)."""
-    page = data.get("page") if isinstance(data, dict) else None
+    page = data.get("page") if isinstance(data, Mapping) else None
     deploys = build_store().deploys_for(page) if page else ()
     return resolve_reference(data, deploys)
 

@@ -153,7 +153,9 @@
         var parts = [];
         if (found.serviceWorkers) { parts.push(repairMsg("sw")); }
         if (found.caches) { parts.push(repairMsg("caches").replace("{n}", found.caches)); }
-        if (found.storage.length) { parts.push(repairMsg("keys").replace("{names}", found.storage.join(", "))); }
+        // this tab's report (VISIT_KEY) goes too, unnamed: the reload must check anew
+        var keys = found.storage.filter(function (k) { return k !== VISIT_KEY; });
+        if (keys.length) { parts.push(repairMsg("keys").replace("{names}", keys.join(", "))); }
         planBox.querySelector(".repair-what").textContent = repairMsg("remove").replace("{what}", parts.length ? parts.join(", ") : repairMsg("nothing"));
         planBox.hidden = false;
         planBox.querySelector(".browsercheck-repair-confirm").focus();
