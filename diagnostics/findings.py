@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from typing import Any
 
+from .builds import (
+    REFERENCE_TEXT,
+    REPAIRABLE,
+    BuildReference,
+    age_sentence,
+    build_evidence,
+    repair_summary,
+    resolve_reference,
+)
 from .evidence import evidence_findings
 from .models import Environment, Finding, Text
 from .remedies import (
@@ -136,40 +146,49 @@ def _offline(env: Environment, data: Mapping[str, Any]) -> Finding | None:
     return None
 
 
-def _build_is_stale(data: Mapping[str, Any]) -> bool:
+def _build_is_stale(data: Mapping[str, Any], reference: BuildReference) -> bool:
     build = data.get("build") or {}
-    page, current = build.get("page"), build.get("current")
+    page, current = build.get("page"), reference.current
     return bool(page and current and page != current)
 
 
-@_check
-def _stale_build(env: Environment, data: Mapping[str, Any]) -> Finding | None:
-    if _build_is_stale(data):
-        return Finding(
-            "stale_build",
-            "error",
-            Text(
-                "Браузер показує застарілу версію сайту з кешу",
-                "The browser shows an outdated copy of the site from its cache",
-            ),
+def _stale_build(
+    env: Environment, data: Mapping[str, Any], reference: BuildReference, now: datetime
+) -> Finding | None:
+    if not _build_is_stale(data, reference):
+        return None
+    page = str((data.get("build") or {}).get("page"))
+    age = age_sentence(reference, page, now)
+    said = REFERENCE_TEXT[reference.kind]
+    return Finding(
+        "stale_build",
+        "error",
+        Text(
+            "Браузер показує застарілу версію сайту з кешу",
+            "The browser shows an outdated copy of the site from its cache",
+        ),
+        _then(
             _then(
+                _then(age, said),
                 Text(
                     "Через це кнопки можуть не працювати, а дані — не оновлюватися. Очистіть "
                     "кеш і дані цього сайту.",
                     "This is why buttons may do nothing and data may not update. Clear this "
                     "site's cache and data.",
                 ),
-                clear_site_data(env),
             ),
-        )
-    return None
+            clear_site_data(env),
+        ),
+        evidence=build_evidence(reference, page, now),
+    )
 
 
-@_check
-def _outdated_service_worker(env: Environment, data: Mapping[str, Any]) -> Finding | None:
+def _outdated_service_worker(
+    env: Environment, data: Mapping[str, Any], reference: BuildReference
+) -> Finding | None:
     worker = data.get("serviceWorker") or {}
     waiting = worker.get("waiting") is True
-    stale_and_controlled = worker.get("controlled") is True and _build_is_stale(data)
+    stale_and_controlled = worker.get("controlled") is True and _build_is_stale(data, reference)
     if not (waiting or stale_and_controlled):
         return None
     return Finding(
@@ -189,6 +208,30 @@ def _outdated_service_worker(env: Environment, data: Mapping[str, Any]) -> Findi
             ),
             clear_site_data(env),
         ),
+    )
+
+
+def _repair(data: Mapping[str, Any], found: list[Finding]) -> Finding | None:
+    """The second check of a one-click repair (payload ``repair``): what it removed, from which
+    build to which, and whether the page is current now."""
+    repair = data.get("repair")
+    if not isinstance(repair, Mapping):
+        return None
+    worked = not any(f.id in REPAIRABLE for f in found) and not repair.get("failed")
+    summary = repair_summary(repair, (data.get("build") or {}).get("page"), worked)
+    return Finding(
+        "repair",
+        "info" if worked else "warning",
+        summary,
+        Text("Нічого робити не треба.", "Nothing to do.")
+        if worked
+        else Text(
+            "Закрийте всі вкладки цього сайту й відкрийте його знову; якщо не допоможе, "
+            "зверніться до служби підтримки з кодом цього звіту.",
+            "Close every tab of this site and open it again; if that does not help, contact "
+            "the support desk with this report's code.",
+        ),
+        evidence={k: repair[k] for k in ("of", "build", "removed", "failed") if k in repair},
     )
 
 
@@ -280,12 +323,31 @@ def _signals_inconsistent(env: Environment, data: Mapping[str, Any]) -> Finding 
     )
 
 
-def collect_findings(env: Environment, data: Mapping[str, Any] | None) -> list[Finding]:
+def collect_findings(
+    env: Environment,
+    data: Mapping[str, Any] | None,
+    reference: BuildReference | None = None,
+    now: datetime | None = None,
+) -> list[Finding]:
     """Run every check over ``env`` and the validated probe ``data``; return what they found.
 
-    Errors come first, then warnings, then notes. Never raises on missing fields.
+    ``reference``: the build the page is compared with (:func:`.builds.resolve_reference`;
+    default: the payload's own ``build.current``); ``now`` dates the page's build against the
+    reference's deploy history. Errors come first, then warnings, then notes. Never raises on
+    missing fields.
     """
-    found = [f for check in _CHECKS if (f := check(env, data or {})) is not None]
+    data = data or {}
+    reference = reference or resolve_reference(data)
+    found = [f for check in _CHECKS if (f := check(env, data)) is not None]
+    for finding in (
+        _stale_build(env, data, reference, now or datetime.now(UTC)),
+        _outdated_service_worker(env, data, reference),
+    ):
+        if finding is not None:
+            found.append(finding)
     found += evidence_findings(env, data)
+    repaired = _repair(data, found)
+    if repaired is not None:
+        found.append(repaired)
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(found, key=lambda f: order[f.severity])

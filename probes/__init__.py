@@ -39,6 +39,12 @@ def probe_source() -> str:
     return _minify(_read("probe.js"))
 
 
+@cache
+def repair_source() -> str:
+    """Return ``embed_repair.js`` as served at ``/repair.js`` for the check page (minified)."""
+    return _minify(_read("embed_repair.js"))
+
+
 #: Where ``banner.js`` goes in ``embed.js``, and the string the banner's data replaces.
 BANNER_SLOT = "  var banner = null;\n"
 OUTDATED_SLOT = '"__BROWSERCHECK_OUTDATED__"'

@@ -426,7 +426,9 @@
         p.serviceWorker.waiting = late.worker.waiting;
         p.serviceWorker.installing = late.worker.installing;
       }
-      p.build.current = late.build;
+      p.build.current = late.portalBuild || late.build;
+      if (p.build.current) { p.build.reference = late.portalBuild ? "build_url" : "collector"; }
+      if (options.repair) { p.repair = options.repair; }  // the second check of a repair (embed_repair.js)
       if (p.capabilities) { p.capabilities.es2015 = late.es2015; p.capabilities.es2020 = late.es2020; }
       p.network.requestRttMs = late.rtt;
       p.features = late.features;
@@ -450,6 +452,16 @@
         finish(status === 200 ? str((parse(text) || {}).build, 200) : undefined);
       });
     }, function (current) { late.build = current; step(); });
+    // The portal's own build id (the embed's data-build-url: same origin, past every cache), the
+    // better reference; the answer is the id as text or {"build": "..."} (issue 18).
+    task(5000, function (finish) {
+      if (!options.buildUrl || !sameOrigin(options.buildUrl)) { finish(undefined); return; }
+      request("GET", options.buildUrl, null, function (status, text) {
+        var data = status === 200 ? parse(text) : null;
+        text = status === 200 ? (data && typeof data === "object" ? data.build : String(text).replace(/^\s+|\s+$/g, "")) : null;
+        finish(text ? str(text, 200) : undefined);
+      });
+    }, function (portal) { late.portalBuild = portal; step(); });
     task(1000, highEntropyHints, function (hints) { late.hints = hints; step(); });
     task(3000, requiredFeatures(options.base || ""), function (f) { late.features = f; step(); });
     task(1500, indexedDbOpens, function (ok) { late.indexedDB = ok; step(); });

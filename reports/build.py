@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 from diagnostics.app import app_fields, environment_from_app
+from diagnostics.builds import BuildReference
 from diagnostics.findings import collect_findings
 from diagnostics.models import Environment
 from diagnostics.useragent import detect_environment
@@ -58,12 +59,15 @@ def build_report(
     lang: str,
     now: datetime | None = None,
     evaluate: Callable[[Policy, Environment], Verdict] = evaluate_policy,
+    reference: BuildReference | None = None,
 ) -> Report:
     """Diagnose the client that sent ``payload`` with ``headers`` and return a new Report.
 
     The User-Agent header is the primary signal (it is what the server sees); the probe's
     ``userAgent`` stands in when the header is missing. ``evaluate`` gives the verdict: the
     pure :func:`~matrix.rules.evaluate_policy`, or a process's :class:`~matrix.memo.VerdictMemo`.
+    ``reference``: the build the page is compared with (``diagnostics.builds``; default: the
+    payload's own ``build.current``).
     """
     kept = diagnostic_headers(headers)
     ua = kept.get("user-agent") or str(payload.data.get("userAgent") or "")
@@ -71,14 +75,15 @@ def build_report(
         env = environment_from_app(app_fields(payload.data), ua)
     else:
         env = detect_environment(ua, kept, payload.data)
-    findings = collect_findings(env, payload.data)
+    created = now or datetime.now(UTC)
+    findings = collect_findings(env, payload.data, reference, created)
     verdict = evaluate(policy, env)
     if policy.requires:  # the probe's runtime checks of the features the policy requires
         verdict = with_feature_checks(policy, env, verdict, payload.data.get("features"))
     probe = {k: v for k, v in payload.data.items() if k != "context"}
     return Report(
         code=new_code(),
-        created_at=now or datetime.now(UTC),
+        created_at=created,
         lang=lang,
         source=payload.source,
         environment=env,

@@ -126,6 +126,7 @@ LABELS: dict[str, Text] = {
         "Браузер видає себе за інший пристрій", "Browser poses as another device"
     ),
     "finding_javascript_off": Text("JavaScript вимкнено", "JavaScript off"),
+    "finding_repair": Text("Виправлення одним натисканням", "One-click repair"),
     "finding_in_app_browser": Text("Вбудований браузер застосунку", "In-app browser"),
     "finding_outdated_browser": Text("Застарілий браузер", "Outdated browser"),
     "finding_outdated_os": Text("Застаріла операційна система", "Outdated operating system"),

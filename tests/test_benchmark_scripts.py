@@ -119,3 +119,13 @@ def test_webhooks_benchmark() -> None:
     out = _ok(_run("webhooks.py", "--reports", "40", "--rate", "40"))
     assert "webhooks off (baseline)" in out and "one webhook endpoint" in out
     assert "(40 delivered, 0 missing)" in out and "report 201 -> receiver   p50" in out
+
+
+@pytest.mark.browser
+def test_repair_time_benchmark() -> None:
+    # One counted run after the warm-up: the whole repair (worker, caches, reload) and both baselines.
+    out = _ok(_run("repair_time.py", "--runs", "1"))
+    assert "repair: confirm click -> new report shown: median" in out, out
+    assert "baseline, a plain check" in out and "baseline, reload + plain check" in out
+    figures = json.loads(out.strip().splitlines()[-1])
+    assert figures["runs"] == 1 and figures["repair_ms"] > 0 and figures["plain_check_ms"] > 0

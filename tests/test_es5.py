@@ -44,8 +44,15 @@ def parse_es5(sources: dict[str, str], tmp_path: Path) -> dict[str, dict[str, ob
 
 @pytest.mark.parametrize(
     "url",
-    ["/probe.js", "/embed.js", "/embed/probe.js", "/static/check.js", "/static/keys.js"],
-    ids=["probe", "embed", "embed-probe", "check-page", "keys"],
+    [
+        "/probe.js",
+        "/embed.js",
+        "/embed/probe.js",
+        "/static/check.js",
+        "/static/keys.js",
+        "/repair.js",
+    ],
+    ids=["probe", "embed", "embed-probe", "check-page", "keys", "repair"],
 )
 def test_served_scripts_parse_as_es5(client: FlaskClient, url: str, tmp_path: Path) -> None:
     with client.get(url) as response:  # static files are streamed: close them

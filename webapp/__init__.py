@@ -61,6 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     Raises :class:`~webapp.config.ConfigError` naming the first bad setting."""
     from . import (
+        builds,
         collector,
         demo,
         desk_api,
@@ -107,6 +108,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     demo.init_app(app)  # the demo portal: what the embed does, right after `make run`
     app.register_blueprint(desk_api.bp)  # help-desk tools with a token (issue 17)
+    builds.init_app(app)  # the portal's deploy hook and build history (issue 18)
     integrations.init_app(app)  # Help Scout's Dynamic App
 
     # The support desk: sign-in and its views.

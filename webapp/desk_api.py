@@ -45,13 +45,17 @@ def bearer_token() -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
-def _authorized() -> DeskToken:
+def authorized(scope: str = "read") -> DeskToken:
+    """The request's active token, which must have ``scope`` (``read``: reports; ``deploy``:
+    the deploy hook of webapp/builds.py): 401 without one, 403 with another scope."""
     token = bearer_token()
     if not token:
         raise ApiError(401, "unauthorized", "send Authorization: Bearer <token>")
     found = TokenStore(store().session).check(token, datetime.now(UTC))
     if found is None:
         raise ApiError(401, "unauthorized", "the token is unknown or revoked")
+    if found.scope != scope:
+        raise ApiError(403, "forbidden", f"this token's scope is {found.scope}, not {scope}")
     return found
 
 
@@ -81,7 +85,7 @@ def desk_document(report: Report) -> dict[str, Any]:
 @bp.get("/api/v1/desk/reports/<code>")
 def report(code: str) -> Response:
     """One report by its code, for a desk tool with a token."""
-    _authorized()
+    authorized()
     canonical = normalize_code(code)
     found = store().get(canonical) if canonical else None
     if found is None:
@@ -92,7 +96,7 @@ def report(code: str) -> Response:
 @bp.get("/api/v1/desk/reports")
 def reports() -> Response:
     """Several reports by code (``?code=...&code=...``), for a desk tool with a token."""
-    _authorized()
+    authorized()
     asked = request.args.getlist("code")
     if not asked:
         raise ApiError(400, "missing_code", "name at least one report: ?code=XXXX-XXXX", "code")
@@ -117,7 +121,7 @@ def reports() -> Response:
 @bp.post("/api/v1/desk/sidebar-links")
 def sidebar_link() -> tuple[Response, int]:
     """A short-lived signed link to the ticket sidebar, for a desk tool with a token."""
-    token = _authorized()
+    token = authorized()
     body = request.get_json(silent=True)
     body = body if isinstance(body, dict) else {}
     lang, text = body.get("lang"), body.get("text")

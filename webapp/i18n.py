@@ -228,6 +228,24 @@ UI: dict[str, Text] = {
     "reply_team": Text("Служба підтримки", "Support desk"),
     "reply_meta": Text("{name}, {time}", "{name}, {time}"),
     "reply_what_to_do": Text("Що зробити", "What to do"),
+    # The one-click repair of a stale page (issue 18): the check page's "Fix it", its confirmation
+    "repair_intro": Text(
+        "Цю проблему можна виправити одним натисканням.", "This problem can be fixed in one click."
+    ),
+    "repair_fix": Text("Виправити", "Fix it"),
+    "repair_remove": Text(
+        "Буде видалено лише збережені дані цього сайту: {what}. Вхід і файли cookie залишаться.",
+        "Only this site's stored data will be removed: {what}. Your sign-in and cookies stay.",
+    ),
+    "repair_sw": Text("збережену версію сайту", "the stored copy of the site"),
+    "repair_caches": Text("кеші сайту ({n})", "the site's caches ({n})"),
+    "repair_keys": Text("збережені записи ({names})", "saved entries ({names})"),
+    "repair_nothing": Text(
+        "нічого збереженого, сторінку буде перезавантажено",
+        "nothing is stored; the page will be reloaded",
+    ),
+    "repair_confirm": Text("Так, видалити й перезавантажити", "Yes, remove and reload"),
+    "repair_cancel": Text("Скасувати", "Cancel"),
 }
 
 

@@ -612,6 +612,42 @@ OPERATIONS[("desk_api.sidebar_link", "post")] = {
         **_DESK_ERRORS,
     },
 }
+OPERATIONS[("builds.create", "post")] = {
+    "summary": "Record a deploy of the portal: the reference of the stale-build finding.",
+    "operationId": "createBuild",
+    "tags": ["builds"],
+    "security": [{"deskToken": []}],
+    "requestBody": {
+        "required": True,
+        "content": _json(
+            _object(
+                ["build"],
+                build={"type": "string", "minLength": 1, "maxLength": 200},
+                site={"type": "string", "maxLength": 255},
+            )
+        ),
+    },
+    "responses": {
+        "201": {
+            "description": "The deploy, recorded.",
+            "content": _json(
+                _object(
+                    ["build", "site", "deployed_at", "source", "added"],
+                    build={"type": "string"},
+                    site={"type": "string"},
+                    deployed_at={"type": "string", "format": "date-time"},
+                    source={"type": "string"},
+                    added={"type": "boolean"},
+                )
+            ),
+        },
+        "200": {"description": "The site already runs this build: nothing was added."},
+        "400": _error("Not JSON, not an object, an unknown field, or a bad build or site."),
+        "403": _error("The token's scope is not deploy."),
+        "415": _error("The body is not JSON."),
+        **_DESK_ERRORS,
+    },
+}
 _SECURITY_SCHEMES = {
     "deskToken": {
         "type": "http",

@@ -22,7 +22,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from diagnostics.errors import PayloadError
 from diagnostics.models import LANGUAGES
 from diagnostics.validate import ProbePayload, validate_payload
-from probes import probe_source
+from probes import probe_source, repair_source
 from reports.describe import describe_time
 from reports.i18n import CONTEXT_KEYS
 from reports.model import Report, normalize_code
@@ -72,6 +72,15 @@ def favicon() -> WerkzeugResponse:
 @bp.get("/probe.js")
 def probe_js() -> Response:
     response = Response(probe_source(), mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/repair.js")
+def repair_js() -> Response:
+    """The one-click repair of a stale build, for the check page (the embed carries it in
+    /embed/probe.js)."""
+    response = Response(repair_source(), mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     return response
 

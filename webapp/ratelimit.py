@@ -34,7 +34,7 @@ LOOKUP_ENDPOINTS = (
 )
 EXTENSION = "browsercheck.limiter"
 #: The desk API (issue 17): limited per bearer token, by DESK_API_RATELIMIT.
-DESK_ENDPOINTS = ("desk_api.report", "desk_api.reports", "desk_api.sidebar_link")
+DESK_ENDPOINTS = ("desk_api.report", "desk_api.reports", "desk_api.sidebar_link", "builds.create")
 
 
 def _desk_token_key() -> str:

@@ -82,7 +82,12 @@ def create_report(
     """Diagnose, store (committed before returning) and return the report and its token
     (``token``, or a fresh one). In a request, the sender's address is stored as its keyed
     hash only. ``idempotency``: see :meth:`ReportStore.add` (webapp/idempotency.py)."""
-    report = build_report(payload, headers, policy(), lang, evaluate=verdicts())
+    from .builds import reference_for  # not at the top: builds imports this module (desk_api)
+
+    reference = reference_for(payload.data)
+    report = build_report(
+        payload, headers, policy(), lang, evaluate=verdicts(), reference=reference
+    )
     token = token or new_token()
     ip_hash = client_address_hash() if has_request_context() else None
     report = store().add(report, token, ip_hash=ip_hash, idempotency=idempotency)

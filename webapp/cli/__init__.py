@@ -7,6 +7,7 @@
 - ``matrix``: the policy (explain, check, releases, browserslist) and the QA run (``qa``)
 - ``webhooks``: endpoints and deliveries; ``tokens``: desk API tokens
 - ``integrations``: help desks' sidebar app packages (Zendesk, Freshdesk)
+- ``builds``: the portal's deploy history (the stale-build reference)
 
 Each module exposes ``register(group)`` and imports nothing from this one. The group checks the
 settings before any command runs (``context``): a bad one is a single ``Error:`` line.
@@ -18,7 +19,7 @@ from typing import Any
 
 import click
 
-from . import db, detect, integrations, matrix, reports, serve, tokens, users, webhooks
+from . import builds, db, detect, integrations, matrix, reports, serve, tokens, users, webhooks
 from .context import CommandContext
 
 
@@ -39,5 +40,5 @@ def main() -> None:
     """browsercheck: browser compatibility checks and client diagnostics."""
 
 
-for _module in (serve, db, users, reports, detect, matrix, webhooks, tokens, integrations):
+for _module in (serve, db, users, reports, detect, matrix, webhooks, tokens, integrations, builds):
     _module.register(main)

@@ -90,6 +90,7 @@
     $("email").href = emailHref(data.email);
     $("private-link").href = data.view_url + "&lang=" + lang;
     showFindings(data.findings || []);
+    offerRepair(data);
     urls = { context: data.context_url + "&lang=" + lang, screenshot: data.screenshot_url };
     root.setAttribute("data-status", data.verdict.status);
     $("send-failed").hidden = true;
@@ -127,6 +128,48 @@
       list.appendChild(item);
     }
     list.hidden = !findings.length;
+  }
+
+  // --- the one-click repair of a stale page (probes/embed_repair.js, served as /repair.js) -----
+  // This tab's report (VISIT_KEY) is the one key of this origin's storage it removes, so that
+  // the reload checks anew; the new report names the first (payload "repair").
+  var repairBox = $("repair"), repairApi = window.BrowserCheck.repair, repairOf = null;
+
+  function repairMsg(name) { return repairBox.getAttribute("data-msg-" + name) || ""; }
+
+  function offerRepair(data) {
+    if (!repairBox) { return; }
+    repairBox.hidden = !(repairApi && repairApi.repairable(data.findings));
+    repairBox.querySelector(".repair-plan").hidden = true;
+    repairBox.querySelector(".browsercheck-repair").disabled = false;
+    repairOf = data.code;
+  }
+
+  if (repairBox) {
+    repairBox.querySelector(".browsercheck-repair").onclick = function () {
+      var fix = this, planBox = repairBox.querySelector(".repair-plan");
+      fix.disabled = true;
+      repairApi.plan(VISIT_KEY, function (found) {
+        var parts = [];
+        if (found.serviceWorkers) { parts.push(repairMsg("sw")); }
+        if (found.caches) { parts.push(repairMsg("caches").replace("{n}", found.caches)); }
+        // this tab's report (VISIT_KEY) goes too, unnamed: the reload must check anew
+        var keys = found.storage.filter(function (k) { return k !== VISIT_KEY; });
+        if (keys.length) { parts.push(repairMsg("keys").replace("{names}", keys.join(", "))); }
+        planBox.querySelector(".repair-what").textContent = repairMsg("remove").replace("{what}", parts.length ? parts.join(", ") : repairMsg("nothing"));
+        planBox.hidden = false;
+        planBox.querySelector(".browsercheck-repair-confirm").focus();
+      });
+    };
+    repairBox.querySelector(".browsercheck-repair-confirm").onclick = function () {
+      this.disabled = true;
+      var meta = document.querySelector('meta[name="browsercheck-build"]');
+      repairApi.run({ of: repairOf, build: meta ? meta.getAttribute("content") : "", keys: VISIT_KEY });
+    };
+    repairBox.querySelector(".browsercheck-repair-cancel").onclick = function () {
+      repairBox.querySelector(".repair-plan").hidden = true;
+      repairBox.querySelector(".browsercheck-repair").disabled = false;
+    };
   }
 
   // --- the optional "tell support more" form: context fields and one screenshot -------------
@@ -354,12 +397,12 @@
     }());
   }
 
-  function checkAnew() {
+  function checkAnew(repaired) {
     visit.drop();
     $("result").hidden = true;
     failedBox.hidden = true;
     setProgress(msg("sending"));
-    window.BrowserCheck.collect({ lang: lang, endpoint: root.getAttribute("data-endpoint") }, send);
+    window.BrowserCheck.collect({ lang: lang, endpoint: root.getAttribute("data-endpoint"), repair: repaired }, send);
   }
 
   $("try-again").onclick = function () { failedBox.hidden = true; send(lastPayload || {}); };
@@ -370,8 +413,8 @@
   };
 
   (function start() {
-    var saved = visit.load();
-    if (!saved || !saved.answer) { checkAnew(); return; }
+    var saved = visit.load(), repaired = repairApi && repairApi.pending();
+    if (repaired || !saved || !saved.answer) { checkAnew(repaired || undefined); return; }
     if (saved.lang === lang) { show(saved.answer); return; }
     // The language switch: the same report, worded in this page's language.
     get(saved.answer.answer_url + "&lang=" + lang, function (status, data) {

@@ -330,3 +330,19 @@ class ReplyRow(Base):
     finding_ids: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+
+class BuildRow(Base):
+    """A deploy of the portal (issue 18): ``POST /api/v1/builds`` or ``browsercheck builds set``.
+    ``site`` is the portal's host as its pages see it ("" for every site without its own)."""
+
+    __tablename__ = "builds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site: Mapped[str] = mapped_column(String(255), default="")
+    build: Mapped[str] = mapped_column(String(200))
+    deployed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: who set it: "api:<token name>" or "cli"
+    source: Mapped[str] = mapped_column(String(80), default="cli")
+
+    __table_args__ = (Index("ix_builds_site_deployed", "site", "deployed_at"),)

@@ -14,7 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from .reports import hash_token
 from .tables import DeskTokenRow
 
-SCOPES: tuple[str, ...] = ("read",)
+#: read: the desk API's reports; deploy: only the deploy hook (POST /api/v1/builds, issue 18).
+SCOPES: tuple[str, ...] = ("read", "deploy")
 #: Tokens start with this, so a leaked one is recognisable (secret scanners, logs).
 PREFIX = "bcdesk_"
 

@@ -95,6 +95,17 @@ DESK: dict[str, Text] = {
     "build": Text("Версія сторінки / сервера", "Page build / server build"),
     "build_same": Text("збігаються", "the same"),
     "build_differs": Text("різняться: сторінка з кешу", "differ: the page is a cached copy"),
+    # where the probe's "current" build came from (payload build.reference, issue 18)
+    "build_reference": Text("Поточну версію взято з", "Current build from"),
+    "build_reference_build_url": Text(
+        "адреси версії порталу (data-build-url)", "the portal's build URL (data-build-url)"
+    ),
+    "build_reference_collector": Text(
+        "сервера browsercheck (GET /api/v1/build)", "the browsercheck server (GET /api/v1/build)"
+    ),
+    "repair_of": Text(
+        "Повторна перевірка після виправлення звіту", "Second check after the repair of report"
+    ),
     "cache": Text("Кеш", "Cache"),
     "page_from": Text("сторінка", "page"),
     "scripts_from": Text("скрипти", "scripts"),

@@ -354,6 +354,11 @@ def probe_rows(probe: dict[str, Any]) -> list[tuple[str, str]]:
         same = page == current if page and current else None
         verdict = "" if same is None else f" · {t('build_same') if same else t('build_differs')}"
         rows.append((t("build"), f"{page or '—'} / {current or '—'}{verdict}"))
+        if build.get("reference") in ("build_url", "collector"):
+            rows.append((t("build_reference"), t(f"build_reference_{build['reference']}")))
+    repair = probe.get("repair") or {}
+    if isinstance(repair, dict) and repair.get("of"):
+        rows.append((t("repair_of"), str(repair["of"])))
     cache = probe.get("cache") or {}
     if cache:
         parts = [f"{t('page_from')}: {_load_source(cache.get('page'))}"]
