@@ -54,6 +54,7 @@ COLUMN_LABELS: dict[str, Text] = {
     "message": Text("Повідомлення", "Message"),
     "build": Text("Збірка", "Build"),
     "loads": Text("Завантажень сторінок", "Page loads"),
+    "reports_share": Text("Частка звітів", "Share of reports"),
 }
 TOTAL = Text("Усього звітів", "Reports in total")
 
@@ -253,6 +254,25 @@ def traffic_verdicts(frame: pd.DataFrame) -> pd.DataFrame:
     """Sampled page loads per verdict of the policy (``status``, ``loads``, ``share``): what
     real traffic looks like, beside the verdicts of the reports people made."""
     return _as_loads(_loads(frame, ["verdict"]), "status", int(frame["n"].sum()))
+
+
+def verdicts_beside_reports(traffic: pd.DataFrame, by_verdict: pd.DataFrame) -> pd.DataFrame:
+    """The verdicts of real traffic (:func:`traffic_verdicts`) beside those of the reports
+    (``summarize(...).by_verdict``), one row per verdict in :data:`STATUSES` order: ``status``,
+    ``loads``, ``share``, ``reports``, ``reports_share``. People who make a report are the ones
+    with a problem: the gap between the two says how much."""
+    loads = traffic.set_index("status")
+    reports = by_verdict.set_index("status")
+    seen = [s for s in STATUSES if s in loads.index or s in reports.index]
+    return pd.DataFrame(
+        {
+            "status": seen,
+            "loads": [int(loads["loads"].get(s, 0)) for s in seen],
+            "share": [float(loads["share"].get(s, 0.0)) for s in seen],
+            "reports": [int(reports["reports"].get(s, 0)) for s in seen],
+            "reports_share": [float(reports["share"].get(s, 0.0)) for s in seen],
+        }
+    )
 
 
 def beacon_tables(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:

@@ -5,6 +5,7 @@ and stores nothing that identifies a client. Every test runs on SQLite and Postg
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import inspect, select
 
+from reports.i18n import label
 from tests.conftest import CHROME_WIN
 from webapp import create_app
 from webapp.storage.tables import BeaconRollupRow
@@ -202,3 +204,77 @@ def test_only_allowed_origins_are_counted(limited_app: Flask) -> None:
     )
     assert_error(send(client, {"verdict": "ok"}, Origin="null"), 403, "origin_not_allowed", None)
     assert sum(r["n"] for r in rollup(limited_app)) == 1
+
+
+# --- What the counts become: the desk's statistics and `browsercheck stats --beacons` ---
+
+
+def _traffic(app: Flask, client: FlaskClient) -> str:
+    """Three loads of the current build (one in IE 11), one of an old build; one report."""
+    current = app.config["BUILD_ID"]
+    for ua in (CHROME_WIN, CHROME_WIN, IE11):
+        assert send(client, {"build": current, "verdict": "ok"}, ua=ua).status_code == 204
+    assert send(client, {"build": "old-build-1", "verdict": "ok"}).status_code == 204
+    report = client.post("/api/v1/reports", json={"lang": "en"}, headers={"User-Agent": IE11})
+    assert report.status_code == 201
+    return str(current)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", ["Builds in use", "Verdicts of real traffic", "(current)", "75.0%", "25.0%"]),
+        ("uk", ["Збірки в користуванні", "Висновки реального трафіку", "(поточна)", "75,0\xa0%"]),
+    ],
+)
+def test_the_desk_shows_builds_in_use(
+    app: Flask, desk: FlaskClient, lang: str, words: list[str]
+) -> None:
+    current = _traffic(app, desk)
+    page = desk.get(f"/support/stats?lang={lang}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for word in words:
+        assert word in html, word
+    builds = html.split('data-testid="table-builds"')[1].split("</table>")[0]
+    rows = re.findall(
+        r'<tr( class="current-build" data-current="true")?><td class="build">(?:<strong>)?'
+        r"([^<]*)(?:</strong>)?</td><td>(\d+)</td><td>([^<]*)</td></tr>",
+        builds,
+    )
+    mark = "current" if lang == "en" else "поточна"
+    share = {"en": ("75.0%", "25.0%"), "uk": ("75,0\xa0%", "25,0\xa0%")}[lang]
+    assert [(bool(r[0]), r[1], r[2], r[3]) for r in rows] == [
+        (True, f"{current} ({mark})", "3", share[0]),
+        (False, "old-build-1", "1", share[1]),
+    ]
+    # real traffic beside the reports: 1 of 4 loads unsupported (IE 11), and the one report
+    traffic = html.split('data-testid="table-traffic"')[1].split("</table>")[0]
+    unsupported = label("status_unsupported", lang)
+    assert f"<tr><td>{unsupported}</td><td>1</td>" in traffic
+    assert re.search(f"<tr><td>{unsupported}</td><td>1</td><td>[^<]*</td><td>1</td>", traffic)
+    for chart in ("builds", "traffic"):
+        svg = desk.get(f"/support/stats/{chart}.svg?lang={lang}")
+        assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert "old-build-1" in desk.get(f"/support/stats/builds.svg?lang={lang}").get_data(
+        as_text=True
+    )
+
+
+def test_stats_beacons_prints_one_row_per_build(
+    app: Flask, client: FlaskClient, runner: Any
+) -> None:
+    current = _traffic(app, client)
+    for lang, total, mark, shares in (
+        ("en", "Sampled page loads in total: 4", "current", ("75.0%", "25.0%")),
+        ("uk", "Усього вибраних завантажень сторінок: 4", "поточна", ("75,0\xa0%", "25,0\xa0%")),
+    ):
+        result = runner.invoke("stats", "--beacons", "--lang", lang)
+        assert result.exit_code == 0, result.output
+        assert total in result.output
+        rows = [line.strip() for line in result.output.splitlines()]
+        assert re.sub(r" +", " ", f"{current} ({mark}) 3 {shares[0]}") in [
+            re.sub(r" +", " ", row) for row in rows
+        ], result.output
+        assert f"old-build-1 1 {shares[1]}" in [re.sub(r" +", " ", row) for row in rows]
+        assert label("status_unsupported", lang) in result.output  # the verdicts of real traffic

@@ -178,4 +178,12 @@ DESK: dict[str, Text] = {
     "sidebar_no_codes": Text(
         "У тексті немає кодів наявних звітів.", "The text names no stored report's code."
     ),
+    # The sampled page-load beacon's statistics (issue 18)
+    "current_build": Text("Поточна збірка", "Current build"),
+    "beacon_explained": Text(
+        "Частка вибраних завантажень сторінок порталу (атрибут data-beacon вбудованого скрипту) "
+        "за збіркою та висновком; поточну збірку позначено.",
+        "Share of the portal's sampled page loads (the embed's data-beacon attribute) by build "
+        "and verdict; the current build is marked.",
+    ),
 }
