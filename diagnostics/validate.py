@@ -153,6 +153,17 @@ def _beacon_validator() -> Draft202012Validator:
     return Draft202012Validator(beacon_schema())
 
 
+@cache
+def _fast_beacon_validator() -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(beacon_schema())
+
+
+def is_valid_beacon(document: Any) -> bool:
+    """True when ``document`` (decoded JSON) is a valid beacon: the Rust validator's yes or no,
+    for the collector's fast path; :func:`validate_beacon` says what is wrong."""
+    return isinstance(document, dict) and _fast_beacon_validator().is_valid(document)
+
+
 def validate_beacon(document: Any) -> BeaconPayload:
     """Validate a decoded page-load beacon against ``probes/beacon_schema.json``.
 
