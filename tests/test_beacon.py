@@ -32,6 +32,7 @@ def send(client: FlaskClient, body: Any, ua: str = CHROME_WIN, **headers: str) -
 
 
 def rollup(app: Flask) -> list[dict[str, Any]]:
+    app.extensions["browsercheck.beacons"].flush()  # counts are written a moment after the 204
     engine = app.extensions["browsercheck.store"].engine
     with engine.connect() as conn:
         return [dict(row._mapping) for row in conn.execute(select(BeaconRollupRow.__table__))]
