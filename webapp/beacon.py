@@ -72,15 +72,21 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
+def origin_allowed(
+    origin: str | None, own: tuple[str, ...], patterns: list[re.Pattern[str]]
+) -> bool:
+    """True for no ``Origin`` (not a browser's cross-origin request: curl, a test client), the
+    collector's ``own`` origins, and the ``BROWSERCHECK_CORS_ORIGINS`` ``patterns``."""
+    if origin is None:
+        return True
+    return origin in own or any(p.match(origin) for p in patterns)
+
+
 def _allowed_origin() -> None:
-    origin = request.headers.get("Origin")
-    if origin is None:  # not a browser's cross-origin request (curl, a test client)
-        return
-    own = {request.host_url.rstrip("/"), current_app.config["PUBLIC_URL"].rstrip("/")}
-    patterns: list[re.Pattern[str]] = current_app.extensions["browsercheck.beacon_origins"]
-    if origin in own or any(p.match(origin) for p in patterns):
-        return
-    raise ApiError(403, "origin_not_allowed", "this origin is not in BROWSERCHECK_CORS_ORIGINS")
+    own = (request.host_url.rstrip("/"), current_app.config["PUBLIC_URL"].rstrip("/"))
+    patterns = current_app.extensions["browsercheck.beacon_origins"]
+    if not origin_allowed(request.headers.get("Origin"), own, patterns):
+        raise ApiError(403, "origin_not_allowed", "this origin is not in BROWSERCHECK_CORS_ORIGINS")
 
 
 def _document() -> Any:
@@ -172,12 +178,10 @@ class BeaconFastPath:
         raw = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = io.BytesIO(raw)  # the view reads it again if it is refused
         origin = environ.get("HTTP_ORIGIN")
-        cors: list[tuple[str, str]] = []
-        if origin is not None:
-            host = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
-            if origin not in (host, self.public) and not any(p.match(origin) for p in self.origins):
-                return None
-            cors = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")]
+        host = f"{environ.get('wsgi.url_scheme', 'http')}://{environ.get('HTTP_HOST', '')}"
+        if not origin_allowed(origin, (host, self.public), self.origins):
+            return None
+        cors = [("Access-Control-Allow-Origin", origin), ("Vary", "Origin")] if origin else []
         try:
             document = orjson.loads(raw)
         except orjson.JSONDecodeError:
