@@ -105,10 +105,16 @@ def server_cpu_seconds(server: LiveServer) -> float:
 
 
 def run_round(
-    server: LiveServer, files: tuple[Path, Path], seconds: float, connections: int
+    server: LiveServer,
+    files: tuple[Path, Path],
+    seconds: float,
+    connections: int,
+    target: tuple[str, ...] = (),
 ) -> Round:
+    """One wrk round against ``server``; ``target`` is (path, status that counts as done,
+    content type) for another endpoint than POST /api/v1/reports (benchmarks/beacon_ingest.py)."""
     before = server_cpu_seconds(server)
-    result = run_wrk(server.url, files, seconds, connections)
+    result = run_wrk(server.url, files, seconds, connections, target)
     result.cpu_seconds = server_cpu_seconds(server) - before
     return result
 
@@ -118,7 +124,13 @@ def run_round(
 RECYCLE_EVERY = 256
 
 
-def run_wrk(url: str, files: tuple[Path, Path], seconds: float, connections: int) -> Round:
+def run_wrk(
+    url: str,
+    files: tuple[Path, Path],
+    seconds: float,
+    connections: int,
+    target: tuple[str, ...] = (),
+) -> Round:
     command = [
         "wrk",
         "-t1",
@@ -133,6 +145,7 @@ def run_wrk(url: str, files: tuple[Path, Path], seconds: float, connections: int
         str(files[0]),
         str(files[1]),
         str(RECYCLE_EVERY),
+        *target,
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     line = next(ln for ln in done.stdout.splitlines() if ln.startswith("RESULT "))

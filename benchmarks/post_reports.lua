@@ -5,7 +5,9 @@
 -- them: without re-dealing, one worker sometimes holds every connection while the other idles
 -- for the whole run (2,200 instead of 5,700-6,900 req/s for the bare endpoint, 1 run in 3).
 -- Each connection cycles through them from its own offset; every answer but 201 is counted,
--- and 503s (shed under overload) apart.
+-- and 503s (shed under overload) apart. Optional further arguments (benchmarks/beacon_ingest.py):
+-- the path (default /api/v1/reports), the status that counts as done (201) and the content type
+-- (application/json).
 local threads = {}
 local next_id = 0
 
@@ -21,6 +23,9 @@ function init(args)
   for line in io.lines(args[2]) do bodies[#bodies + 1] = line end
   counter = id * 7919
   recycle = tonumber(args[3] or "0")
+  path = args[4] or "/api/v1/reports"
+  expected = tonumber(args[5] or "201")
+  content_type = args[6] or "application/json"
   not_created = 0
   refused = 0
 end
@@ -28,13 +33,13 @@ end
 function request()
   counter = counter + 1
   local i = counter % #bodies + 1
-  local headers = {["Content-Type"] = "application/json", ["User-Agent"] = uas[i]}
+  local headers = {["Content-Type"] = content_type, ["User-Agent"] = uas[i]}
   if recycle > 0 and counter % recycle == 0 then headers["Connection"] = "close" end
-  return wrk.format("POST", "/api/v1/reports", headers, bodies[i])
+  return wrk.format("POST", path, headers, bodies[i])
 end
 
 function response(status, headers, body)
-  if status ~= 201 then not_created = not_created + 1 end
+  if status ~= expected then not_created = not_created + 1 end
   if status == 503 then refused = refused + 1 end
 end
 

@@ -10,7 +10,7 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from probes import payload_schema
+from probes import beacon_schema, payload_schema
 
 from .errors import PayloadError
 
@@ -96,6 +96,27 @@ def _json_path(parts: Any) -> str:
     return path
 
 
+def _raise_schema_error(validator: Draft202012Validator, document: Any) -> None:
+    """Raise :class:`PayloadError` for the best-matching error of an invalid ``document``,
+    naming the unknown or missing member itself (code ``schema_<keyword>``)."""
+    error = best_match(validator.iter_errors(document))
+    if error is None:
+        return
+    where = list(error.absolute_path)
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        where.append(extra[0] if extra else "?")
+        message = f"unknown field {_name(extra[0]) if extra else ''!r}"
+    elif error.validator == "required" and isinstance(error.instance, dict):
+        # name the missing member itself, not the object that lacks it
+        missing = [k for k in error.validator_value if k not in error.instance]
+        where.append(missing[0] if missing else "?")
+        message = f"the field {_name(missing[0]) if missing else ''!r} is required"
+    else:
+        message = error.message if len(error.message) < 200 else error.message[:200] + "..."
+    raise PayloadError(message, field=_json_path(where), code=f"schema_{error.validator}")
+
+
 def validate_payload(document: Any) -> ProbePayload:
     """Validate a decoded JSON document against the payload schema.
 
@@ -106,26 +127,58 @@ def validate_payload(document: Any) -> ProbePayload:
     if not isinstance(document, dict):
         raise PayloadError("the payload must be a JSON object", code="not_an_object")
     _check_structure(document, MAX_DEPTH)
-    valid = _fast_validator().is_valid(document)
-    error = None if valid else best_match(_validator().iter_errors(document))
-    if error is not None:
-        where = list(error.absolute_path)
-        if error.validator == "additionalProperties":
-            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-            where.append(extra[0] if extra else "?")
-            message = f"unknown field {_name(extra[0]) if extra else ''!r}"
-        elif error.validator == "required" and isinstance(error.instance, dict):
-            # name the missing member itself, not the object that lacks it
-            missing = [k for k in error.validator_value if k not in error.instance]
-            where.append(missing[0] if missing else "?")
-            message = f"the field {_name(missing[0]) if missing else ''!r} is required"
-        else:
-            message = error.message if len(error.message) < 200 else error.message[:200] + "..."
-        raise PayloadError(message, field=_json_path(where), code=f"schema_{error.validator}")
+    if not _fast_validator().is_valid(document):
+        _raise_schema_error(_validator(), document)
     context = {k: v for k, v in (document.get("context") or {}).items() if v}
     return ProbePayload(
         data=document,
         source=document.get("source", "web"),
         lang=document.get("lang"),
         context=context,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BeaconPayload:
+    """A validated page-load beacon (``probes/beacon_schema.json``)."""
+
+    build: str = ""
+    controlled: bool = False
+    waiting: bool = False
+    verdict: str = "unknown"
+
+
+@cache
+def _beacon_validator() -> Draft202012Validator:
+    return Draft202012Validator(beacon_schema())
+
+
+@cache
+def _fast_beacon_validator() -> jsonschema_rs.Draft202012Validator:
+    return jsonschema_rs.Draft202012Validator(beacon_schema())
+
+
+def is_valid_beacon(document: Any) -> bool:
+    """True when ``document`` (decoded JSON) is a valid beacon: the Rust validator's yes or no,
+    for the collector's fast path; :func:`validate_beacon` says what is wrong."""
+    return isinstance(document, dict) and _fast_beacon_validator().is_valid(document)
+
+
+def validate_beacon(document: Any) -> BeaconPayload:
+    """Validate a decoded page-load beacon against ``probes/beacon_schema.json``.
+
+    Returns a :class:`BeaconPayload`; raises :class:`PayloadError` (``not_an_object``,
+    ``schema_<keyword>`` naming the field) like :func:`validate_payload`. The beacon is flat
+    and small, so the Python validator alone is fast enough (a few microseconds)."""
+    if not isinstance(document, dict):
+        raise PayloadError("the beacon must be a JSON object", code="not_an_object")
+    _check_structure(document, 1)  # flat, and no unpaired surrogate a database cannot store
+    validator = _beacon_validator()
+    if not validator.is_valid(document):
+        _raise_schema_error(validator, document)
+    return BeaconPayload(
+        build=document.get("build", ""),
+        controlled=document.get("controlled", False),
+        waiting=document.get("waiting", False),
+        verdict=document["verdict"],
     )

@@ -87,3 +87,10 @@ def payload_schema() -> dict[str, Any]:
     """Return the report payload's JSON Schema (draft 2020-12)."""
     schema: dict[str, Any] = json.loads(_read("schema.json"))
     return schema
+
+
+@cache
+def beacon_schema() -> dict[str, Any]:
+    """Return the page-load beacon's JSON Schema (draft 2020-12, ``POST /api/v1/beacon``)."""
+    schema: dict[str, Any] = json.loads(_read("beacon_schema.json"))
+    return schema

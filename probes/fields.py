@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import payload_schema
+from . import beacon_schema, payload_schema
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "probe.md"
 
@@ -39,7 +39,8 @@ the user typed, input values, query strings, bodies or headers); nothing is sent
 not even loaded until the user clicks "Перевірити браузер / Check my browser" or the host page
 calls `BrowserCheck.open()` / `BrowserCheck.report()`. The optional "outdated browser" banner is
 decided by the collector from the script request's User-Agent and client hints, and nothing is
-stored.
+stored. The one exception is the host's opt-in page-load beacon (`data-beacon`, below): off
+unless the host sets it.
 
 **Limits:** every string and list is bounded (lengths and counts below); the whole payload is at
 most 64 KB. A field the collector refuses is dropped by the probe and the report sent again
@@ -119,13 +120,43 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+BEACON_INTRO = """
+## The sampled page-load beacon (`data-beacon`, off by default)
+
+A host that sets `data-beacon="0.05"` on its `/embed.js` tag has that share of its page loads
+(chosen at random in the page, `Math.random() < 0.05`; absent or `"0"`: none) fetch the embed's
+on-demand part `/embed/probe.js` (cached by the browser and revalidated: `Cache-Control:
+no-cache` with an ETag, so usually a `304`) and, after the page's load event, send one beacon with
+`navigator.sendBeacon` (else `fetch` with `keepalive`; else nothing) to `POST /api/v1/beacon`:
+the fields below, as a JSON text (`text/plain`, so that it goes cross-origin without a CORS
+preflight). **Why:** after a deploy, support sees what share of page loads still runs the old
+build, and whether a service worker keeps it there.
+
+**Kept:** only a count per UTC day and per combination of the build, the verdict (the
+collector's policy verdict of the browser; the banner's when the collector cannot tell), the
+browser family and major version, the OS family, the device class and the two service-worker
+flags, which the collector reads from the request's User-Agent and client hints. **Never kept:**
+the address (the rate limit counts its keyed hash in memory only), the User-Agent string, any
+cookie, the page's address, a time finer than the day, or anything that tells two page loads of
+one person apart.
+
+| field | type | what it is and why it is sent |
+| --- | --- | --- |
+"""
+
+
 def render_markdown(schema: dict[str, Any] | None = None) -> str:
-    """The ``docs/probe.md`` page: the privacy notes and one table row per field."""
+    """The ``docs/probe.md`` page: the privacy notes and one table row per field, then the
+    page-load beacon's fields (``beacon_schema.json``)."""
     rows = [
         f"| `{_cell(f.path)}` | {_cell(f.type)} | {_cell(f.description)} |"
         for f in field_docs(schema)
     ]
-    return INTRO + "\n".join(rows) + "\n"
+    beacon = [
+        f"| `{_cell(f.path)}` | {_cell(f.type)} | {_cell(f.description)} |"
+        for f in field_docs(beacon_schema())
+    ]
+    return INTRO + "\n".join(rows) + "\n" + BEACON_INTRO + "\n".join(beacon) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

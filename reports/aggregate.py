@@ -56,8 +56,41 @@ COLUMN_LABELS: dict[str, Text] = {
     "share": Text("Частка", "Share"),
     "request": Text("Запит", "Request"),
     "message": Text("Повідомлення", "Message"),
+    "build": Text("Збірка", "Build"),
+    "loads": Text("Завантажень сторінок", "Page loads"),
+    "reports_share": Text("Частка звітів", "Share of reports"),
 }
 TOTAL = Text("Усього звітів", "Reports in total")
+
+#: The sampled page-load beacon's roll-up (issue 18): one row per day and combination, count ``n``.
+BEACON_DIMENSIONS: tuple[str, ...] = (
+    "build",
+    "verdict",
+    "browser_family",
+    "browser_major",
+    "os_family",
+    "device_type",
+    "controlled",
+    "waiting",
+)
+BEACON_COLUMNS: tuple[str, ...] = ("day", *BEACON_DIMENSIONS, "n")
+#: pandas dtypes of the beacon columns that are not text.
+BEACON_DTYPES: dict[str, str] = {
+    "n": "int64",
+    "browser_major": "int64",
+    "controlled": "bool",
+    "waiting": "bool",
+}
+#: Titles of the tables from the beacon (:func:`beacon_tables`).
+BEACON_TITLES: dict[str, Text] = {
+    "builds_in_use": Text("Збірки в користуванні", "Builds in use"),
+    "builds_per_day": Text("Збірки за днями", "Builds per day"),
+    "traffic_verdicts": Text("Висновки реального трафіку", "Verdicts of real traffic"),
+}
+BEACON_TOTAL = Text("Усього вибраних завантажень сторінок", "Sampled page loads in total")
+#: How the current build is marked beside its id, and a page that named no build.
+CURRENT_BUILD = Text("поточна", "current")
+NO_BUILD = Text("не вказано", "not given")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +246,94 @@ def evidence_tables(
             pd.Series(errors, dtype="object").value_counts(sort=False), "message", total
         ).head(limit),
     }
+
+
+def _loads(frame: pd.DataFrame, by: list[str]) -> pd.Series:
+    return frame["n"].astype("int64").groupby([frame[c] for c in by], sort=False).sum()
+
+
+def _as_loads(counts: pd.Series, key: str, total: int) -> pd.DataFrame:
+    return _with_share(counts, key, total).rename(columns={"reports": "loads"})
+
+
+def builds_in_use(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sampled page loads per build over the whole frame (beacon roll-up rows): columns
+    ``build`` ("" where the page named none), ``loads``, ``share`` (0..1), most loads first."""
+    return _as_loads(_loads(frame, ["build"]), "build", int(frame["n"].sum()))
+
+
+def builds_per_day(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per day (newest first) and build: ``day``, ``build``, ``loads`` and ``share`` of that
+    day's sampled page loads: after a deploy, how fast the old build goes away."""
+    if frame.empty:
+        return pd.DataFrame({"day": [], "build": [], "loads": [], "share": []})
+    counts = _loads(frame, ["day", "build"]).rename("loads").reset_index()
+    per_day = counts.groupby("day")["loads"].transform("sum")
+    counts["share"] = counts["loads"] / per_day
+    counts = counts.sort_values(["day", "loads", "build"], ascending=[False, False, True])
+    return counts.reset_index(drop=True)
+
+
+def traffic_verdicts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sampled page loads per verdict of the policy (``status``, ``loads``, ``share``): what
+    real traffic looks like, beside the verdicts of the reports people made."""
+    return _as_loads(_loads(frame, ["verdict"]), "status", int(frame["n"].sum()))
+
+
+def verdicts_beside_reports(traffic: pd.DataFrame, by_verdict: pd.DataFrame) -> pd.DataFrame:
+    """The verdicts of real traffic (:func:`traffic_verdicts`) beside those of the reports
+    (``summarize(...).by_verdict``), one row per verdict in :data:`STATUSES` order: ``status``,
+    ``loads``, ``share``, ``reports``, ``reports_share``. People who make a report are the ones
+    with a problem: the gap between the two says how much."""
+    loads = traffic.set_index("status")
+    reports = by_verdict.set_index("status")
+    seen = [s for s in STATUSES if s in loads.index or s in reports.index]
+    return pd.DataFrame(
+        {
+            "status": seen,
+            "loads": [int(loads["loads"].get(s, 0)) for s in seen],
+            "share": [float(loads["share"].get(s, 0.0)) for s in seen],
+            "reports": [int(reports["reports"].get(s, 0)) for s in seen],
+            "reports_share": [float(reports["share"].get(s, 0.0)) for s in seen],
+        }
+    )
+
+
+def beacon_tables(frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The beacon's tables by name (the keys of :data:`BEACON_TITLES`)."""
+    return {
+        "builds_in_use": builds_in_use(frame),
+        "builds_per_day": builds_per_day(frame),
+        "traffic_verdicts": traffic_verdicts(frame),
+    }
+
+
+def build_label(build: str, current: str | None, lang: str) -> str:
+    """A build id as people read it: "not given" for none, the current one marked."""
+    if not build:
+        return NO_BUILD.get(lang)
+    return f"{build} ({CURRENT_BUILD.get(lang)})" if build == current else build
+
+
+def format_builds(frame: pd.DataFrame, current: str | None, lang: str) -> str:
+    """``browsercheck stats --beacons``: the total, one row per build (its sampled page loads
+    and share, the current build marked), then the verdicts of real traffic."""
+    builds = builds_in_use(frame)
+    builds["build"] = [build_label(b, current, lang) for b in builds["build"]]
+    parts = [
+        f"{BEACON_TOTAL.get(lang)}: {int(frame['n'].sum())}",
+        f"{BEACON_TITLES['builds_in_use'].get(lang)}\n{format_table(builds, lang)}",
+        f"{BEACON_TITLES['traffic_verdicts'].get(lang)}\n"
+        + format_table(traffic_verdicts(frame), lang),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def empty_beacon_frame() -> pd.DataFrame:
+    """A frame with the beacon roll-up's columns and no rows."""
+    return pd.DataFrame(
+        {column: pd.Series(dtype=BEACON_DTYPES.get(column, "object")) for column in BEACON_COLUMNS}
+    )
 
 
 _PERIOD = re.compile(r"^(\d{1,4})([dw])$")

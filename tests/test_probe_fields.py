@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from probes import payload_schema
+from probes import beacon_schema, payload_schema
 from probes.fields import DOC_PATH, field_docs, render_markdown
 
 ROOT = Path(__file__).parent.parent
@@ -29,7 +29,15 @@ def test_docs_list_nested_fields_and_bounds() -> None:
         in page
     )
     assert "| `errors[].message` | string (≤ 300 chars) |" in page
-    assert page.count("\n| `") == len(field_docs())
+    assert page.count("\n| `") == len(field_docs()) + len(field_docs(beacon_schema()))
+
+
+def test_the_beacon_fields_are_listed_and_explained() -> None:
+    page = render_markdown()
+    fields = field_docs(beacon_schema())
+    assert [f.path for f in fields] == ["build", "controlled", "waiting", "verdict"]
+    assert all(len(f.description) >= 10 for f in fields)
+    assert "## The sampled page-load beacon" in page and "| `waiting` | boolean |" in page
 
 
 def test_undocumented_field_is_reported(tmp_path: Path) -> None:

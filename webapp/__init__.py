@@ -4,7 +4,8 @@
 the table of contents of the package: each area wires what it owns through its own ``init_app``.
 
 - public HTTP: ``public`` (check page, report pages), ``collector`` (``POST /api/v1/reports``),
-  ``user_context`` (what the user adds), ``embed`` (``/embed.js``), ``matrix_views``, ``health``,
+  ``user_context`` (what the user adds), ``embed`` (``/embed.js``), ``beacon`` (the sampled
+  page-load beacon), ``matrix_views``, ``health``,
   ``openapi``
 - cross-cutting: ``config`` (the settings table), ``errors``, ``i18n``, ``jsonio``, ``security``,
   ``privacy``, ``ratelimit``, ``overload``, ``serving``, ``retention``, ``extensions``
@@ -61,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     Raises :class:`~webapp.config.ConfigError` naming the first bad setting."""
     from . import (
+        beacon,
         builds,
         collector,
         demo,
@@ -103,6 +105,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(collector.bp)
     app.register_blueprint(user_context.bp)
     embed.init_app(app)
+    beacon.init_app(app)  # the sampled page-load beacon (issue 18)
     app.register_blueprint(matrix_views.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)

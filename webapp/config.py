@@ -351,6 +351,13 @@ SETTINGS: tuple[Setting, ...] = (
         _rate_limit,
     ),
     Setting(
+        "BEACON_RATELIMIT",
+        "300/minute",
+        "Per-address limit on the sampled page-load beacon POST /api/v1/beacon (flask-limiter "
+        "string, counted apart from reports); 'off' disables it (so does RATELIMIT=off).",
+        _rate_limit,
+    ),
+    Setting(
         "SIDEBAR_FRAME_ANCESTORS",
         (),
         "Comma-separated origins of help desks that may frame /support/sidebar "

@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, Response, current_app, jsonify
 from diagnostics.models import LANGUAGES
 from matrix import STATUSES
 from matrix.outcome import MAX_BLOCKING, OUTCOMES
-from probes import payload_schema
+from probes import beacon_schema, payload_schema
 
 from .errors import HTTP_ERROR_CODES
 from .services import MAILTO_MAX_CHARS
@@ -726,3 +726,28 @@ def document() -> Response:
     if doc is None:
         doc = current_app.extensions[EXTENSION] = build_document(current_app)
     return jsonify(doc)
+
+
+def _beacon_schema() -> dict[str, Any]:
+    return {k: v for k, v in beacon_schema().items() if k not in ("$schema", "$id")}
+
+
+#: The sampled page-load beacon (issue 18). The embed sends it as text/plain (no preflight);
+#: application/json is the same body for tools.
+OPERATIONS[("beacon.receive", "post")] = {
+    "summary": "Count one sampled page load (the embed's data-beacon); nothing but counts kept.",
+    "operationId": "sendBeacon",
+    "tags": ["collector"],
+    "requestBody": {"required": True, "content": _json(_beacon_schema())},
+    "responses": {
+        "204": {"description": "Counted."},
+        "400": _error(
+            "Malformed JSON, not an object, or breaks the beacon schema (field names it)."
+        ),
+        "403": _error("origin_not_allowed: the Origin is not in BROWSERCHECK_CORS_ORIGINS."),
+        "413": _error("The body is over 1,024 bytes."),
+        "415": _error("The body is not text/plain or application/json."),
+        "429": _error("Too many beacons from this address.", _RETRY_AFTER),
+        **_SERVER_ERROR_JSON,
+    },
+}

@@ -35,6 +35,8 @@ LOOKUP_ENDPOINTS = (
 EXTENSION = "browsercheck.limiter"
 #: The desk API (issue 17): limited per bearer token, by DESK_API_RATELIMIT.
 DESK_ENDPOINTS = ("desk_api.report", "desk_api.reports", "desk_api.sidebar_link", "builds.create")
+#: The sampled page-load beacon (issue 18): per address, by BEACON_RATELIMIT, counted apart.
+BEACON_ENDPOINTS = ("beacon.receive",)
 
 
 def _desk_token_key() -> str:
@@ -109,7 +111,9 @@ def init_app(app: Flask) -> None:
         return
     desk = app.config.get("DESK_API_RATELIMIT")
     desk_endpoints = DESK_ENDPOINTS if not _is_off(desk) else ()
-    limited = frozenset(WRITE_ENDPOINTS + LOOKUP_ENDPOINTS + desk_endpoints)
+    beacon = app.config.get("BEACON_RATELIMIT")
+    beacon_endpoints = BEACON_ENDPOINTS if not _is_off(beacon) else ()
+    limited = frozenset(WRITE_ENDPOINTS + LOOKUP_ENDPOINTS + desk_endpoints + beacon_endpoints)
     # Every other route (pages, the probe, static files) skips the limiter's work entirely.
     limiter.request_filter(lambda: request.endpoint not in limited)
     assert spec is not None
@@ -136,6 +140,10 @@ def init_app(app: Flask) -> None:
                 scope="desk-token",
                 key_func=_desk_token_key,
             )
+        )
+    for endpoint in beacon_endpoints:
+        decorators.setdefault(endpoint, []).append(
+            limiter.shared_limit(_checked(str(beacon), "BEACON_RATELIMIT"), scope="address-beacon")
         )
     for endpoint, wrap in decorators.items():
         view = app.view_functions.get(endpoint)

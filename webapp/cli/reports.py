@@ -7,7 +7,7 @@ Each runs against the database of the configured app (``BROWSERCHECK_*`` setting
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import click
 
@@ -46,13 +46,22 @@ def report_show(code: str, lang: str | None) -> None:
 @since_option("7d")
 @click.option("--lang", type=LANGS, default="en", show_default=True)
 @click.option("--rebuild", is_flag=True, help="Recount the statistics from the reports first.")
-def stats(since: str, lang: str, rebuild: bool) -> None:
+@click.option(
+    "--beacons",
+    is_flag=True,
+    help="The sampled page-load beacon instead: one row per build with its page loads and "
+    "share (the current build marked), and the verdicts of real traffic.",
+)
+def stats(since: str, lang: str, rebuild: bool, beacons: bool) -> None:
     """Print the support desk's statistics: shares by browser, OS and verdict, top findings and
-    the unsupported share per day."""
+    the unsupported share per day (``--beacons``: the builds in use)."""
     from ..services import store
     from ..storage.desk import SupportStore
 
     start = parse_since_option(since).date()
+    if beacons:
+        _beacon_stats(start, lang)
+        return
     with command_app():
         desk = SupportStore(store())
         if rebuild:
@@ -61,6 +70,19 @@ def stats(since: str, lang: str, rebuild: bool) -> None:
         summary = summarize(desk.stats_frame(start, today), start, today)
     click.echo(f"{start} – {today}")
     click.echo(format_summary(summary, lang), nl=False)
+
+
+def _beacon_stats(start: date, lang: str) -> None:
+    from reports.aggregate import format_builds
+
+    from ..beacon import beacons, current_build
+
+    with command_app():
+        today = datetime.now(UTC).date()
+        frame = beacons().frame(start, today)
+        current = current_build()
+    click.echo(f"{start} – {today}")
+    click.echo(format_builds(frame, current, lang), nl=False)
 
 
 @click.command()

@@ -100,6 +100,18 @@ class BuildStore:
         with self.session() as session:
             return list(session.scalars(select(BuildRow.site).distinct().order_by(BuildRow.site)))
 
+    def latest(self) -> BuildRecord | None:
+        """The newest deploy recorded for any site (None before the first)."""
+        with self.session() as session:
+            row = session.scalar(
+                select(BuildRow).order_by(BuildRow.deployed_at.desc(), BuildRow.id.desc()).limit(1)
+            )
+        return (
+            None
+            if row is None
+            else BuildRecord(row.site, row.build, _utc(row.deployed_at), row.source)
+        )
+
     def deploys_for(self, page: str | None) -> tuple[Deploy, ...]:
         """The deploy history that applies to a report from ``page``: its site's own, else the
         one set without ``--site`` (""); empty when neither exists."""

@@ -346,3 +346,41 @@ class BuildRow(Base):
     source: Mapped[str] = mapped_column(String(80), default="cli")
 
     __table_args__ = (Index("ix_builds_site_deployed", "site", "deployed_at"),)
+
+
+# --- The sampled page-load beacon (issue 18): a daily count, never a row per page load ---
+
+
+class BeaconRollupRow(Base):
+    """Sampled page loads of the portal (``POST /api/v1/beacon``) counted per UTC day and per
+    combination of what the beacon says. Nothing identifies a client: no address, no
+    User-Agent string, no cookie, no time finer than the day."""
+
+    __tablename__ = "beacon_rollup"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    build: Mapped[str] = mapped_column(String(64))  # "" when the page names none
+    verdict: Mapped[str] = mapped_column(String(16))
+    browser_family: Mapped[str] = mapped_column(String(64))
+    browser_major: Mapped[int] = mapped_column(Integer)  # 0 when unknown
+    os_family: Mapped[str] = mapped_column(String(64))
+    device_type: Mapped[str] = mapped_column(String(16))
+    controlled: Mapped[bool] = mapped_column(Boolean)
+    waiting: Mapped[bool] = mapped_column(Boolean)
+    n: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "day",
+            "build",
+            "verdict",
+            "browser_family",
+            "browser_major",
+            "os_family",
+            "device_type",
+            "controlled",
+            "waiting",
+            name="uq_beacon_rollup_key",
+        ),
+    )

@@ -349,4 +349,12 @@ DESK: dict[str, Text] = {
         "Цю сторінку відкривають лише в службі підтримки.", "This page opens in the help desk only."
     ),
     "desk_app_failed": Text("Не вдалося прочитати звернення.", "The ticket could not be read."),
+    # The sampled page-load beacon's statistics (issue 18)
+    "current_build": Text("Поточна збірка", "Current build"),
+    "beacon_explained": Text(
+        "Частка вибраних завантажень сторінок порталу (атрибут data-beacon вбудованого скрипту) "
+        "за збіркою та висновком; поточну збірку позначено.",
+        "Share of the portal's sampled page loads (the embed's data-beacon attribute) by build "
+        "and verdict; the current build is marked.",
+    ),
 }

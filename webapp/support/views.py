@@ -28,14 +28,19 @@ from markupsafe import Markup
 
 from matrix.outcome import OUTCOMES
 from reports.aggregate import (
+    BEACON_TITLES,
+    BEACON_TOTAL,
     COLUMN_LABELS,
     EVIDENCE_TITLES,
     STATUSES,
     TITLES,
     Summary,
+    beacon_tables,
+    build_label,
     evidence_tables,
     format_share,
     summarize,
+    verdicts_beside_reports,
 )
 from reports.describe import describe_time
 from reports.export import csv_chunks, write_parquet
@@ -60,6 +65,7 @@ from reports.replies import (
     reply_problem,
 )
 
+from ..beacon import beacons, current_build
 from ..i18n import STRINGS, current_lang, t
 from ..services import store
 from ..storage.desk import ReportFilter, SupportStore
@@ -84,6 +90,11 @@ CHARTS: dict[str, tuple[str, str]] = {  # chart name -> (table, label column)
 EVIDENCE_CHARTS: dict[str, tuple[str, str]] = {
     "requests": ("failing_requests", "request"),
     "errors": ("page_errors", "message"),
+}
+#: Charts of the sampled page-load beacon (issue 18): chart name -> (table, label column).
+BEACON_CHARTS: dict[str, tuple[str, str]] = {
+    "builds": ("builds_in_use", "build"),
+    "traffic": ("traffic_verdicts", "status"),
 }
 _FINDING_ID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 ENV_FIELDS: tuple[str, ...] = ("browser", "engine", "os", "device", "in_app")
@@ -515,14 +526,30 @@ def _evidence_tables(days: int) -> dict[str, Any]:
     return evidence_tables(desk().evidence_between(end - timedelta(days=days - 1), end))
 
 
+def _beacon_tables(days: int) -> tuple[int, dict[str, Any]]:
+    """The sampled page loads of the period in total, and the beacon's tables."""
+    end = datetime.now(UTC).date()
+    frame = beacons().frame(end - timedelta(days=days - 1), end)
+    return int(frame["n"].sum()), beacon_tables(frame)
+
+
 @bp.get("/stats")
 def stats() -> str:
     """Shares by browser, OS and verdict, top findings, unsupported share per day, and the
     failing requests and page errors the portal's pages recorded."""
     days = period_days()
     summary, start, end = _summary(days)
+    lang, current = current_lang(), current_build()
+    beacon_total, beacon = _beacon_tables(days)
     return render_template(
         "support/stats.html",
+        beacon=beacon,
+        beacon_total=beacon_total,
+        beacon_titles=BEACON_TITLES,
+        beacon_total_label=BEACON_TOTAL.get(lang),
+        verdicts_beside=verdicts_beside_reports(beacon["traffic_verdicts"], summary.by_verdict),
+        current_build=current,
+        build_label=lambda build: build_label(build, current, lang),
         evidence=_evidence_tables(days),
         evidence_titles=EVIDENCE_TITLES,
         evidence_charts=EVIDENCE_CHARTS,
@@ -540,9 +567,21 @@ def stats() -> str:
 @bp.get("/stats/<name>.svg")
 def chart(name: str) -> Response:
     """One chart of the statistics page as SVG."""
-    if name not in CHARTS and name not in EVIDENCE_CHARTS:
+    if name not in CHARTS and name not in EVIDENCE_CHARTS and name not in BEACON_CHARTS:
         abort(404)
     from reports import charts  # matplotlib: imported when a chart is first drawn
+
+    if name in BEACON_CHARTS:
+        table_name, column = BEACON_CHARTS[name]
+        lang, current = current_lang(), current_build()
+        table = _beacon_tables(period_days())[1][table_name].rename(columns={"loads": "reports"})
+        shown = [
+            build_label(v, current, lang) if column == "build" else value_label(column, v, lang)
+            for v in table[column]
+        ]
+        title = BEACON_TITLES[table_name].get(lang)
+        shown_table = table.assign(**{column: shown})
+        return _svg(charts.share_bar_chart(shown_table, column, title, t("no_data"), lang=lang))
 
     if name in EVIDENCE_CHARTS:
         table_name, column = EVIDENCE_CHARTS[name]
