@@ -279,3 +279,17 @@ def test_stats_beacons_prints_one_row_per_build(
         ], result.output
         assert f"old-build-1 1 {shares[1]}" in [re.sub(r" +", " ", row) for row in rows]
         assert label("status_unsupported", lang) in result.output  # the verdicts of real traffic
+
+
+def test_the_deploy_history_names_the_current_build(app: Flask, desk: FlaskClient) -> None:
+    # After `builds set` / POST /api/v1/builds the desk marks the newest deploy, not BUILD_ID.
+    from webapp.builds import build_store
+
+    with app.app_context():
+        build_store().set("deploy-2", "", datetime.now(UTC), "cli")
+    assert send(desk, {"build": "deploy-2", "verdict": "ok"}).status_code == 204
+    assert send(desk, {"build": app.config["BUILD_ID"], "verdict": "ok"}).status_code == 204
+    html = desk.get("/support/stats?lang=en").get_data(as_text=True)
+    builds = html.split('data-testid="table-builds"')[1].split("</table>")[0]
+    current = re.findall(r'data-current="true"><td class="build">(?:<strong>)?([^<]*)', builds)
+    assert current == ["deploy-2 (current)"], builds
