@@ -196,7 +196,11 @@ def test_stale_build_detected_after_a_deploy_under_an_open_page(
     build_server.append(second)
 
     answer = run_check(session)
-    assert answer["report"]["probe"]["build"] == {"page": "build-a", "current": "build-b"}
+    assert answer["report"]["probe"]["build"] == {
+        "page": "build-a",
+        "current": "build-b",
+        "reference": "collector",  # GET /api/v1/build: the check page has no data-build-url
+    }
     assert "stale_build" in finding_ids(answer)
     stored = report_json(second, answer["view_url"])
     assert "stale_build" in [f["id"] for f in stored["findings"]]
