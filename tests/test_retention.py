@@ -17,7 +17,7 @@ from webapp import create_app
 from webapp.retention import claim_run, purge_expired, retention_cutoff
 from webapp.storage.desk import SupportStore
 from webapp.storage.reports import ReportStore
-from webapp.storage.tables import MaintenanceRow, ReportRow, ScreenshotRow
+from webapp.storage.tables import BeaconRollupRow, MaintenanceRow, ReportRow, ScreenshotRow
 
 
 def _report(client: FlaskClient, age_days: float, app: Flask) -> str:
@@ -62,6 +62,22 @@ def test_purge_deletes_expired_reports_screenshots_and_rollup_days(
     assert _count(app, ScreenshotRow.id) == 1
     assert int(SupportStore(store).stats_frame(None)["n"].sum()) == 1
     assert purge_expired(store, 180)["reports"] == 0  # idempotent
+
+
+def test_purge_deletes_expired_beacon_days(app: Flask) -> None:
+    store = app.extensions["browsercheck.store"]
+    today = datetime.now(UTC).date()
+    key = {"build": "b", "verdict": "ok", "browser_family": "Chrome", "browser_major": 131}
+    key |= {"os_family": "Windows", "device_type": "desktop", "controlled": False, "waiting": False}
+    with store.session() as session:
+        for age in (200, 10):
+            session.add(BeaconRollupRow(day=today - timedelta(days=age), n=3, **key))
+        session.commit()
+    assert purge_expired(store, 180)["beacon_rollup_rows"] == 1
+    with store.session() as session:
+        assert [r.day for r in session.scalars(select(BeaconRollupRow))] == [
+            today - timedelta(days=10)
+        ]
 
 
 def test_claim_is_won_once_per_interval(app: Flask) -> None:

@@ -33,6 +33,7 @@ from .reports import ReportStore
 from .rollup import context_search_text, utc_day
 from .tables import (
     AgentSessionRow,
+    BeaconRollupRow,
     LoginAttemptRow,
     ReplyRow,
     ReportRollupRow,
@@ -448,8 +449,9 @@ class SupportStore:
 
     def purge(self, cutoff: datetime, attempts_cutoff: datetime | None = None) -> dict[str, int]:
         """Delete reports created before ``cutoff`` (a UTC midnight, so the roll-up's days
-        stay exact), their screenshots and roll-up days, in batches so that the collector is
-        never blocked for long; and login records older than ``attempts_cutoff``."""
+        stay exact), their screenshots, answers and roll-up days, and the beacons' days before
+        it, in batches so that the collector is never blocked for long; and login records older
+        than ``attempts_cutoff``."""
         deleted = 0
         while True:
             with self.session() as session:
@@ -469,6 +471,10 @@ class SupportStore:
             days = session.execute(
                 delete(ReportRollupRow).where(ReportRollupRow.day < utc_day(cutoff))
             )
+            # the sampled page loads' daily counts (issue 18) expire like the reports' days
+            beacon_days = session.execute(
+                delete(BeaconRollupRow).where(BeaconRollupRow.day < utc_day(cutoff))
+            )
             attempts = 0
             if attempts_cutoff is not None:
                 attempts = session.execute(
@@ -481,6 +487,7 @@ class SupportStore:
         return {
             "reports": deleted,
             "rollup_rows": days.rowcount,  # type: ignore[attr-defined]
+            "beacon_rollup_rows": beacon_days.rowcount,  # type: ignore[attr-defined]
             "login_attempts": attempts,
         }
 
