@@ -33,6 +33,19 @@ def test_file_sets_values_and_environment_overrides_it(tmp_path: Path) -> None:
     assert settings["THREADS"] == 32  # untouched: the default
 
 
+def test_file_sets_origin_lists_as_text_or_array(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'cors_origins = "https://portal.example, https://b.example"\n'
+        'sidebar_frame_ancestors = ["https://desk.example"]\n',
+    )
+    settings = settings_from_file(path)
+    assert settings["CORS_ORIGINS"] == ("https://portal.example", "https://b.example")
+    assert settings["SIDEBAR_FRAME_ANCESTORS"] == ("https://desk.example",)
+    with pytest.raises(ConfigError, match="cors_origins: 'portal.example' is not an origin"):
+        settings_from_file(write(tmp_path, 'cors_origins = ["portal.example"]\n'))
+
+
 @pytest.mark.parametrize(
     "text,message",
     [

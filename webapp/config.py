@@ -403,10 +403,15 @@ def settings_from_file(path: str) -> dict[str, Any]:
         setting = by_name.get(key.upper())
         if setting is None or setting.name == "CONFIG":
             raise ConfigError(f"{path}: unknown setting {key!r}")
+        listed = isinstance(setting.default, tuple)
+        if listed and isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = ",".join(value)  # a TOML array of origins, like the comma-separated text
         try:
             values[setting.name] = setting.parse(value) if isinstance(value, str) else value
         except ValueError as exc:
             raise ConfigError(f"{path}: {key}: {exc}") from exc
+        if listed and isinstance(values[setting.name], list):
+            values[setting.name] = tuple(values[setting.name])
         kind = type(setting.default) if setting.default is not None else str
         value = values[setting.name]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
