@@ -25,7 +25,7 @@ import orjson
 from diagnostics.models import Environment
 
 from .policy import STATUSES, Policy
-from .rules import evaluate_policy
+from .rules import evaluate_policy, with_feature_checks
 
 #: Example report codes kept per move.
 EXAMPLES = 5
@@ -36,8 +36,13 @@ TEXT_MEMO_SIZE = 100_000
 _SOURCES_READ = ("browser", "os")
 
 #: One stored report as storage gives it: its code and its environment, either the stored JSON
-#: text (the fast path: identical texts are decoded once) or the decoded object.
-StoredEnvironment = tuple[str, str | bytes | Mapping[str, Any]]
+#: text (the fast path: identical texts are decoded once) or the decoded object; and, for
+#: policies that require features by name, the probe's answers (``features``, JSON text or
+#: object; None when the probe sent none) as a third item.
+StoredEnvironment = (
+    tuple[str, str | bytes | Mapping[str, Any]]
+    | tuple[str, str | bytes | Mapping[str, Any], str | bytes | Mapping[str, Any] | None]
+)
 
 
 def policy_view(env: Environment) -> Environment:
@@ -124,6 +129,19 @@ def _decode(stored: str | bytes | Mapping[str, Any]) -> Environment | None:
         return None
 
 
+def _features(stored: str | bytes | Mapping[str, Any] | None) -> dict[str, bool] | None:
+    """The probe's ``{feature id: present}`` answers, or None (not sent, or unreadable)."""
+    if stored is None:
+        return None
+    try:
+        data = orjson.loads(stored) if isinstance(stored, str | bytes) else stored
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(data, Mapping):
+        return None
+    return {str(k): v for k, v in data.items() if isinstance(v, bool)} or None
+
+
 def _most_first(counts: Counter[str]) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
@@ -147,36 +165,50 @@ def measure_impact(
     :attr:`Impact.unreadable` and otherwise left out. Never raises on stored data.
     """
     # stored text -> (from, to, browser, os) or _NO_MOVE; None: unreadable
-    by_text: dict[str | bytes, tuple[str, str, str, str] | None] = {}
+    by_text: dict[Any, tuple[str, str, str, str] | None] = {}
     by_key: dict[str, tuple[str, str, str, str]] = {}
     cells: Counter[tuple[str, str, str, str] | None] = Counter()
     kept: dict[tuple[str, str], list[str]] = {}
 
-    def resolve(stored: str | bytes | Mapping[str, Any]) -> tuple[str, str, str, str] | None:
+    def status(policy: Policy, view: Environment, features: Mapping[str, Any] | None) -> str:
+        verdict = evaluate_policy(policy, view)
+        if policy.requires:  # as reports/build.py: the probe's checks of the required features
+            verdict = with_feature_checks(policy, view, verdict, features)
+        return verdict.status
+
+    def resolve(
+        stored: str | bytes | Mapping[str, Any], answers: str | bytes | Mapping[str, Any] | None
+    ) -> tuple[str, str, str, str] | None:
         env = _decode(stored)
         if env is None:
             return None
+        features = _features(answers)
         view = policy_view(env)
         key = _view_key(view)
+        if features:
+            key += json.dumps(features, sort_keys=True)
         cell = by_key.get(key)
         if cell is None:
-            before = evaluate_policy(current, view).status
-            after = evaluate_policy(new, view).status
+            before = status(current, view, features)
+            after = status(new, view, features)
             moved = before != after
             cell = (before, after, env.browser.family, env.os.family) if moved else _NO_MOVE
             by_key[key] = cell
         return cell
 
-    for code, stored in rows:
-        if isinstance(stored, str | bytes):
-            if stored in by_text:
-                cell = by_text[stored]
+    for row in rows:
+        code, stored = row[0], row[1]
+        answers = row[2] if len(row) > 2 else None
+        if isinstance(stored, str | bytes) and (answers is None or isinstance(answers, str)):
+            memo = stored if answers is None else (stored, answers)
+            if memo in by_text:
+                cell = by_text[memo]
             else:
                 if len(by_text) >= TEXT_MEMO_SIZE:
                     by_text.clear()
-                cell = by_text[stored] = resolve(stored)
+                cell = by_text[memo] = resolve(stored, answers)
         else:
-            cell = resolve(stored)
+            cell = resolve(stored, answers)
         cells[cell] += 1
         if cell is not None and cell != _NO_MOVE:
             codes = kept.setdefault((cell[0], cell[1]), [])

@@ -399,3 +399,30 @@ def test_desk_page_reads_a_relative_release_table_beside_the_policy_in_use(
     assert answer.status_code == 200, html
     assert "Підтримується" in html and "Не підтримується" in html
     assert re.search(r"Звітів за період: 9; змінять висновок: 5; без змін: 4\.", html)
+
+
+def test_required_features_count_in_the_impact(
+    app: Flask, client: FlaskClient, tmp_path: Path
+) -> None:
+    # A policy that starts requiring <dialog> moves only the report whose probe lacked it.
+    lacking = post_report(client, chrome(131), features={"dialog": False})["code"]
+    post_report(client, chrome(131), features={"dialog": True})
+    new = load_policy(
+        changed_policy(tmp_path, ("version: 1\n", "version: 1\nrequires: [dialog]\n"))
+    )
+    current = load_policy(default_policy_path())
+    store = app.extensions["browsercheck.store"]
+    impact = measure_impact(stored_environments(store, features=True), current, new).to_dict()
+    assert impact["reports"] == 2
+    assert impact["moves"] == [
+        {
+            "from": "supported",
+            "to": "unsupported",
+            "count": 1,
+            "by_browser": {"Chrome": 1},
+            "by_os": {"Windows": 1},
+            "examples": [lacking],
+        }
+    ]
+    # without the probe's answers the rule has nothing to judge: the same reports do not move
+    assert measure_impact(stored_environments(store), current, new).to_dict()["moves"] == []

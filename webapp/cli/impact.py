@@ -110,7 +110,10 @@ def impact_command(new_policy: Path, since: str, as_json: bool, lang: str) -> No
     except PolicyError as exc:
         raise click.ClickException(f"the policy in use: {exc}") from exc
     with command_app():
-        impact = measure_impact(stored_environments(store(), start), current, reading.policy)
+        rows = stored_environments(
+            store(), start, features=bool(current.requires or reading.policy.requires)
+        )
+        impact = measure_impact(rows, current, reading.policy)
     if as_json:
         click.echo(json.dumps(impact.to_dict(), ensure_ascii=False))
         return

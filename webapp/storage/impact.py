@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Text, cast, select
 
@@ -21,17 +22,28 @@ CHUNK = 20_000
 
 
 def stored_environments(
-    store: ReportStore, since: datetime | None = None, chunk_size: int = CHUNK
-) -> Iterator[tuple[str, str]]:
+    store: ReportStore,
+    since: datetime | None = None,
+    chunk_size: int = CHUNK,
+    features: bool = False,
+) -> Iterator[tuple[str, str] | tuple[str, str, str | None]]:
     """``(code as ABCD-2345, environment JSON text)`` of every report created at or after
     ``since`` (all when None), newest first: one query, read ``chunk_size`` rows at a time
-    (a server-side cursor on PostgreSQL)."""
+    (a server-side cursor on PostgreSQL). With ``features`` (a policy requires features by
+    name) each row also carries the probe's ``features`` answers as JSON text (None: none)."""
     # CAST: PostgreSQL's driver would decode a json column itself; the text is what we want
-    statement = select(ReportRow.code, cast(ReportRow.environment, Text))
+    columns: list[Any] = [ReportRow.code, cast(ReportRow.environment, Text)]
+    if features:
+        columns.append(cast(ReportRow.probe["features"], Text))
+    statement = select(*columns)
     if since is not None:
         statement = statement.where(ReportRow.created_at >= since)
     statement = statement.order_by(ReportRow.id.desc())
     with store.engine.connect() as connection:
         result = connection.execution_options(yield_per=chunk_size).execute(statement)
-        for code, environment in result:
-            yield format_code(code), environment
+        for row in result:
+            if features:
+                answers = row[2] if row[2] not in (None, "null") else None
+                yield format_code(row[0]), row[1], answers
+            else:
+                yield format_code(row[0]), row[1]

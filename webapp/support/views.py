@@ -710,8 +710,9 @@ def impact() -> ResponseReturnValue:
         return render_template("support/impact.html", file_name=name, **page), 422
     since = datetime.now(UTC) - timedelta(days=days - 1)
     since = since.replace(hour=0, minute=0, second=0, microsecond=0)
+    wants_features = bool(current_policy().requires or new_policy.requires)
     page["impact"] = measure_impact(
-        stored_environments(store(), since), current_policy(), new_policy
+        stored_environments(store(), since, features=wants_features), current_policy(), new_policy
     )
     return render_template(
         "support/impact.html",
