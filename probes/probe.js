@@ -202,8 +202,10 @@
   // Browser id (support desk): an anonymous random id in first-party localStorage, so that support
   // sees earlier reports of the same browser. Nothing is derived from the device.
   // 32 random hex digits: crypto.randomUUID where present (its dashes dropped), else
-  // getRandomValues (IE 11 has it as msCrypto), else Math.random, which is not a secure source
-  // but only has to make two keys or ids of one browser differ (nothing is guessed from them).
+  // getRandomValues (IE 11 has it as msCrypto), else Math.random. That last one is not a secure
+  // source: a key from it still keeps two reports of one browser apart, but the private link the
+  // collector derives from the key (webapp/idempotency.py) is then only as hard to guess as
+  // Math.random; only browsers older than IE 11 have no crypto at all.
   function randomHex() {
     var c = window.crypto || window.msCrypto, b = [], id = "", i;
     if (c && typeof c.randomUUID === "function") { return c.randomUUID().replace(/-/g, ""); }

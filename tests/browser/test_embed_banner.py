@@ -9,14 +9,13 @@ with storage blocked the close still works, for that page.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from matrix.qa.engines import BrowserSession
 from tests.browser.conftest import LiveServer, StaticHost
-from tests.browser.test_probe import strict_policy, wait_for
+from tests.browser.test_probe import embed_sites, wait_for  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.browser
 
@@ -31,21 +30,15 @@ DAY_MS = 24 * 3600 * 1000
 
 @pytest.fixture(scope="module")
 def banner_sites(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[StaticHost, LiveServer]]:
-    root = tmp_path_factory.mktemp("banner-host")
-    host = StaticHost(root)
-    policy = root / "strict-policy.yaml"
-    policy.write_text(strict_policy(), encoding="utf-8")
-    collector = LiveServer(
-        tmp_path_factory.mktemp("banner") / "instance",
-        {"BROWSERCHECK_CORS_ORIGINS": host.url, "BROWSERCHECK_POLICY_FILE": str(policy)},
-    )
+    embed_sites: tuple[StaticHost, LiveServer],  # noqa: F811 - the imported fixture
+) -> tuple[StaticHost, LiveServer]:
+    """test_probe's host and collector (every browser outdated), with banner pages of our own."""
+    host, collector = embed_sites
     for lang in ("uk", "en"):
-        (root / f"{lang}.html").write_text(PAGE.format(collector=collector.url, lang=lang))
-    yield host, collector
-    collector.stop()
-    host.close()
+        (host.root / f"banner-{lang}.html").write_text(
+            PAGE.format(collector=collector.url, lang=lang)
+        )
+    return host, collector
 
 
 def banner_loaded(session: BrowserSession | Page) -> None:
@@ -61,7 +54,7 @@ def test_closed_banner_stays_away_on_reload_and_for_seven_days(
     session: BrowserSession, banner_sites: tuple[StaticHost, LiveServer]
 ) -> None:
     host, collector = banner_sites
-    session.goto(f"{host.url}/uk.html")
+    session.goto(f"{host.url}/banner-uk.html")
     session.wait_visible(".browsercheck-banner")
     assert session.text(".browsercheck-banner a") == "Оновити браузер"
     assert session.attribute(".browsercheck-banner button", "aria-label") == "Закрити"
@@ -79,11 +72,11 @@ def test_closed_banner_stays_away_on_reload_and_for_seven_days(
     stamp = float(session.evaluate("localStorage.getItem('browsercheck-banner-closed')"))
     assert before - 5000 <= stamp <= time.time() * 1000 + 5000
 
-    session.goto(f"{host.url}/uk.html")  # a reload: the close sticks
+    session.goto(f"{host.url}/banner-uk.html")  # a reload: the close sticks
     banner_loaded(session)
     session.wait_visible(".browsercheck-button")
     assert banners(session) == 0
-    session.goto(f"{host.url}/en.html")  # another page of the same host, in English
+    session.goto(f"{host.url}/banner-en.html")  # another page of the same host, in English
     banner_loaded(session)
     assert banners(session) == 0
 
@@ -92,7 +85,7 @@ def test_closed_banner_stays_away_on_reload_and_for_seven_days(
         f"(function () {{ localStorage.setItem('browsercheck-banner-closed',"
         f" String(new Date().getTime() - 8 * {DAY_MS})); sessionStorage.clear(); return 1; }})()"
     )
-    session.goto(f"{host.url}/en.html")
+    session.goto(f"{host.url}/banner-en.html")
     session.wait_visible(".browsercheck-banner")
     assert session.text(".browsercheck-banner a") == "Update browser"
     assert session.attribute(".browsercheck-banner button", "aria-label") == "Close"
@@ -115,7 +108,7 @@ def test_with_storage_blocked_the_close_still_closes(
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.add_init_script(BLOCK_STORAGE)
-    page.goto(f"{host.url}/en.html")
+    page.goto(f"{host.url}/banner-en.html")
     banner = page.locator(".browsercheck-banner")
     expect(banner).to_be_visible()
     page.get_by_role("button", name="Close").click()
