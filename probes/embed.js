@@ -3,8 +3,8 @@
  *           data-banner="true" data-button="true" data-target="#where" data-build="..."
  *           data-capture="errors,network,resources,csp,actions" data-mask="^INV-"></script>
  * It holds the recorder (bounded ring buffers in memory: errors, failed requests, failed resources,
- * CSP violations, the user's last actions), the "Check my browser" button and the outdated-browser
- * banner. Nothing is sent until the user clicks the button or the host calls BrowserCheck.open() /
+ * CSP violations, the user's last actions), the "Check my browser" button and, for an outdated
+ * browser, a loader of the banner (GET /embed/banner.js, probes/banner.js). Nothing is sent until the user clicks the button or the host calls BrowserCheck.open() /
  * report(): only then is the probe loaded (GET /embed/probe.js), which sends the recorder's buffers
  * with the report. Every recorded field is in probes/schema.json ("evidence"; docs/probe.md). */
 (function (window, document) {
