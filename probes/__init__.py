@@ -3,9 +3,10 @@
 The scripts are served minified (comments and whitespace removed by rjsmin, names kept), so the
 source can stay readable while the served probe stays within its size budget (8 KB gzipped,
 ``benchmarks/probe_budget.py``). The embed's always-on part (``embed.js``: recorder, button and,
-for an outdated browser, the banner) is minified by calmjs.parse's ES5 printer with local names
-shortened, because every page of the host loads it (3,072 bytes gzipped,
-``benchmarks/embed_budget.py``); parsing it as ES5 there also refuses newer syntax.
+for an outdated browser, a loader of the banner ``banner.js``) and the banner are minified by
+calmjs.parse's ES5 printer with local names shortened, because every page of the host loads the
+first (3,072 bytes gzipped, ``benchmarks/embed_budget.py``); parsing them as ES5 there also
+refuses newer syntax.
 """
 
 from __future__ import annotations
@@ -45,29 +46,48 @@ def repair_source() -> str:
     return _minify(_read("embed_repair.js"))
 
 
-#: Where ``banner.js`` goes in ``embed.js``, and the string the banner's data replaces.
+#: Where the banner's loader goes in ``embed.js``, and the loader: an outdated browser's
+#: ``/embed.js`` is the supported one plus these few bytes, which fetch ``/embed/banner.js``
+#: (the banner's code and data) when the tag has ``data-banner="true"``; both stay within the
+#: 3,072-byte budget.
 BANNER_SLOT = "  var banner = null;\n"
+BANNER_LOADER = (
+    '  var banner = function () { var s = el("script");'
+    ' s.src = collector + "/embed/banner.js"; document.body.appendChild(s); };\n'
+)
+#: The string in ``banner.js`` that the banner's data replaces.
 OUTDATED_SLOT = '"__BROWSERCHECK_OUTDATED__"'
 
 
-@cache
-def embed_source(with_banner: bool = False) -> str:
-    """Return the always-on part served at ``/embed.js`` (minified, names shortened).
-
-    ``with_banner`` splices in the outdated-browser banner (``banner.js``), whose data is still
-    the placeholder :data:`OUTDATED_SLOT` (see :func:`embed_with_banner`).
-    """
-    source = _read("embed.js")
-    if with_banner:
-        source = source.replace(BANNER_SLOT, _read("banner.js"))
+def _shorten(source: str) -> str:
     return EMBED_BANNER + minify_print(es5(source), obfuscate=True, obfuscate_globals=False) + "\n"
 
 
-def embed_with_banner(outdated: dict[str, Any]) -> str:
-    """Return ``/embed.js`` with the banner for an outdated browser: ``outdated`` is
-    ``{"status", "download", "message": {"uk", "en"}}`` as JSON inside the script."""
+@cache
+def embed_source(outdated: bool = False) -> str:
+    """Return the always-on part served at ``/embed.js`` (minified, names shortened).
+
+    ``outdated``: the variant for a browser the policy calls outdated, which loads the banner
+    (:func:`banner_source`) from the collector.
+    """
+    source = _read("embed.js")
+    if outdated:
+        if BANNER_SLOT not in source:
+            raise ValueError("probes/embed.js lost its banner slot")
+        source = source.replace(BANNER_SLOT, BANNER_LOADER)
+    return _shorten(source)
+
+
+@cache
+def _banner_code() -> str:
+    return _shorten(_read("banner.js"))
+
+
+def banner_source(outdated: dict[str, Any] | None) -> str:
+    """Return ``/embed/banner.js``: the banner with ``outdated`` (``{"status", "download",
+    "message": {"uk", "en"}}``, or None: the script then does nothing) as JSON inside it."""
     data = json.dumps(outdated, ensure_ascii=True, separators=(",", ":"))
-    return embed_source(True).replace(OUTDATED_SLOT, data.replace("</", "<\\/"), 1)
+    return _banner_code().replace(OUTDATED_SLOT, data.replace("</", "<\\/"), 1)
 
 
 #: The parts of ``/embed/probe.js``, in order: the probe, the report and evidence, the one-click

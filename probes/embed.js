@@ -3,8 +3,8 @@
  *           data-banner="true" data-button="true" data-target="#where" data-build="..."
  *           data-capture="errors,network,resources,csp,actions" data-mask="^INV-"></script>
  * It holds the recorder (bounded ring buffers in memory: errors, failed requests, failed resources,
- * CSP violations, the user's last actions), the "Check my browser" button and the outdated-browser
- * banner. Nothing is sent until the user clicks the button or the host calls BrowserCheck.open() /
+ * CSP violations, the user's last actions), the "Check my browser" button and, for an outdated
+ * browser, a loader of the banner (GET /embed/banner.js, probes/banner.js). Nothing is sent until the user clicks the button or the host calls BrowserCheck.open() /
  * report(): only then is the probe loaded (GET /embed/probe.js), which sends the recorder's buffers
  * with the report. Every recorded field is in probes/schema.json ("evidence"; docs/probe.md). */
 (function (window, document) {
@@ -13,14 +13,13 @@
   var BC = window.BrowserCheck = {}, perf = window.performance, loc = window.location;
   var own = loc.protocol + "//" + loc.host;
 
+  // The button, while checking, and when the collector could not be reached.
   var TEXT = {
-    uk: { button: "Перевірити браузер", checking: "Перевіряємо…",
-      failed: "Не вдалося. Спробуйте ще раз." },
-    en: { button: "Check my browser", checking: "Checking…",
-      failed: "Failed. Please try again." }
+    uk: ["Перевірити браузер", "Перевіряємо…", "Не вдалося. Спробуйте ще раз."],
+    en: ["Check my browser", "Checking…", "Failed. Please try again."]
   };
 
-  function attempt(fn) { try { return fn(); } catch (e) { return undefined; } }
+  function attempt(fn) { try { return fn(); } catch (e) {} }  // undefined when it threw
   function now() { return attempt(function () { return Math.round(perf.now()); }) || 0; }
 
   // Without currentScript (IE), the last script so far is this one (it runs as it is parsed).
@@ -33,7 +32,6 @@
 
   // --- the recorder ------------------------------------------------------------------------------
   var capture = "," + (attr("capture") || "errors,network,resources,csp,actions") + ",";
-  var LIMIT = 20;  // items kept per buffer; older ones are dropped and counted
   var buffers = {}, dropped = {}, okCount = {}, anchor = document.createElement("a");
   // Identifiers in paths and messages (account numbers, UUIDs, e-mail addresses, long hex) become
   // (an address needs a dot after the @: WebKit's and Firefox's stack frames read "name@http:")
@@ -47,7 +45,8 @@
     var list = buffers[kind] || (buffers[kind] = []);
     item.t = now();
     list.push(item);
-    if (list.length > LIMIT) { list.shift(); dropped[kind] = (dropped[kind] || 0) + 1; }
+    // 20 items kept per buffer; older ones are dropped and counted.
+    if (list.length > 20) { list.shift(); dropped[kind] = (dropped[kind] || 0) + 1; }
   }
 
   // Origin and masked path of a URL; the query string and fragment are never kept.
@@ -212,7 +211,7 @@
 
   function button(where) {
     var box = el("span", null, "display:inline-block;font:inherit");
-    var btn = el("button", t.button, "font:inherit;padding:.5em 1em;border:0;border-radius:.25em;background:#0b57d0;color:#fff;cursor:pointer");
+    var btn = el("button", t[0], "font:inherit;padding:.5em 1em;border:0;border-radius:.25em;background:#0b57d0;color:#fff;cursor:pointer");
     var status = el("span", null, "margin-left:.5em");
     btn.type = "button";
     btn.className = "browsercheck-button";
@@ -223,11 +222,13 @@
     box.appendChild(status);
     btn.onclick = function () {
       btn.disabled = true;
-      status.textContent = t.checking;
+      status.textContent = t[1];
       BC.open(function (failure, result) {
         btn.disabled = false;
-        status.textContent = failure ? t.failed : "";
-        if (!failure) { BC.shown(box, status, result); }
+        status.textContent = failure ? t[2] : "";
+        // The on-demand part says more (a retry, a host that is not allowed); it is missing only
+        // when the collector could not be reached at all.
+        if (BC.shown) { BC.shown(box, status, result, failure); }
       });
     };
     if (where) { where.appendChild(box); } else if (script && script.parentNode && script.parentNode !== document.head) {
@@ -235,8 +236,8 @@
     } else { document.body.appendChild(box); }
   }
 
-  // The outdated-browser banner (probes/banner.js) is put here by the collector only when its
-  // policy calls the requesting browser (User-Agent and client hints of GET /embed.js) outdated.
+  // For a browser the collector's policy calls outdated (User-Agent and client hints of
+  // GET /embed.js), the collector puts here a loader of /embed/banner.js (probes/__init__.py).
   var banner = null;
 
   function start() {

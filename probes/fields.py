@@ -38,8 +38,13 @@ and remove it at once.
 the user typed, input values, query strings, bodies or headers); nothing is sent and the probe is
 not even loaded until the user clicks "Перевірити браузер / Check my browser" or the host page
 calls `BrowserCheck.open()` / `BrowserCheck.report()`. The optional "outdated browser" banner is
-decided by the collector from the script request's User-Agent and client hints, and nothing is
-stored. The one exception is the host's opt-in page-load beacon (`data-beacon`, below): off
+decided by the collector from the script requests' User-Agent and client hints (`/embed.js` and
+the `/embed/banner.js` it then loads), and nothing is stored on the collector; when the user
+closes it, the time of the close is kept in the host page's own `localStorage` and
+`sessionStorage` (`browsercheck-banner-closed`, so that it stays closed for 7 days), never sent.
+Each report carries one random `Idempotency-Key` header (not in the payload; the collector keeps
+only its hash, so that a retry within 24 hours answers the first report instead of storing a
+second). The one exception is the host's opt-in page-load beacon (`data-beacon`, below): off
 unless the host sets it.
 
 **Limits:** every string and list is bounded (lengths and counts below); the whole payload is at

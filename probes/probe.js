@@ -201,12 +201,24 @@
 
   // Browser id (support desk): an anonymous random id in first-party localStorage, so that support
   // sees earlier reports of the same browser. Nothing is derived from the device.
+  // 32 random hex digits: crypto.randomUUID where present (its dashes dropped), else
+  // getRandomValues (IE 11 has it as msCrypto), else Math.random. That last one is not a secure
+  // source: a key from it still keeps two reports of one browser apart, but the private link the
+  // collector derives from the key (webapp/idempotency.py) is then only as hard to guess as
+  // Math.random; only browsers older than IE 11 have no crypto at all.
+  function randomHex() {
+    var c = window.crypto || window.msCrypto, b = [], id = "", i;
+    if (c && typeof c.randomUUID === "function") { return c.randomUUID().replace(/-/g, ""); }
+    try { b = c.getRandomValues(new Uint8Array(16)); } catch (e) {}
+    for (i = 0; i < 16; i++) { id += (256 + (b[i] === undefined ? Math.random() * 256 : b[i]) | 0).toString(16).slice(1); }
+    return id;
+  }
+
   function browserId() {
     return safe(function () {
-      var store = window.localStorage, key = "browsercheck.browser_id", id = store.getItem(key), c = window.crypto || window.msCrypto, b, i;
+      var store = window.localStorage, key = "browsercheck.browser_id", id = store.getItem(key);
       if (!/^[A-Za-z0-9_-]{16,64}$/.test(id || "")) {
-        b = c && c.getRandomValues ? c.getRandomValues(new Uint8Array(16)) : [];
-        for (id = "", i = 0; i < 16; i++) { id += (256 + (b[i] === undefined ? Math.random() * 256 : b[i]) | 0).toString(16).slice(1); }
+        id = randomHex();
         store.setItem(key, id);
       }
       return store.getItem(key) === id ? id : undefined;
@@ -316,8 +328,8 @@
   function sameOrigin(url) { return !/^[a-z][a-z0-9+.-]*:/i.test(url) || url.indexOf(origin() + "/") === 0; }
 
   function request(method, url, body, done, key) {
-    // fetch with keepalive where present, else XMLHttpRequest; done(status, text, the fetch
-    // Response's headers). key: the Idempotency-Key (fetch only: IE 11 may store a retry twice)
+    // fetch with keepalive where present, else XMLHttpRequest; done(status, text, the answer's
+    // headers: anything with get(name)). key: the Idempotency-Key, sent by both.
     var called = false;
     var finish = function (status, text, h) { if (!called) { called = true; done(status, text, h); } };
     if (typeof window.fetch === "function") {
@@ -340,7 +352,12 @@
       var xhr = new XMLHttpRequest();
       xhr.open(method, url, true);
       if (body !== null) { xhr.setRequestHeader("Content-Type", "application/json"); }
-      xhr.onreadystatechange = function () { if (xhr.readyState === 4) { finish(xhr.status, xhr.responseText); } };
+      if (body !== null && key) { xhr.setRequestHeader("Idempotency-Key", key); }
+      xhr.onreadystatechange = function () {
+        if (xhr.readyState === 4) {
+          finish(xhr.status, xhr.responseText, { get: function (name) { return xhr.getResponseHeader(name); } });
+        }
+      };
       xhr.send(body);
     } catch (e2) { finish(0, ""); }
   }
@@ -506,12 +523,40 @@
     }, options.key);
   }
 
+  // send() with retries, for the check page (check.js) and the embed alike: a dropped
+  // connection, 429 or 503 is tried again after Retry-After (else 1, 2, 4 s), at most three
+  // times within 30 s, all with one Idempotency-Key (options.key, made here when missing), so
+  // that no retry stores a second report. Before each wait options.retrying(tries, seconds,
+  // error, go) may tell the user; go() waits and tries again, go(false) gives up now.
+  // done(error, answer, payload, key) as send's, after the last try.
+  function deliver(payload, options, done) {
+    options = options || {};
+    options.key = options.key || randomHex();
+    var first = now(), tries = 0;
+    (function attempt() {
+      send(payload, options, function (error, data) {
+        var wait = error && error.headers ? parseInt(safe(function () { return error.headers.get("Retry-After"); }), 10) : NaN;
+        var ms = (wait >= 0 ? wait : Math.pow(2, tries)) * (1000 + 250 * Math.random());
+        var finish = function () { done(error, data, payload, options.key); };
+        if (error && (!error.status || error.status === 429 || error.status === 503) && tries < 3 &&
+            now() - first + ms < 30000) {
+          tries += 1;
+          (options.retrying || function (n, s, e, go) { go(); })(tries, Math.ceil(ms / 1000), error, function (again) {
+            if (again === false) { finish(); } else { window.setTimeout(attempt, ms); }
+          });
+          return;
+        }
+        finish();
+      });
+    }());
+  }
+
   function run(options, done) {
-    collect(options, function (payload) { send(payload, options, done || function () {}); });
+    collect(options, function (payload) { deliver(payload, options, done || function () {}); });
   }
 
   var api = {
-    version: 2, collect: collect, send: send, run: run, request: request, parse: parse,
+    version: 2, collect: collect, send: send, deliver: deliver, run: run, request: request, parse: parse,
     errors: function () { return clean(errors.slice(0)); }
   }, key;
   if (recorder) { api.errors = function () { return (recorder.recorder.buffers.errors || []).slice(0); }; }

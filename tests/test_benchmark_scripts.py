@@ -88,6 +88,7 @@ def test_probe_budget_benchmark() -> None:
 def test_embed_budget_benchmark() -> None:
     out = _ok(_run("embed_budget.py", "--calls", "20", "--runs", "1"))
     assert "/embed.js, a supported browser:" in out and "baseline, the probe always on:" in out
+    assert "/embed.js, an outdated browser:" in out and "/embed/banner.js, outdated only:" in out
     for kind in ("fetch, answered", "fetch, failed  ", "xhr, answered  "):
         assert f"{kind}: unwrapped median" in out, out
     assert "long tasks (> 50 ms), baseline, without it:" in out

@@ -10,13 +10,16 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from diagnostics import detect_environment
+from diagnostics.models import LANGUAGES
 from matrix import evaluate_policy, load_policy
 from matrix.summary import policy_summary
 from probes import embed_probe_source, embed_source, probe_source
 from webapp import create_app
-from webapp.embed import origin_patterns
+from webapp.embed import EMBED_WORDS, embed_probe_script, origin_patterns
+from webapp.i18n import STRINGS
 
 HOST = "http://127.0.0.1:8123"
 PREFLIGHT = {
@@ -122,31 +125,50 @@ OUTDATED_UA = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like G
 ALWAYS_ON_BUDGET = 3072
 
 
-def test_embed_js_is_the_small_always_on_part(client: FlaskClient) -> None:
-    response = client.get("/embed.js", headers={"User-Agent": CURRENT_UA})
+def served_script(client: FlaskClient, url: str, ua: str) -> TestResponse:
+    """GET ``url`` as the browser ``ua``, checked as every embed script must be served: loadable
+    by isolated hosts (CORP), revalidated (no-cache + ETag: 304), varying with the browser."""
+    response = client.get(url, headers={"User-Agent": ua})
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
     assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
     assert response.headers["Cache-Control"] == "no-cache"
     assert {"User-Agent", "Sec-CH-UA"} <= set(response.vary)
+    again = client.get(url, headers={"User-Agent": ua, "If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    return response
+
+
+def test_embed_js_is_the_small_always_on_part(client: FlaskClient) -> None:
+    response = served_script(client, "/embed.js", CURRENT_UA)
     body = response.get_data(as_text=True)
     assert body == embed_source()
     assert len(gzip.compress(response.data, compresslevel=9)) <= ALWAYS_ON_BUDGET
     assert ".BrowserCheck" in body and "data-" in body
     assert "/embed/probe.js" in body and "cookieWorks" not in body  # the probe is not in it
     assert "browsercheck-banner" not in body  # a supported browser gets no banner code
-    again = client.get(
-        "/embed.js", headers={"User-Agent": CURRENT_UA, "If-None-Match": response.headers["ETag"]}
-    )
-    assert again.status_code == 304
 
 
-def test_an_outdated_browser_gets_the_banner_with_its_data(client: FlaskClient) -> None:
-    body = client.get("/embed.js", headers={"User-Agent": OUTDATED_UA}).get_data(as_text=True)
+def test_an_outdated_browser_gets_a_banner_loader_within_the_budget(client: FlaskClient) -> None:
+    response = served_script(client, "/embed.js", OUTDATED_UA)
+    body = response.get_data(as_text=True)
+    assert body == embed_source(outdated=True) != embed_source()
+    assert "/embed/banner.js" in body and "browsercheck-banner" not in body  # code fetched apart
+    assert len(gzip.compress(response.data, compresslevel=9)) <= ALWAYS_ON_BUDGET
+    supported = client.get("/embed.js", headers={"User-Agent": CURRENT_UA})
+    assert "/embed/banner.js" not in supported.get_data(as_text=True)
+    assert response.headers["ETag"] != supported.headers["ETag"]  # a cache keeps them apart
+
+
+def test_the_banner_script_carries_its_data(client: FlaskClient) -> None:
+    body = served_script(client, "/embed/banner.js", OUTDATED_UA).get_data(as_text=True)
     assert "browsercheck-banner" in body and "__BROWSERCHECK_OUTDATED__" not in body
     message = load_policy().messages["unsupported"]
     assert json.dumps(message.en) in body and json.dumps(message.uk, ensure_ascii=True) in body
     assert '"status":"unsupported"' in body
+    # Asked for by a supported browser, the banner has no data and shows nothing.
+    current = client.get("/embed/banner.js", headers={"User-Agent": CURRENT_UA})
+    assert '"status"' not in current.get_data(as_text=True)
 
 
 def test_embed_probe_is_loaded_on_demand(client: FlaskClient) -> None:
@@ -154,8 +176,14 @@ def test_embed_probe_is_loaded_on_demand(client: FlaskClient) -> None:
     assert response.status_code == 200
     assert response.headers["Cross-Origin-Resource-Policy"] == "cross-origin"
     body = response.get_data(as_text=True)
-    assert body == embed_probe_source()
+    assert body == embed_probe_script()
     assert "function cookieWorks(" in body and "BC.evidence" in body
+    # The texts of a failed send are the pages' own (webapp/i18n.py), in every language.
+    assert "__BROWSERCHECK_WORDS__" in embed_probe_source()
+    assert "__BROWSERCHECK_WORDS__" not in body
+    for key in EMBED_WORDS:
+        for lang in LANGUAGES:
+            assert json.dumps(STRINGS[key].get(lang), ensure_ascii=True) in body
 
 
 def test_served_scripts_are_minified_but_keep_their_names(client: FlaskClient) -> None:
@@ -203,5 +231,7 @@ VERDICT_UAS = {  # noqa: E501 - User-Agents are long
 @pytest.mark.parametrize("ua", list(VERDICT_UAS.values()), ids=list(VERDICT_UAS))
 def test_banner_only_for_browsers_the_policy_calls_outdated(client: FlaskClient, ua: str) -> None:
     body = client.get("/embed.js", headers={"User-Agent": ua}).get_data(as_text=True)
+    banner = client.get("/embed/banner.js", headers={"User-Agent": ua}).get_data(as_text=True)
     outdated = evaluate_policy(load_policy(), detect_environment(ua)).status == "unsupported"
-    assert ("browsercheck-banner" in body) is outdated
+    assert ("/embed/banner.js" in body) is outdated
+    assert ('"status":"unsupported"' in banner) is outdated

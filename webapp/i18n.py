@@ -150,6 +150,10 @@ UI: dict[str, Text] = {
         "Перевірка тут недоступна. Відкрийте сторінку перевірки в новій вкладці.",
         "The check is not available here. Open the check page in a new tab.",
     ),
+    # the embed's link to the collector's check page, beside its button (issue 21)
+    "embed_check_page": Text(
+        "Перевірити на сторінці browsercheck", "Check on the browsercheck page"
+    ),
     # the policy page, /matrix
     "intro": Text(
         "Особистий кабінет перевірено в цих браузерах і системах. Якщо ваш браузер старший, "

@@ -310,3 +310,116 @@ def test_the_demo_portal_shows_what_the_product_does(
     expect(finding).to_contain_text("POST /demo/api/readings → 500")
     expect(popup.locator('[data-finding="stale_build_assets"]')).to_be_visible()
     expect(popup.get_by_test_id("evidence")).to_contain_text("/demo/assets/app-2024-03.js")
+
+
+# --- limits: what is sent stays under embed_report.js's cut; console capture is opt-in ---------
+
+#: embed_report.js MAX_CHARS: characters of evidence sent at most.
+MAX_EVIDENCE_CHARS = 24000
+
+BUSY_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Busy</title>
+<script src="{collector}/embed.js" data-collector="{collector}" data-button="false"
+  {capture}></script></head>
+<body><button type="button" id="long">{name}</button></body></html>"""
+
+#: A path segment of 290 letters that no mask shortens (no digits, no hex letters).
+LONG = "zyxwvutsrq" * 29
+
+#: What the busy page records, far more than the cut: 100 failed requests, 100 failed images,
+#: 100 console errors, 100 clicks, each as long as the recorder keeps.
+RECORD_A_LOT = (
+    "(function () { var i, img;"
+    " for (i = 0; i < 100; i++) {"
+    "  fetch('/api/" + LONG + "/n' + i, {method: 'POST'});"
+    "  img = document.createElement('img'); img.src = '/missing/" + LONG + "/n' + i + '.png';"
+    "  document.body.appendChild(img);"
+    "  console.error('" + "q" * 280 + " ' + i + ' ivan.petrenko@example.com 4815162342');"
+    "  document.getElementById('long').click(); }"
+    " return 1; })()"
+)
+
+
+def sent_evidence(session: BrowserSession) -> dict[str, Any]:
+    """The evidence of the payload the probe builds to send (nothing is sent here)."""
+    session.evaluate(
+        "(function () { window.__ev = null; BrowserCheck.collect({base: BrowserCheck.collector},"
+        " function (p) { window.__ev = JSON.stringify(p.evidence); }); return 1; })()"
+    )
+    evidence: dict[str, Any] = json.loads(wait_for(session, "window.__ev", timeout=30))
+    return evidence
+
+
+def test_the_sent_evidence_stays_under_the_cut_oldest_dropped_and_counted(
+    session: BrowserSession, portal: tuple[StaticHost, LiveServer]
+) -> None:
+    site, collector = portal
+    (site.root / "busy.html").write_text(
+        BUSY_PAGE.format(
+            collector=collector.url,
+            capture='data-capture="errors,network,resources,csp,actions,console"',
+            name="Надіслати " + "ж" * 70,
+        )
+    )
+    session.goto(f"{site.url}/busy.html")
+    wait_for(session, "window.BrowserCheck && BrowserCheck.recorder")
+    session.evaluate(RECORD_A_LOT)
+    wait_for(
+        session,
+        "(function () { var b = BrowserCheck.recorder.buffers, d = BrowserCheck.recorder.dropped;"
+        " return (d.requests || 0) + (b.requests || []).length >= 100"
+        " && (d.resources || 0) + (b.resources || []).length >= 100; })()",
+        timeout=30,
+    )
+    kept = session.evaluate("JSON.stringify(BrowserCheck.recorder.buffers).length")
+    assert kept > MAX_EVIDENCE_CHARS  # the buffers hold more than may be sent
+    recorded = session.evaluate("JSON.stringify(BrowserCheck.recorder.dropped)")
+    buffers = json.loads(session.evaluate("JSON.stringify(BrowserCheck.recorder.buffers)"))
+    evidence = sent_evidence(session)
+    sent = json.dumps(evidence, separators=(",", ":"), ensure_ascii=False)  # as JS counts
+    assert len(sent) <= MAX_EVIDENCE_CHARS
+    before = json.loads(recorded)
+    # The cut dropped more on top of the buffers' own limit, and counted every one.
+    cut = sum(evidence["dropped"].values()) - sum(before.values())
+    assert cut > 0
+    for kind in ("requests", "resources", "console", "actions"):
+        assert evidence["dropped"].get(kind, 0) + len(evidence[kind]) >= 100, kind
+    # The oldest went first: what is left of each kind is the newest of what the buffer held
+    # (requests in the order their answers came back, which under load is not the sent order).
+    for kind in ("requests", "resources", "console", "actions"):
+        left = evidence[kind]
+        assert left and left == buffers[kind][len(buffers[kind]) - len(left) :], kind
+    messages = [c["message"] for c in evidence["console"]]
+    assert messages[-1].endswith(" 99 :id :id")  # masked: the address and the number
+    assert "ivan.petrenko" not in json.dumps(evidence) and "4815162342" not in json.dumps(evidence)
+
+
+def test_console_errors_are_recorded_only_when_asked_for(
+    session: BrowserSession, portal: tuple[StaticHost, LiveServer]
+) -> None:
+    site, collector = portal
+    for name, capture in (("quiet.html", ""), ("loud.html", 'data-capture="errors,console"')):
+        (site.root / name).write_text(
+            BUSY_PAGE.format(collector=collector.url, capture=capture, name="Go")
+        )
+    call = (
+        "(function () { console.error('Order for ivan.petrenko@example.com failed',"
+        " 'more'); console.error(new Error('chart 123e4567-e89b-12d3-a456-426614174000'));"
+        " return 1; })()"
+    )
+    session.goto(f"{site.url}/quiet.html")
+    wait_for(session, "window.BrowserCheck && BrowserCheck.recorder")
+    session.evaluate(call)
+    assert session.evaluate("BrowserCheck.recorder.buffers.console === undefined")
+    quiet = sent_evidence(session)
+    assert quiet["console"] == [] and "console" not in quiet["capture"]  # off by default
+
+    session.goto(f"{site.url}/loud.html")
+    wait_for(session, "window.BrowserCheck && BrowserCheck.recorder")
+    session.evaluate(call)
+    loud = sent_evidence(session)
+    assert loud["capture"] == ["errors", "console"]
+    assert [c["message"] for c in loud["console"]] == [
+        "Order for :id failed",
+        "chart :id",
+    ]
+    assert loud["requests"] == [] and loud["actions"] == []  # only what data-capture lists

@@ -360,13 +360,14 @@ def test_embed_button_and_banner_from_a_second_origin(
     assert "Ваш браузер застарів" in session.text(".browsercheck-banner")
     assert session.text(".browsercheck-banner a") == "Оновити браузер"
     assert session.text(".browsercheck-button") == "Перевірити браузер"
-    # Embedded, nothing about the user is sent before the click: only the script, whose banner
-    # the collector decided from the request's User-Agent (no policy fetched, no probe loaded).
+    # Embedded, nothing about the user is sent before the click: only the script and the banner
+    # its loader fetched, decided from the request's User-Agent (no policy fetched, no probe).
     fetched = session.evaluate(
         "performance.getEntriesByType('resource').map(function (e) { return e.name; })"
     )
     assert sorted(u[len(collector.url) :] for u in fetched if u.startswith(collector.url)) == [
         "/embed.js",
+        "/embed/banner.js",
     ]
 
     session.evaluate("document.querySelector('.browsercheck-button').click()")

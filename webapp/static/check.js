@@ -331,7 +331,7 @@
   }
 
   // --- a failed send: why, "Try again" with the same payload, and the text built here --------
-  var failedBox = $("send-failed"), lastPayload = null;
+  var failedBox = $("send-failed"), lastPayload = null, lastKey = null;
 
   function failedMsg(name) { return failedBox.getAttribute("data-msg-" + name) || ""; }
 
@@ -360,45 +360,31 @@
     setProgress(reason);
   }
 
-  function randomKey() {
-    // The report's Idempotency-Key: every retry carries it, so none can store a second report.
-    var c = window.crypto || window.msCrypto, bytes = c && c.getRandomValues ? c.getRandomValues(new Uint8Array(16)) : [], key = "", i;
-    for (i = 0; i < 16; i++) { key += (256 + (bytes[i] === undefined ? Math.random() * 256 : bytes[i]) | 0).toString(16).slice(1); }
-    return key;
-  }
-
   function send(payload) {
-    // A dropped connection, 429 or 503 is tried again after Retry-After (else 1, 2, 4 s), at
-    // most three times within 30 s, with one Idempotency-Key (a retry never stores a second
-    // report); the page says so, and only then shows why sending failed.
-    var options = { lang: lang, endpoint: root.getAttribute("data-endpoint"), key: randomKey() };
-    var first = new Date().getTime(), tries = 0;
+    // The probe's deliver() retries a dropped connection, 429 and 503 (Retry-After, at most three
+    // times within 30 s) with one Idempotency-Key (a retry never stores a second report); the
+    // page says so, and only then shows why sending failed. "Try again" keeps the key.
+    var options = { lang: lang, endpoint: root.getAttribute("data-endpoint"), key: lastKey,
+      retrying: function (tries, seconds, error, go) {
+        setProgress(msg("retrying").replace("{n}", tries).replace("{s}", seconds));
+        go();
+      } };
     lastPayload = payload;
     setProgress(msg("sending"));
-    (function attempt() {
-      window.BrowserCheck.send(payload, options, function (error, data) {
-        if (!error && data) {
-          visit.save({ at: new Date().getTime(), lang: lang, answer: data });
-          show(data);
-          return;
-        }
-        error = error || {};
-        var wait = parseInt(error.headers && error.headers.get ? error.headers.get("Retry-After") : "", 10);
-        var ms = (wait >= 0 ? wait : Math.pow(2, tries)) * (1000 + 250 * Math.random());
-        if ((!error.status || error.status === 429 || error.status === 503) && tries < 3 &&
-            new Date().getTime() - first + ms < 30000) {
-          tries += 1;
-          setProgress(msg("retrying").replace("{n}", tries).replace("{s}", Math.ceil(ms / 1000)));
-          window.setTimeout(attempt, ms);
-          return;
-        }
-        showFailure(error, payload);
-      });
-    }());
+    window.BrowserCheck.deliver(payload, options, function (error, data, sent, key) {
+      if (!error && data) {
+        visit.save({ at: new Date().getTime(), lang: lang, answer: data });
+        show(data);
+        return;
+      }
+      lastKey = key;
+      showFailure(error || {}, payload);
+    });
   }
 
   function checkAnew(repaired) {
     visit.drop();
+    lastKey = null;
     $("result").hidden = true;
     failedBox.hidden = true;
     setProgress(msg("sending"));
