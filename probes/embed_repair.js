@@ -148,7 +148,7 @@
     if (resumed) { options.repair = resumed; resumed = null; }
     baseRun(options, function (failure, data) {
       last = failure ? null : data;
-      if (done) { done(failure, data); }
+      if (done) { done.apply(this, arguments); }  // also the payload and key, for "Try again"
     });
   };
 
@@ -197,9 +197,9 @@
 
   // The button's answer (embed_report.js) with "Fix it" beside the report link when it helps.
   var baseShown = BC.shown;
-  BC.shown = function (box, status, result) {
-    baseShown(box, status, result);
-    if (last && last.code === result.code && repairable(last.findings)) { offer(status, last); }
+  BC.shown = function (box, status, result, error) {
+    baseShown(box, status, result, error);
+    if (!error && result && last && last.code === result.code && repairable(last.findings)) { offer(status, last); }
   };
 
   function whenReady(fn) {

@@ -176,6 +176,14 @@
     box.appendChild(more);
   }
 
+  // Page-load work embed.js asked for: the sampled build beacon (BC.sampled; embed_beacon.js) and
+  // the second check of a repair that reloaded the page (embed_repair.js, which reads its
+  // "browsercheck-repair" entry in sessionStorage itself).
+  BC.resume = function () {
+    if (BC.sampled && BC.beacon) { BC.beacon(); }
+    if (BC.repairResume) { BC.repairResume(); }
+  };
+
   // The button's answer: a link to the report, and its code on the box for the host to read;
   // or, after a failure, what failure() says.
   BC.shown = function (box, status, result, error) {

@@ -429,7 +429,7 @@
 
   function collect(options, done) {
     options = options || {};
-    var started = now(), p = { schema_version: 1, source: "web" }, late = {}, pending = 9, sent = now();
+    var started = now(), p = { schema_version: 1, source: "web" }, late = {}, pending = 10, sent = now();  // the nine task()s below and the groups
     var groups = [identity, display, storage, capabilities];
     var step = function () {
       pending -= 1;
