@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, Route
+from playwright.sync_api import Frame, Page, Route
 
 from tests.browser.conftest import (
     DESK_EMAIL,
@@ -119,6 +119,17 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     opened.close()
 
 
+def named_frame(page: Page, name: str) -> Frame | None:
+    """The child frame called ``name``, waiting a moment for it: Firefox over WebDriver BiDi may
+    tell Playwright a frame's name a little after the page's load."""
+    for _ in range(100):
+        frame = page.frame(name=name)
+        if frame is not None:
+            return frame
+        page.wait_for_timeout(100)
+    return None
+
+
 @pytest.fixture(autouse=True)
 def _no_session(page: Page) -> None:
     page.context.clear_cookies()  # no agent session unless a test signs in
@@ -137,7 +148,7 @@ def test_the_sidebar_takes_the_text_from_its_allowed_framer_only(page: Page, des
     link = desk.sidebar_link(page, "en")
     stranger_url = desk.page("stranger.html", "<!doctype html><title>other</title>", "other")
     page.goto(desk.page("ticket.html", TICKET_PAGE.format(sidebar=link, other=stranger_url)))
-    sidebar, stranger = page.frame(name="side"), page.frame(name="stranger")
+    sidebar, stranger = named_frame(page, "side"), named_frame(page, "stranger")
     assert sidebar is not None and stranger is not None
     sidebar.wait_for_load_state("load")
     stranger.wait_for_load_state("load")
@@ -185,7 +196,7 @@ def test_a_revoked_tokens_link_says_so_inside_the_frame(page: Page, desk: Desk) 
     link = desk.sidebar_link(page, "uk", desk.new_token(name))
     desk.run("tokens", "revoke", name)
     page.goto(desk.page("revoked.html", TICKET_PAGE.format(sidebar=link, other="about:blank")))
-    sidebar = page.frame(name="side")
+    sidebar = named_frame(page, "side")
     assert sidebar is not None
     title = sidebar.locator('[data-testid="error-title"]')
     title.wait_for(timeout=15000)  # shown in the frame (framable), in the user's language
@@ -335,7 +346,7 @@ def test_the_zendesk_app_shows_the_cards_for_its_ticket(
     assert proxied["headers"]["Authorization"] == "Bearer {{setting.desk_token}}"
     assert proxied["secure"] is True  # the token is filled in by the proxy, never in the page
     assert desk.token not in json.dumps(proxied)
-    app_frame = page.frame(name="app")
+    app_frame = named_frame(page, "app")
     assert app_frame is not None
     assert ("link=" in app_frame.child_frames[0].url) is with_token
 
