@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from matrix.qa.engines import EngineHub, PlaywrightSession  # noqa: E402
 from tests.browser.conftest import LiveServer, QuietHandler, StaticHost  # noqa: E402
+from tests.browser.test_repair import REGISTER, WORKER  # noqa: E402  (the test's old-build worker)
 
 APP = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cabinet</title>
 <meta name="browsercheck-build" content="{build}"></head>
@@ -38,17 +39,6 @@ APP = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cabin
   data-build-url="/build.txt" data-repair-storage="portal-draft"></script>
 {worker}
 </body></html>"""
-REGISTER = "<script>navigator.serviceWorker.register('/sw.js');</script>"
-WORKER = """
-self.addEventListener('install', function (e) {
-  e.waitUntil(caches.open('portal-v1').then(function (c) { return c.addAll(['/app.html']); }));
-  self.skipWaiting();
-});
-self.addEventListener('activate', function (e) { e.waitUntil(self.clients.claim()); });
-self.addEventListener('fetch', function (e) {
-  e.respondWith(caches.match(e.request).then(function (hit) { return hit || fetch(e.request); }));
-});
-"""
 PLAIN_CHECK = """() => new Promise((done, fail) => {
   const t = Date.now();
   BrowserCheck.report({}, (e, r) => e ? fail(new Error(JSON.stringify(e))) : done(Date.now() - t));
