@@ -2,10 +2,10 @@
  * Defines BC.beacon (called by BC.resume when embed.js sampled this page load: the host's
  * data-beacon="0.05" share of page loads). After the page's load event it sends one small
  * JSON text to the collector's POST /api/v1/beacon (probes/beacon_schema.json): the page's
- * build, whether a service worker controls the page and whether a newer one waits, and what the
- * outdated-browser banner said. Nothing else: no address, page, identifier or cookie value is in
- * it; the collector reads the browser, OS and device class from the request and only counts
- * them. ES5 only; never throws. */
+ * build, whether a service worker controls the page and whether a newer one waits behind the
+ * active one, and what the outdated-browser banner said. Nothing else: no address, page,
+ * identifier or cookie value is in it; the collector reads the browser, OS and device class
+ * from the request and only counts them. ES5 only; never throws. */
 (function (window) {
   "use strict";
   var BC = window && window.BrowserCheck;
@@ -34,7 +34,9 @@
     var sw = navigator.serviceWorker, controlled = !!(sw && sw.controller);
     if (!sw || !sw.getRegistration) { done(controlled, false); return; }
     sw.getRegistration().then(function (registration) {
-      done(controlled, !!(registration && registration.waiting));
+      // A newer worker waits only behind an active one: on a first install the worker passes
+      // through "installed" (registration.waiting) on its way to active, with none before it.
+      done(controlled, !!(registration && registration.waiting && registration.active));
     }, function () { done(controlled, false); });
   }
 

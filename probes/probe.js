@@ -423,7 +423,7 @@
     var sw = nav.serviceWorker;
     if (!sw || !sw.getRegistration) { done(undefined); return; }
     sw.getRegistration().then(function (reg) {
-      done(reg ? { registered: true, waiting: !!reg.waiting, installing: !!reg.installing } : { registered: false });
+      done(reg ? { registered: true, waiting: !!(reg.waiting && reg.active), installing: !!reg.installing } : { registered: false });
     }, function () { done(undefined); });
   }
 
