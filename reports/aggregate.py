@@ -56,7 +56,7 @@ COLUMN_LABELS: dict[str, Text] = {
     "share": Text("Частка", "Share"),
     "request": Text("Запит", "Request"),
     "message": Text("Повідомлення", "Message"),
-    "build": Text("Збірка", "Build"),
+    "build": Text("Версія", "Build"),
     "loads": Text("Завантажень сторінок", "Page loads"),
     "reports_share": Text("Частка звітів", "Share of reports"),
 }
@@ -83,8 +83,8 @@ BEACON_DTYPES: dict[str, str] = {
 }
 #: Titles of the tables from the beacon (:func:`beacon_tables`).
 BEACON_TITLES: dict[str, Text] = {
-    "builds_in_use": Text("Збірки в користуванні", "Builds in use"),
-    "builds_per_day": Text("Збірки за днями", "Builds per day"),
+    "builds_in_use": Text("Версії в користуванні", "Builds in use"),
+    "builds_per_day": Text("Версії за днями", "Builds per day"),
     "traffic_verdicts": Text("Висновки реального трафіку", "Verdicts of real traffic"),
 }
 BEACON_TOTAL = Text("Усього вибраних завантажень сторінок", "Sampled page loads in total")

@@ -225,7 +225,7 @@ def _traffic(app: Flask, client: FlaskClient) -> str:
     ("lang", "words"),
     [
         ("en", ["Builds in use", "Verdicts of real traffic", "(current)", "75.0%", "25.0%"]),
-        ("uk", ["Збірки в користуванні", "Висновки реального трафіку", "(поточна)", "75,0\xa0%"]),
+        ("uk", ["Версії в користуванні", "Висновки реального трафіку", "(поточна)", "75,0\xa0%"]),
     ],
 )
 def test_the_desk_shows_builds_in_use(

@@ -350,10 +350,10 @@ DESK: dict[str, Text] = {
     ),
     "desk_app_failed": Text("Не вдалося прочитати звернення.", "The ticket could not be read."),
     # The sampled page-load beacon's statistics (issue 18)
-    "current_build": Text("Поточна збірка", "Current build"),
+    "current_build": Text("Поточна версія", "Current build"),
     "beacon_explained": Text(
         "Частка вибраних завантажень сторінок порталу (атрибут data-beacon вбудованого скрипту) "
-        "за збіркою та висновком; поточну збірку позначено.",
+        "за версією та висновком; поточну версію позначено.",
         "Share of the portal's sampled page loads (the embed's data-beacon attribute) by build "
         "and verdict; the current build is marked.",
     ),
