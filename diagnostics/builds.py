@@ -101,7 +101,14 @@ def _times(count: int, lang: str) -> str:
     return f"{count} deploy" if count == 1 else f"{count} deploys"
 
 
+#: A deploy of the last minute: babel would say "1 second ago" (or "in 2 seconds" for a clock
+#: a little ahead), which reads as a glitch.
+_JUST_NOW = {"uk": "менше хвилини тому", "en": "less than a minute ago"}
+
+
 def _ago(age: timedelta, lang: str) -> str:
+    if age < timedelta(minutes=1):
+        return _JUST_NOW[lang]
     # babel picks the unit and the plural form: "3 дні тому", "5 днів тому", "1 day ago"
     return format_timedelta(-age, locale=lang, add_direction=True, threshold=1.0)
 

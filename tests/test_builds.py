@@ -52,6 +52,24 @@ def test_age_sentence_in_both_languages(days: int, since: int, uk: str, en: str)
     assert f"This tab runs the build of {days} day" in said.en
 
 
+@pytest.mark.parametrize(
+    "age", [timedelta(seconds=1), timedelta(seconds=59), timedelta(seconds=-3)]
+)
+def test_a_deploy_of_the_last_minute_is_less_than_a_minute_old(age: timedelta) -> None:
+    reference = BuildReference("deploy_hook", "B", history(("A", age), ("B", age / 2)))
+    said = age_sentence(reference, "A", NOW)
+    assert "випущеній менше хвилини тому (A); відтоді портал оновлювали 1 раз" in said.uk
+    assert "This tab runs the build of less than a minute ago (A)" in said.en
+    assert "second" not in said.en and "секунд" not in said.uk
+
+
+def test_a_deploy_of_a_minute_ago_is_counted_in_minutes() -> None:
+    reference = BuildReference(
+        "deploy_hook", "B", history(("A", timedelta(seconds=61)), ("B", timedelta(0)))
+    )
+    assert "the build of 1 minute ago (A)" in age_sentence(reference, "A", NOW).en
+
+
 def test_age_sentence_without_the_page_build_in_the_history() -> None:
     reference = BuildReference("build_url", "C", history(("C", timedelta(hours=2))))
     said = age_sentence(reference, "A", NOW)
