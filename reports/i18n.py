@@ -204,9 +204,12 @@ NUMBER_STYLES: dict[str, tuple[str, str]] = {"uk": (",", "\u00a0%"), "en": (".",
 
 
 def format_number(value: float, lang: str, digits: int | None = None) -> str:
-    """``value`` with ``lang``'s decimal separator (``digits`` after it, or as it is)."""
-    text = f"{value:.{digits}f}" if digits is not None else f"{value}"
-    return text.replace(".", NUMBER_STYLES.get(lang, NUMBER_STYLES["en"])[0])
+    """``value`` with ``lang``'s decimal separator (``digits`` after it, or as it is) and its
+    thousands grouped as :func:`format_count` does: "1 500,5" in Ukrainian, "1,500.5" in English."""
+    text = f"{value:,.{digits}f}" if digits is not None else f"{value:,}"
+    if lang != "uk":
+        return text
+    return text.replace(",", "\u00a0").replace(".", NUMBER_STYLES["uk"][0])
 
 
 def format_count(value: int, lang: str) -> str:

@@ -17,7 +17,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from reports.i18n import LABELS
+from reports.i18n import LABELS, format_number
 from tests.conftest import CHROME_WIN, CommandRunner, csrf_token
 from tests.test_support_desk import IE11, post_report, set_code, set_created
 from webapp.storage.desk import SupportStore
@@ -155,7 +155,14 @@ def test_report_page_shows_the_page_and_its_cache_as_fields(
     fields = re.search(r'data-testid="probe-fields">(.*?)</dl>', html, re.S)
     assert fields, "no probe fields"
     text = visible_text(fields.group(1))
-    for words in ("old1 / new2", "різняться", "новіша версія чекає", "1800 мс", "1234 мс", "2g"):
+    for words in (
+        "old1 / new2",
+        "різняться",
+        "новіша версія чекає",
+        "1\u00a0800 мс",
+        "1\u00a0234 мс",
+        "2g",
+    ):
         assert words in text, words
     assert "Помилок на сторінці не було." in desk.get(
         f"/support/reports/{troubled['ie']}?lang=uk"
@@ -318,3 +325,20 @@ def test_cli_export_and_stats_in_words(
     for words in ("Файли cookie вимкнено", "Застарілий браузер", "Не підтримується", "\u00a0%"):
         assert words in stats.output, words
     assert "cookies_disabled" not in stats.output and "unsupported" not in stats.output
+
+
+@pytest.mark.parametrize(
+    "value,digits,uk,en",
+    [
+        (1000, None, "1\u00a0000", "1,000"),
+        (1234.5, 1, "1\u00a0234,5", "1,234.5"),
+        (2_500_000, None, "2\u00a0500\u00a0000", "2,500,000"),
+        (12, None, "12", "12"),
+        (0.25, 2, "0,25", "0.25"),
+    ],
+)
+def test_numbers_group_their_thousands_in_each_language(
+    value: float, digits: int | None, uk: str, en: str
+) -> None:
+    assert format_number(value, "uk", digits) == uk
+    assert format_number(value, "en", digits) == en

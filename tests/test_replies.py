@@ -115,8 +115,8 @@ def test_the_desk_form_needs_the_csrf_token(app: Flask, desk: FlaskClient) -> No
 @pytest.mark.parametrize(
     "lang,expected",
     [
-        ("en", "The message is too long: 1001 characters, at most 1000."),
-        ("uk", "Повідомлення задовге (знаків: 1001), можна до 1000 знаків."),
+        ("en", "The message is too long: 1,001 characters, at most 1,000."),
+        ("uk", "Повідомлення задовге (знаків: 1\u00a0001), можна до 1\u00a0000 знаків."),
     ],
     ids=["en", "uk"],
 )
