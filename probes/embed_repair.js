@@ -50,8 +50,13 @@
   }
 
   // plan(keys, done): done({serviceWorkers: n, caches: n, storage: [names]}) of what run() removes.
+  // The host's declared keys (data-repair-storage) when a caller of the host API names none.
+  function hostKeys(keys) { return keys === undefined && BC.attr ? BC.attr("repair-storage") : keys; }
+
+  // plan([keys, ]done): what run() would remove now, {serviceWorkers, caches, storage: [names]}.
   function plan(keys, done) {
-    var wanted = declared(keys);
+    if (typeof keys === "function") { done = keys; keys = undefined; }
+    var wanted = declared(hostKeys(keys));
     Promise.all([registrations(), cacheNames()]).then(function (found) {
       done({ serviceWorkers: (found[0] || []).length, caches: (found[1] || []).length, storage: storedKeys(wanted) });
     });
@@ -59,7 +64,8 @@
 
   // run({of, build, keys}): remove, note what was done for the next load, reload.
   function run(info, done) {
-    var wanted = declared(info.keys), removed = { serviceWorkers: 0, caches: 0, storage: [] }, failed = [];
+    info = info || {};
+    var wanted = declared(hostKeys(info.keys)), removed = { serviceWorkers: 0, caches: 0, storage: [] }, failed = [];
     var sw = registrations().then(function (list) {
       if (list === null) { failed.push("serviceWorkers"); return null; }
       return Promise.all((list || []).map(function (reg) {
@@ -87,8 +93,8 @@
         });
         if (gone) { removed.storage.push(wanted[i]); } else if (gone === undefined) { failed.push("storage"); }
       }
-      var entry = { of: String(info.of || "").substring(0, 9), removed: removed };
-      if (info.build) { entry.build = String(info.build).substring(0, 200); }
+      var entry = { of: String(info.of || "").substring(0, 9), removed: removed }, build = info.build || pageBuild();
+      if (build) { entry.build = String(build).substring(0, 200); }
       if (failed.length) { entry.failed = unique(failed); }
       attempt(function () { window.sessionStorage.setItem(KEY, JSON.stringify(entry)); });
       if (done) { done(entry); }
@@ -100,6 +106,10 @@
       var reload = function () { window.location.reload(true); };
       promised(function () { return window.fetch ? window.fetch(window.location.href, { cache: "reload", credentials: "same-origin" }) : null; }).then(reload);
     });
+  }
+
+  function pageBuild() {
+    return BC.build || attempt(function () { return document.querySelector('meta[name="browsercheck-build"]').getAttribute("content"); });
   }
 
   function unique(list) {
@@ -187,13 +197,24 @@
         status.appendChild(box);
         yes.onclick = function () {
           yes.disabled = no.disabled = true;
-          run({ of: data.code, build: BC.build || attempt(function () { return document.querySelector('meta[name="browsercheck-build"]').getAttribute("content"); }), keys: keys });
+          run({ of: data.code, keys: keys });
         };
         no.onclick = function () { status.removeChild(box); fix.disabled = false; };
         yes.focus();
       });
     };
   }
+
+  // The host API's answer says whether a repair would help (for a host with its own screen,
+  // data-button="false": it offers BrowserCheck.repair.run({of: result.code}) itself).
+  var baseReport = BC.report;
+  BC.report = function (options, done, popup) {
+    if (typeof options === "function") { done = options; options = {}; }
+    baseReport(options, function (failure, result) {
+      if (result) { result.repairable = !!(last && last.code === result.code && repairable(last.findings)); }
+      if (done) { done(failure, result); }
+    }, popup);
+  };
 
   // The button's answer (embed_report.js) with "Fix it" beside the report link when it helps.
   var baseShown = BC.shown;
@@ -215,14 +236,23 @@
       var box = document.querySelector(".browsercheck"), status = box && box.querySelector(".browsercheck-status");
       if (status) { status.textContent = t.checking; }
       BC.report({}, function (failure, result) {
+        var i, f = !failure && last && last.findings || [], text = "";
+        for (i = 0; i < f.length; i++) {
+          if (f[i].id === "repair") { text += (f[i].title[BC.lang] || f[i].title.en) + " "; }
+        }
+        // For the host's own screen: BrowserCheck.repaired and a "browsercheck-repaired" event
+        // on window, {of, code, url, verdict, said} (code, url and verdict absent when the
+        // second report could not be sent).
+        var told = { of: entry.of, said: text.replace(/\s+$/, "") }, k;
+        for (k in result || {}) { if (result.hasOwnProperty(k)) { told[k] = result[k]; } }
+        BC.repaired = told;
+        attempt(function () { window.dispatchEvent(new window.CustomEvent("browsercheck-repaired", { detail: told })); });
         if (!status) { return; }
         status.textContent = "";
         if (failure) { return; }
-        var said = document.createElement("span"), i, f = last && last.findings || [];
+        var said = document.createElement("span");
         said.className = "browsercheck-repaired";
-        for (i = 0; i < f.length; i++) {
-          if (f[i].id === "repair") { said.appendChild(document.createTextNode((f[i].title[BC.lang] || f[i].title.en) + " ")); }
-        }
+        said.appendChild(document.createTextNode(text));
         status.appendChild(said);
         BC.shown(box, status, result);
       });

@@ -195,6 +195,80 @@ def test_fix_it_repairs_a_page_a_service_worker_keeps_old(
     assert json.loads(wait_for(session, "window.__left")) == [0, []]
 
 
+#: A portal with its own "Something went wrong" screen: no button (data-button="false"); the
+#: page asks the host API for a report and offers the repair itself, and hears the second report.
+OWN_SCREEN = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Cabinet</title>
+<meta name="browsercheck-build" content="{build}"></head>
+<body><h1>Cabinet, build {build}</h1>
+<script src="{collector}/embed.js" data-collector="{collector}" data-lang="en" data-button="false"
+  data-build-url="/own-build.txt" data-repair-storage="portal-draft"></script>
+<script>
+window.addEventListener("browsercheck-repaired", function (e) {{ window.__heard = e.detail; }});
+</script>
+{worker}
+</body></html>"""
+
+
+def across_reload(session: BrowserSession, expression: str, timeout: float = 40) -> Any:
+    """:func:`wait_for` while the page reloads: an evaluation the navigation cut off is retried."""
+    deadline, cut = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        try:
+            return wait_for(session, expression, timeout=0)
+        except AssertionError:
+            pass
+        except Exception as error:  # each engine's own error for a context the reload destroyed
+            cut = error
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {expression} (last error: {cut!r})")
+
+
+def test_a_host_with_its_own_screen_repairs_through_the_api(
+    session: BrowserSession, portal: tuple[StaticHost, LiveServer, str]
+) -> None:
+    site, collector, _ = portal
+    page = f"own-{session.engine}.html"
+    write(site.root / "sw.js", WORKER.replace("/app.html", f"/{page}"))
+    write(site.root / page, OWN_SCREEN.format(build="A", collector=collector.url, worker=REGISTER))
+    write(site.root / "own-build.txt", "A\n")
+    session.goto(f"{site.url}/{page}")
+    wait_for(session, "!!navigator.serviceWorker.controller", timeout=30)
+    session.evaluate("localStorage.setItem('portal-draft', 'half-typed') || 1")
+    write(site.root / page, OWN_SCREEN.format(build="C", collector=collector.url, worker=""))
+    write(site.root / "own-build.txt", "C\n")
+    session.goto(f"{site.url}/{page}")
+    wait_for(session, "document.readyState === 'complete' && window.BrowserCheck")
+    assert session.text("h1") == "Cabinet, build A"
+    assert session.evaluate("document.querySelectorAll('.browsercheck-button').length") == 0
+
+    session.evaluate(
+        "BrowserCheck.report(function (e, r) { window.__first = e ? {failed: true} : r; }) || 1"
+    )
+    first = json.loads(wait_for(session, "window.__first && JSON.stringify(window.__first)", 40))
+    assert first["repairable"] is True and first["verdict"], first
+    session.evaluate(
+        "BrowserCheck.repair.plan(function (p) { window.__plan = JSON.stringify(p); }) || 1"
+    )
+    plan = json.loads(wait_for(session, "window.__plan"))
+    assert plan["serviceWorkers"] == 1 and plan["storage"] == ["portal-draft"], plan
+    session.evaluate(f"BrowserCheck.repair.run({{of: {json.dumps(first['code'])}}}) || 1")
+
+    heard = json.loads(across_reload(session, "window.__heard && JSON.stringify(window.__heard)"))
+    assert session.text("h1") == "Cabinet, build C"
+    assert heard["of"] == first["code"] and heard["code"] != first["code"], heard
+    assert heard["said"].startswith("Repaired: build A → build C"), heard
+    assert heard["repairable"] is False
+    second = report_json(collector, heard["url"])
+    assert second["probe"]["repair"]["of"] == first["code"]
+    assert second["probe"]["repair"]["build"] == "A"
+    assert second["probe"]["repair"]["removed"]["storage"] == ["portal-draft"]
+    assert session.evaluate("BrowserCheck.repaired.code") == heard["code"]
+    session.evaluate(
+        "navigator.serviceWorker.getRegistrations().then(function (rs) {"
+        " rs.forEach(function (r) { r.unregister(); }); }) && 1"
+    )
+
+
 def test_check_page_fix_it_after_a_deploy(page: Page, tmp_path: Path) -> None:
     """The collector's own check page: open under build A, the server restarted with build C."""
     instance = tmp_path / "instance"
