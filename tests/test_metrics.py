@@ -76,6 +76,37 @@ def test_metrics_count_reports_requests_and_limits_without_personal_data(
     assert "secret-login" not in text and "Chrome/" not in text
 
 
+def test_beacons_answered_before_flask_are_counted_too(tmp_path: Path) -> None:
+    # The beacon's fast path answers 204 and 429 itself, outside Flask's hooks; a refusal (400)
+    # goes on to the view. All three are in /metrics under the beacon's route.
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(tmp_path / "instance"),
+            "TESTING": True,
+            "METRICS": True,
+            "BEACON_RATELIMIT": "2/minute",
+        }
+    )
+    client = app.test_client()
+    headers = {"Content-Type": "text/plain;charset=UTF-8", "User-Agent": CHROME_WIN}
+    statuses = [
+        client.post("/api/v1/beacon", data=body, headers=headers).status_code
+        for body in ('{"verdict": "ok"}', '{"verdict": "ok", "build": "b1"}', '{"verdict": 7}')
+    ]
+    statuses.append(
+        client.post("/api/v1/beacon", data='{"verdict": "ok"}', headers=headers).status_code
+    )
+    assert statuses == [204, 204, 400, 429]
+    found = samples(client.get("/metrics").get_data(as_text=True))
+    route = (("method", "POST"), ("route", "/api/v1/beacon"))
+    for status, count in (("204", 2), ("400", 1), ("429", 1)):
+        assert found[("browsercheck_http_requests_total", (*route, ("status", status)))] == count
+    latency = ("browsercheck_http_request_duration_seconds_count", (("route", "/api/v1/beacon"),))
+    assert found[latency] == 4
+    assert found[("browsercheck_rate_limited_total", ())] == 1
+    app.extensions["browsercheck.store"].close()
+
+
 def test_shed_and_database_errors_are_counted(tmp_path: Path) -> None:
     app = create_app(
         {

@@ -24,7 +24,7 @@ import json
 import math
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -43,7 +43,7 @@ from .embed import origin_patterns
 from .errors import ApiError
 from .extensions import csrf
 from .privacy import address_hash
-from .ratelimit import _is_off
+from .ratelimit import is_off
 from .services import policy, verdicts
 from .storage.beacons import BeaconStore
 
@@ -149,15 +149,18 @@ class BeaconFastPath:
     must be at least 3x cheaper than a report (benchmarks/beacon_ingest.py). Anything else (a
     refusal of any kind) goes on to the Flask view, which answers it in the API's error shape;
     over the limit is answered here, in that shape. It sits inside load shedding and the
-    trusted-proxy fix (both wrap the app later), so REMOTE_ADDR is the client's."""
+    trusted-proxy fix (both wrap the app later), so REMOTE_ADDR is the client's. What it
+    answers never reaches Flask's hooks, so ``on_answered(status, seconds)`` (set by
+    webapp/metrics.py) hears each of its answers."""
 
     def __init__(self, app: Flask, wsgi_app: Any) -> None:
+        self.on_answered: Callable[[int, float], None] | None = None
         self.app = app
         self.wsgi_app = wsgi_app
         self.origins: list[re.Pattern[str]] = app.extensions["browsercheck.beacon_origins"]
         self.public = app.config["PUBLIC_URL"].rstrip("/")
         spec = app.config.get("BEACON_RATELIMIT")
-        off = any(_is_off(app.config.get(name)) for name in ("RATELIMIT", "BEACON_RATELIMIT"))
+        off = any(is_off(app.config.get(name)) for name in ("RATELIMIT", "BEACON_RATELIMIT"))
         self.limit = None if off else parse_many(str(spec))
         self.limiter = None
         if self.limit is not None:
@@ -167,10 +170,17 @@ class BeaconFastPath:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         if environ.get("PATH_INFO") != PATH or environ.get("REQUEST_METHOD") != "POST":
             return self.wsgi_app(environ, start_response)
+        started = time.perf_counter()
         answered = self._fast(environ, start_response)
-        return self.wsgi_app(environ, start_response) if answered is None else answered
+        if answered is None:
+            return self.wsgi_app(environ, start_response)
+        status, body = answered
+        if self.on_answered is not None:
+            self.on_answered(status, time.perf_counter() - started)
+        return body
 
-    def _fast(self, environ: dict[str, Any], start_response: Any) -> list[bytes] | None:
+    def _fast(self, environ: dict[str, Any], start_response: Any) -> tuple[int, list[bytes]] | None:
+        """The status and body this path answered, or None for the view to answer."""
         mimetype = environ.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
         try:
             length = int(environ.get("CONTENT_LENGTH") or -1)
@@ -213,11 +223,11 @@ class BeaconFastPath:
             "204 No Content",
             [("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"), *cors],
         )
-        return []
+        return 204, []
 
     def _too_many(
         self, item: Any, key: str, cors: list[tuple[str, str]], start_response: Any
-    ) -> list[bytes]:
+    ) -> tuple[int, list[bytes]]:
         assert self.limiter is not None
         reset = self.limiter.get_window_stats(item, "beacon", key).reset_time
         seconds = max(1, min(math.ceil(reset - time.time()), item.get_expiry()))
@@ -240,7 +250,7 @@ class BeaconFastPath:
                 *cors,
             ],
         )
-        return [body]
+        return 429, [body]
 
 
 def init_app(app: Flask) -> None:
@@ -253,4 +263,6 @@ def init_app(app: Flask) -> None:
     app.extensions["browsercheck.beacon_origins"] = origin_patterns(
         tuple(app.config.get("CORS_ORIGINS") or ())
     )
-    app.wsgi_app = BeaconFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    fast = BeaconFastPath(app, app.wsgi_app)
+    app.extensions["browsercheck.beacon_fast_path"] = fast
+    app.wsgi_app = fast  # type: ignore[method-assign]

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 
+from .beacon import PATH as BEACON_ROUTE
+
 ENV_VAR = "PROMETHEUS_MULTIPROC_DIR"
 #: Latency buckets in seconds: the ingest target is p99 < 50 ms, the header timeout 10 s.
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
@@ -115,6 +117,16 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.extensions["browsercheck.in_flight"].on_shed = found.shed.inc
     app.extensions["browsercheck.store"].observe_batches(found.batch_size.observe)
+    fast = app.extensions.get("browsercheck.beacon_fast_path")
+    if fast is not None:  # the beacons it answers never reach the hooks below
+
+        def _beacon(status: int, seconds: float) -> None:
+            found.requests.labels(BEACON_ROUTE, "POST", str(status)).inc()
+            found.latency.labels(BEACON_ROUTE).observe(seconds)
+            if status == 429:
+                found.rate_limited.inc()
+
+        fast.on_answered = _beacon
 
     @app.before_request
     def _started() -> None:

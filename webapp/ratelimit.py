@@ -51,7 +51,8 @@ def _everyone() -> str:
     return "everyone"
 
 
-def _is_off(spec: str | None) -> bool:
+def is_off(spec: str | None) -> bool:
+    """A rate-limit setting that turns its limit off: empty, or the word "off"."""
     return not spec or spec.strip().lower() == "off"
 
 
@@ -95,7 +96,7 @@ def _too_many(exc: RateLimitExceeded) -> Response:
 def init_app(app: Flask) -> None:
     """Bind a limiter of its own to ``app`` (so apps made in one process never share counters)."""
     spec = app.config.get("RATELIMIT")
-    enabled = not _is_off(spec)
+    enabled = not is_off(spec)
     limiter = Limiter(
         key_func=client_address_hash,
         storage_uri=app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
@@ -110,9 +111,9 @@ def init_app(app: Flask) -> None:
     if not enabled:
         return
     desk = app.config.get("DESK_API_RATELIMIT")
-    desk_endpoints = DESK_ENDPOINTS if not _is_off(desk) else ()
+    desk_endpoints = DESK_ENDPOINTS if not is_off(desk) else ()
     beacon = app.config.get("BEACON_RATELIMIT")
-    beacon_endpoints = BEACON_ENDPOINTS if not _is_off(beacon) else ()
+    beacon_endpoints = BEACON_ENDPOINTS if not is_off(beacon) else ()
     limited = frozenset(WRITE_ENDPOINTS + LOOKUP_ENDPOINTS + desk_endpoints + beacon_endpoints)
     # Every other route (pages, the probe, static files) skips the limiter's work entirely.
     limiter.request_filter(lambda: request.endpoint not in limited)
@@ -125,7 +126,7 @@ def init_app(app: Flask) -> None:
                 limiter.shared_limit(per_address, scope=f"address-{scope}")
             )
     everyone = app.config.get("RATELIMIT_GLOBAL")
-    if not _is_off(everyone):
+    if not is_off(everyone):
         assert everyone is not None
         for endpoint in WRITE_ENDPOINTS:
             decorators[endpoint].append(
