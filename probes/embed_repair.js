@@ -49,7 +49,6 @@
     return promised(function () { return window.caches && window.caches.keys ? window.caches.keys() : []; });
   }
 
-  // plan(keys, done): done({serviceWorkers: n, caches: n, storage: [names]}) of what run() removes.
   // The host's declared keys (data-repair-storage) when a caller of the host API names none.
   function hostKeys(keys) { return keys === undefined && BC.attr ? BC.attr("repair-storage") : keys; }
 
