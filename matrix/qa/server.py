@@ -85,8 +85,8 @@ class LiveServer:
             self.process.terminate()
             try:
                 self.process.wait(10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+            except subprocess.TimeoutExpired:  # the workers too: none may keep the port
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(10)
         if not self._log_file.closed:
             self._log_file.close()

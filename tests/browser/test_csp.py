@@ -175,6 +175,8 @@ def test_csp_refuses_markup_that_slipped_into_a_page(
     context = browser.new_context()
     try:
         page = _inject_and_watch(context, live_server, where)
+        # the violation reports arrive as events of their own, a moment after what they refused
+        page.wait_for_function("window.__violations.length >= 2", timeout=5000)
         assert page.evaluate("window.__pwned") is None
         violations = page.evaluate("window.__violations")
         assert len(violations) >= 2 and all(v.startswith("script-src") for v in violations)

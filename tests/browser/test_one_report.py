@@ -10,6 +10,7 @@ import time
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.conftest import LiveServer
 
@@ -32,13 +33,16 @@ def back_to_code(page: Page, lang: str) -> str:
     go_back and locators wait forever over Firefox's BiDi for a page restored from the
     back-forward cache (the page itself is there at once)."""
     page.evaluate("setTimeout(function () { history.back(); }, 10)")
-    deadline = time.monotonic() + 15
+    deadline, shown = time.monotonic() + 15, ""
     while time.monotonic() < deadline:
         time.sleep(0.2)
-        shown = page.evaluate(
-            "document.documentElement.lang + ' ' + (document.getElementById('result').hidden"
-            " ? '' : document.getElementById('r-code').textContent)"
-        )
+        try:
+            shown = page.evaluate(
+                "document.documentElement.lang + ' ' + (document.getElementById('result').hidden"
+                " ? '' : document.getElementById('r-code').textContent)"
+            )
+        except PlaywrightError:  # the evaluation met the navigation (or a page still loading)
+            continue
         if shown.startswith(lang + " ") and len(shown) > len(lang) + 1:
             return str(shown.split(" ", 1)[1])
     raise AssertionError(f"no report shown after Back (last: {shown!r})")

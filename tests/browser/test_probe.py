@@ -460,7 +460,13 @@ def test_outdated_service_worker_is_detected(
     (host.root / "sw.js").write_text(SERVICE_WORKER.format(version="v1"))
     (host.root / "sw.html").write_text(SW_PAGE.format(collector=collector.url))
     session.goto(f"{host.url}/sw.html")
-    wait_for(session, "!!navigator.serviceWorker.controller")
+    # clients.claim() in the activate handler controls the page while the worker is still
+    # "activating"; "activated" reaches the page a moment later
+    wait_for(
+        session,
+        "!!navigator.serviceWorker.controller"
+        " && navigator.serviceWorker.controller.state === 'activated'",
+    )
     payload = collect_payload(session, "{base: BrowserCheck.collector}")
     validate_payload(payload)
     assert payload["serviceWorker"] == {

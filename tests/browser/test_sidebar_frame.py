@@ -98,4 +98,8 @@ def test_the_sidebar_is_framed_only_by_the_allowed_origin(
         assert frame.locator('[data-testid="report-card"]').count() == 0
         # the same frame, same session, that showed the card above: only the framer differs
         if browser_name == "chromium":  # Chromium says why in the framer's console
+            for _ in range(50):  # the message may come a moment after the load
+                if any("frame-ancestors" in text for text in blocked):
+                    break
+                page.wait_for_timeout(100)
             assert any("frame-ancestors" in text for text in blocked), blocked
