@@ -247,7 +247,8 @@ def test_a_csp_violation_is_recorded(
     assert violations[0]["blocked"] == collector.url  # the origin only, never the URL
     # The host API: the context the portal already knows, prefilled; the answer is the code.
     result = make_report(session, "{context: {service: 'Кабінет', app_version: '2.3.1'}}")
-    assert set(result) == {"code", "url", "verdict"}
+    assert set(result) == {"code", "url", "verdict", "repairable"}
+    assert result["repairable"] is False  # nothing here a repair would remove
     _, report = report_json(collector, result["url"])
     assert findings(report)["csp_blocked"]["evidence"]["csp"]["directive"] == "img-src"
     row = json.loads(database_row(collector, result["code"]))  # for support only: not in JSON
