@@ -177,9 +177,7 @@ class _Tally:
         self.cells: Counter[_Cell] = Counter()
         self.kept: dict[tuple[str, str], list[str]] = {}
 
-    def _status(
-        self, policy: Policy, view: Environment, features: Mapping[str, Any] | None
-    ) -> str:
+    def _status(self, policy: Policy, view: Environment, features: Mapping[str, Any] | None) -> str:
         verdict = evaluate_policy(policy, view)
         if policy.requires:  # as reports/build.py: the probe's checks of the required features
             verdict = with_feature_checks(policy, view, verdict, features)

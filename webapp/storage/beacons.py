@@ -112,8 +112,8 @@ def _insert_views(dialect: str) -> Any:
     dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
     names = ("key", "environment", "first_day")
     columns: dict[str, Any] = {name: bindparam(name) for name in names}
-    return dialect_insert(BeaconViewRow).values(columns).on_conflict_do_nothing(
-        index_elements=["key"]
+    return (
+        dialect_insert(BeaconViewRow).values(columns).on_conflict_do_nothing(index_elements=["key"])
     )
 
 
