@@ -394,10 +394,10 @@ class BeaconViewRow(Base):
     counted, one row per distinct view, named by ``beacon_rollup.view``: what ``matrix impact``
     evaluates under two policies for the sampled page loads. It is what the policy's rules read:
     browser, OS and engine with their versions, device type (not brand or model), in-app
-    browser and web view, client hints' platform version, and the detection's sources for
-    browser and OS. It holds no User-Agent text, no device brand or model, no address, no
+    browser and web view, and whether the User-Agent or the client hints said the browser and
+    the OS. It holds no User-Agent text, no device brand or model, no address, no
     time finer than the first day it was seen; a view no roll-up row names is deleted with
-    the expired days (``DeskStore.purge``)."""
+    the expired days (``SupportStore.purge``)."""
 
     __tablename__ = "beacon_views"
 
