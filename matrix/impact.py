@@ -14,6 +14,7 @@ Pure: no SQL, no Flask (webapp/storage/impact.py streams the rows).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -71,6 +72,20 @@ def policy_key(env: Environment) -> str:
 
 def _view_key(view: Environment) -> str:
     return json.dumps(view.to_dict(), sort_keys=True, ensure_ascii=False)
+
+
+#: Hex characters of a :func:`view_record` key (64 bits of sha256: no collision in practice
+#: among the few thousand distinct views a portal sees).
+VIEW_ID_LENGTH = 16
+
+
+def view_record(env: Environment) -> tuple[str, str]:
+    """``(key, JSON text)`` of ``env``'s :func:`policy_view`: the text is what
+    :func:`measure_page_loads` reads back, the key (the first :data:`VIEW_ID_LENGTH` hex
+    characters of its sha256) names it in the beacon's roll-up. Equal for two environments
+    exactly when their policy views are equal (as :func:`policy_key`)."""
+    text = _view_key(policy_view(env))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:VIEW_ID_LENGTH], text
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +162,84 @@ def _most_first(counts: Counter[str]) -> dict[str, int]:
 
 
 _NO_MOVE = ("", "", "", "")  # a stored environment whose status stays
+#: What one environment does: (from, to, browser family, OS family), _NO_MOVE, or None
+#: (unreadable).
+_Cell = tuple[str, str, str, str] | None
+
+
+class _Tally:
+    """The machinery :func:`measure_impact` and :func:`measure_page_loads` share: each distinct
+    policy view evaluated once per policy, the counts per cell, the example codes."""
+
+    def __init__(self, current: Policy, new: Policy) -> None:
+        self.current, self.new = current, new
+        self.by_key: dict[str, tuple[str, str, str, str]] = {}
+        self.cells: Counter[_Cell] = Counter()
+        self.kept: dict[tuple[str, str], list[str]] = {}
+
+    def _status(self, policy: Policy, view: Environment, features: Mapping[str, Any] | None) -> str:
+        verdict = evaluate_policy(policy, view)
+        if policy.requires:  # as reports/build.py: the probe's checks of the required features
+            verdict = with_feature_checks(policy, view, verdict, features)
+        return verdict.status
+
+    def resolve(
+        self,
+        stored: str | bytes | Mapping[str, Any],
+        answers: str | bytes | Mapping[str, Any] | None,
+    ) -> _Cell:
+        env = _decode(stored)
+        if env is None:
+            return None
+        features = _features(answers)
+        view = policy_view(env)
+        key = _view_key(view)
+        if features:
+            key += json.dumps(features, sort_keys=True)
+        cell = self.by_key.get(key)
+        if cell is None:
+            before = self._status(self.current, view, features)
+            after = self._status(self.new, view, features)
+            moved = before != after
+            cell = (before, after, env.browser.family, env.os.family) if moved else _NO_MOVE
+            self.by_key[key] = cell
+        return cell
+
+    def impact(self) -> Impact:
+        totals: Counter[tuple[str, str]] = Counter()
+        browsers: dict[tuple[str, str], Counter[str]] = {}
+        systems: dict[tuple[str, str], Counter[str]] = {}
+        for cell, n in self.cells.items():
+            if cell is None or cell == _NO_MOVE:
+                continue
+            pair = (cell[0], cell[1])
+            totals[pair] += n
+            browsers.setdefault(pair, Counter())[cell[2]] += n
+            systems.setdefault(pair, Counter())[cell[3]] += n
+        order = {status: i for i, status in enumerate(STATUSES)}
+        moves = tuple(
+            Move(
+                pair[0],
+                pair[1],
+                n,
+                _most_first(browsers[pair]),
+                _most_first(systems[pair]),
+                tuple(self.kept.get(pair, ())),
+            )
+            for pair, n in sorted(
+                totals.items(),
+                key=lambda item: (-item[1], order.get(item[0][0], 9), order.get(item[0][1], 9)),
+            )
+        )
+        unreadable = self.cells.get(None, 0)
+        counted = sum(self.cells.values()) - unreadable
+        return Impact(
+            reports=counted,
+            moves=moves,
+            unchanged=counted - sum(totals.values()),
+            environments=len(self.by_key),
+            unreadable=unreadable,
+        )
 
 
 def measure_impact(
@@ -164,38 +257,10 @@ def measure_impact(
     :func:`~matrix.rules.evaluate_policy`. An environment that cannot be decoded is counted in
     :attr:`Impact.unreadable` and otherwise left out. Never raises on stored data.
     """
+    tally = _Tally(current, new)
+    resolve, cells, kept = tally.resolve, tally.cells, tally.kept
     # stored text -> (from, to, browser, os) or _NO_MOVE; None: unreadable
-    by_text: dict[Any, tuple[str, str, str, str] | None] = {}
-    by_key: dict[str, tuple[str, str, str, str]] = {}
-    cells: Counter[tuple[str, str, str, str] | None] = Counter()
-    kept: dict[tuple[str, str], list[str]] = {}
-
-    def status(policy: Policy, view: Environment, features: Mapping[str, Any] | None) -> str:
-        verdict = evaluate_policy(policy, view)
-        if policy.requires:  # as reports/build.py: the probe's checks of the required features
-            verdict = with_feature_checks(policy, view, verdict, features)
-        return verdict.status
-
-    def resolve(
-        stored: str | bytes | Mapping[str, Any], answers: str | bytes | Mapping[str, Any] | None
-    ) -> tuple[str, str, str, str] | None:
-        env = _decode(stored)
-        if env is None:
-            return None
-        features = _features(answers)
-        view = policy_view(env)
-        key = _view_key(view)
-        if features:
-            key += json.dumps(features, sort_keys=True)
-        cell = by_key.get(key)
-        if cell is None:
-            before = status(current, view, features)
-            after = status(new, view, features)
-            moved = before != after
-            cell = (before, after, env.browser.family, env.os.family) if moved else _NO_MOVE
-            by_key[key] = cell
-        return cell
-
+    by_text: dict[Any, _Cell] = {}
     for row in rows:
         code, stored = row[0], row[1]
         answers = row[2] if len(row) > 2 else None
@@ -214,38 +279,22 @@ def measure_impact(
             codes = kept.setdefault((cell[0], cell[1]), [])
             if len(codes) < examples:
                 codes.append(code)
+    return tally.impact()
 
-    totals: Counter[tuple[str, str]] = Counter()
-    browsers: dict[tuple[str, str], Counter[str]] = {}
-    systems: dict[tuple[str, str], Counter[str]] = {}
-    for cell, n in cells.items():
-        if cell is None or cell == _NO_MOVE:
-            continue
-        pair = (cell[0], cell[1])
-        totals[pair] += n
-        browsers.setdefault(pair, Counter())[cell[2]] += n
-        systems.setdefault(pair, Counter())[cell[3]] += n
-    order = {status: i for i, status in enumerate(STATUSES)}
-    moves = tuple(
-        Move(
-            pair[0],
-            pair[1],
-            n,
-            _most_first(browsers[pair]),
-            _most_first(systems[pair]),
-            tuple(kept.get(pair, ())),
-        )
-        for pair, n in sorted(
-            totals.items(),
-            key=lambda item: (-item[1], order.get(item[0][0], 9), order.get(item[0][1], 9)),
-        )
-    )
-    unreadable = cells.get(None, 0)
-    reports = sum(cells.values()) - unreadable
-    return Impact(
-        reports=reports,
-        moves=moves,
-        unchanged=reports - sum(totals.values()),
-        environments=len(by_key),
-        unreadable=unreadable,
-    )
+
+#: One group of the beacon's roll-up as storage gives it: the policy view's JSON text (from
+#: :func:`view_record`; None or "" when the row predates the views) and how many page loads.
+StoredPageLoads = tuple[str | bytes | None, int]
+
+
+def measure_page_loads(rows: Iterable[StoredPageLoads], current: Policy, new: Policy) -> Impact:
+    """:func:`measure_impact` for the sampled page loads: each row is a policy view weighted
+    by its count. Page loads have no codes (``examples`` stay empty) and no feature answers
+    (a policy that requires features judges them as a report without the probe's answers).
+    Rows without a view (counted before the views were kept), or whose view cannot be read,
+    are :attr:`Impact.unreadable`, weighted too."""
+    tally = _Tally(current, new)
+    for stored, n in rows:
+        cell = tally.resolve(stored, None) if stored else None
+        tally.cells[cell] += int(n)
+    return tally.impact()

@@ -140,7 +140,15 @@ build, and whether a service worker keeps it there.
 **Kept:** only a count per UTC day and per combination of the build, the verdict (the
 collector's policy verdict of the browser; the banner's when the collector cannot tell), the
 browser family and major version, the OS family, the device class and the two service-worker
-flags, which the collector reads from the request's User-Agent and client hints. **Never kept:**
+flags, which the collector reads from the request's User-Agent and client hints; and with each
+count the *policy view* of the browser it counted, stored once per distinct view (table
+`beacon_views`, with the first day it was seen): the browser, OS and engine families **with
+their versions**, the device type, whether it is an in-app browser or a web view, and whether
+the User-Agent or the client hints said the browser and the OS, which is exactly what the
+policy's rules read (`matrix.impact.policy_view`). **Why:** `browsercheck matrix impact` judges
+the sampled page loads under a proposed policy (a raised OS minimum, in-app browsers, web
+views, engines), which the counts' own columns cannot. It holds no User-Agent text and no device
+brand or model; a view no remaining day counts is deleted with the expired days. **Never kept:**
 the address (the rate limit counts its keyed hash in memory only), the User-Agent string, any
 cookie, the page's address, a time finer than the day, or anything that tells two page loads of
 one person apart.

@@ -19,7 +19,7 @@ from sqlalchemy import inspect, select
 from reports.i18n import label
 from tests.conftest import CHROME_WIN
 from webapp import create_app
-from webapp.storage.tables import BeaconRollupRow
+from webapp.storage.tables import BeaconRollupRow, BeaconViewRow
 
 PORTAL = "http://portal.example"
 IE11 = "Mozilla/5.0 (Windows NT 10.0; WOW64; Trident/7.0; rv:11.0) like Gecko"
@@ -112,8 +112,15 @@ def test_nothing_identifying_is_stored(app: Flask, client: FlaskClient) -> None:
         "controlled",
         "waiting",
         "n",
+        "view",
     }
-    stored = json.dumps(rollup(app), default=str)
+    counted = rollup(app)  # flushes
+    with app.extensions["browsercheck.store"].engine.connect() as conn:
+        views = [dict(row._mapping) for row in conn.execute(select(BeaconViewRow.__table__))]
+    assert len(views) == 1 and set(views[0]) == {"key", "environment", "first_day"}
+    assert json.loads(views[0]["environment"])["user_agent"] == ""
+    assert counted[0]["view"] == views[0]["key"]
+    stored = json.dumps([counted, views], default=str)
     for personal in ("Mozilla", "AppleWebKit", "127.0.0.1", "203.0.113.7", "secret-cookie"):
         assert personal not in stored
     assert "Set-Cookie" not in answer.headers

@@ -209,7 +209,9 @@ def test_cli_json_has_exactly_the_documented_shape(
     result = runner.invoke("matrix", "impact", str(changed_policy(tmp_path, CHROME_120)), "--json")
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
-    assert set(out) == {"reports", "moves"} and out["reports"] == 9
+    # the reports' shape of issue 19, and the sampled page loads beside it (none here)
+    assert list(out) == ["reports", "moves", "page_loads", "page_load_moves"]
+    assert out["reports"] == 9 and (out["page_loads"], out["page_load_moves"]) == (0, [])
     for move in out["moves"]:
         assert set(move) == {"from", "to", "count", "by_browser", "by_os", "examples"}
         assert all(re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", c) for c in move["examples"])

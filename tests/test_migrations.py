@@ -158,3 +158,37 @@ def test_the_outcome_revision_fills_old_reports_and_recounts_the_rollup(engine: 
     downgrade_database(engine, "0004")
     with engine.connect() as conn:
         assert conn.execute(text("SELECT SUM(n) FROM report_rollup")).scalar() == 3
+
+
+def test_the_views_revision_keeps_old_beacon_counts_as_unknown_and_adds_them_back(
+    engine: Engine,
+) -> None:
+    """0012: beacon counts made before it get view "" (not known); a day counted under two
+    views becomes one row again on the way down, its counts added."""
+    upgrade_database(engine, "0011")
+    columns = "day, build, verdict, browser_family, browser_major, os_family, device_type"
+    row = "'2026-11-30', 'b1', 'ok', 'Chrome', 131, 'Windows', 'desktop', false, false"
+    with engine.begin() as conn:
+        conn.execute(
+            text(f"INSERT INTO beacon_rollup ({columns}, controlled, waiting, n) VALUES ({row}, 4)")
+        )
+    upgrade_database(engine, "0012")
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT view, n FROM beacon_rollup")).all() == [("", 4)]
+        conn.execute(
+            text(
+                "INSERT INTO beacon_views (key, environment, first_day)"
+                " VALUES ('0123456789abcdef', '{}', '2026-11-30')"
+            )
+        )
+        conn.execute(
+            text(
+                f"INSERT INTO beacon_rollup ({columns}, controlled, waiting, n, view)"
+                f" VALUES ({row}, 3, '0123456789abcdef')"
+            )
+        )
+    downgrade_database(engine, "0011")
+    assert "beacon_views" not in inspect(engine).get_table_names()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT build, n FROM beacon_rollup")).all() == [("b1", 7)]
+    assert upgrade_database(engine) == head_revision()

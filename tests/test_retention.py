@@ -17,7 +17,13 @@ from webapp import create_app
 from webapp.retention import claim_run, purge_expired, retention_cutoff
 from webapp.storage.desk import SupportStore
 from webapp.storage.reports import ReportStore
-from webapp.storage.tables import BeaconRollupRow, MaintenanceRow, ReportRow, ScreenshotRow
+from webapp.storage.tables import (
+    BeaconRollupRow,
+    BeaconViewRow,
+    MaintenanceRow,
+    ReportRow,
+    ScreenshotRow,
+)
 
 
 def _report(client: FlaskClient, age_days: float, app: Flask) -> str:
@@ -78,6 +84,27 @@ def test_purge_deletes_expired_beacon_days(app: Flask) -> None:
         assert [r.day for r in session.scalars(select(BeaconRollupRow))] == [
             today - timedelta(days=10)
         ]
+
+
+def test_purge_deletes_the_views_no_remaining_day_counted(app: Flask) -> None:
+    """A policy view (issue 19) goes with the last expired day that counted it; one still
+    counted on a kept day stays, and so does the row of a view counted old and new."""
+    store = app.extensions["browsercheck.store"]
+    today = datetime.now(UTC).date()
+    key = {"build": "b", "verdict": "ok", "browser_family": "Chrome", "browser_major": 131}
+    key |= {"os_family": "Windows", "device_type": "desktop", "controlled": False, "waiting": False}
+    with store.session() as session:
+        for view in ("old-only", "old-and-new", "new-only"):
+            session.add(BeaconViewRow(key=view, environment="{}", first_day=today))
+        for view, age in (("old-only", 200), ("old-and-new", 200), ("old-and-new", 1)):
+            session.add(BeaconRollupRow(day=today - timedelta(days=age), n=1, view=view, **key))
+        session.add(BeaconRollupRow(day=today, n=1, view="new-only", **key))
+        session.commit()
+    counts = purge_expired(store, 180)
+    assert (counts["beacon_rollup_rows"], counts["beacon_views"]) == (2, 1)
+    with store.session() as session:
+        assert sorted(session.scalars(select(BeaconViewRow.key))) == ["new-only", "old-and-new"]
+    assert purge_expired(store, 180)["beacon_views"] == 0
 
 
 def test_claim_is_won_once_per_interval(app: Flask) -> None:

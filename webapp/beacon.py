@@ -35,7 +35,9 @@ from limits.storage import storage_from_string
 from limits.strategies import SlidingWindowCounterRateLimiter
 
 from diagnostics import detect_environment
+from diagnostics.models import Environment
 from diagnostics.validate import BeaconPayload, is_valid_beacon, validate_beacon
+from matrix.impact import view_record
 from reports.build import diagnostic_headers
 
 from .builds import build_store
@@ -108,6 +110,25 @@ def _document() -> Any:
         raise ApiError(400, "malformed_json", f"the body is not valid JSON: {exc}", "$") from exc
 
 
+#: Policy views remembered per environment object (the detector hands out its cached object
+#: for a User-Agent it has seen): computing one costs more than the rest of a beacon's count.
+VIEW_MEMO_SIZE = 4096
+_views: dict[int, tuple[Environment, tuple[str, str]]] = {}
+
+
+def _view_of(env: Environment) -> tuple[str, str]:
+    """:func:`matrix.impact.view_record` of ``env``, remembered by identity (the entry holds
+    ``env``, so its id cannot be reused while remembered)."""
+    found = _views.get(id(env))
+    if found is not None and found[0] is env:
+        return found[1]
+    record = view_record(env)
+    if len(_views) >= VIEW_MEMO_SIZE:
+        _views.clear()
+    _views[id(env)] = (env, record)
+    return record
+
+
 def count_beacon(beacon: BeaconPayload, headers: Mapping[str, str]) -> None:
     """Count ``beacon`` with the client class the request ``headers`` say (in an app context)."""
     kept = diagnostic_headers(headers)
@@ -126,7 +147,8 @@ def count_beacon(beacon: BeaconPayload, headers: Mapping[str, str]) -> None:
             "device_type": env.device.type,
             "controlled": beacon.controlled,
             "waiting": beacon.waiting,
-        }
+        },
+        _view_of(env),  # what `matrix impact` evaluates for the sampled page loads
     )
 
 

@@ -1,7 +1,9 @@
 """``browsercheck matrix impact NEW_POLICY``: how many stored reports a policy change would move.
 
 The stored environments (webapp/storage/impact.py) are evaluated under the policy in use and
-under NEW_POLICY by :func:`matrix.impact.measure_impact`; nothing is changed.
+under NEW_POLICY by :func:`matrix.impact.measure_impact`, and the sampled page loads (the
+beacon's roll-up with the policy view each row counted) by
+:func:`matrix.impact.measure_page_loads`; nothing is changed.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from matrix.impact import Impact, measure_impact
+from matrix.impact import Impact, measure_impact, measure_page_loads
 from matrix.loader import PolicyError, PolicyProblem, load_policy, read_policy
 from reports.i18n import family_label, format_count, label
 
@@ -37,22 +39,9 @@ def format_problems(problems: tuple[PolicyProblem, ...], lang: str) -> list[str]
     return lines
 
 
-def format_impact(impact: Impact, lang: str) -> str:
-    """``impact`` as text for the terminal, in ``lang``'s words and numbers."""
+def _move_lines(impact: Impact, lang: str, examples: bool) -> list[str]:
     count = lambda n: format_count(n, lang)  # noqa: E731 - a local shorthand
-    lines = [
-        _say(
-            "impact_summary",
-            lang,
-            reports=count(impact.reports),
-            moved=count(impact.moved),
-            unchanged=count(impact.unchanged),
-        )
-    ]
-    if impact.unreadable:
-        lines.append(_say("impact_unreadable", lang, count=count(impact.unreadable)))
-    if not impact.moves:
-        lines.append(_say("impact_none", lang))
+    lines: list[str] = []
     for move in impact.moves:
         title = _say(
             "impact_move",
@@ -71,9 +60,59 @@ def format_impact(impact: Impact, lang: str) -> str:
             f"{title}: {count(move.count)}",
             f"  {_say('impact_browsers', lang)}: {browsers}",
             f"  {_say('impact_systems', lang)}: {systems}",
-            f"  {_say('impact_examples', lang)}: {', '.join(move.examples)}",
         ]
+        if examples:
+            lines.append(f"  {_say('impact_examples', lang)}: {', '.join(move.examples)}")
+    return lines
+
+
+def format_impact(impact: Impact, lang: str, page_loads: Impact | None = None) -> str:
+    """``impact`` as text for the terminal, in ``lang``'s words and numbers; with
+    ``page_loads`` (the sampled page loads' impact) a second section for them, without
+    example codes (page loads have none)."""
+    count = lambda n: format_count(n, lang)  # noqa: E731 - a local shorthand
+    lines = [
+        _say(
+            "impact_summary",
+            lang,
+            reports=count(impact.reports),
+            moved=count(impact.moved),
+            unchanged=count(impact.unchanged),
+        )
+    ]
+    if impact.unreadable:
+        lines.append(_say("impact_unreadable", lang, count=count(impact.unreadable)))
+    if not impact.moves:
+        lines.append(_say("impact_none", lang))
+    lines += _move_lines(impact, lang, examples=True)
+    if page_loads is not None:
+        lines += [
+            "",
+            _say("impact_loads_title", lang),
+            _say(
+                "impact_loads_summary",
+                lang,
+                loads=count(page_loads.reports),
+                moved=count(page_loads.moved),
+                unchanged=count(page_loads.unchanged),
+            ),
+        ]
+        if page_loads.unreadable:
+            lines.append(_say("impact_loads_unknown", lang, count=count(page_loads.unreadable)))
+        if not page_loads.moves:
+            lines.append(_say("impact_loads_none", lang))
+        lines += _move_lines(page_loads, lang, examples=False)
     return "\n".join(lines) + "\n"
+
+
+def impact_json(impact: Impact, page_loads: Impact) -> dict[str, object]:
+    """The JSON of ``matrix impact --json``: ``{"reports": N, "moves": [...]}`` and the sampled
+    page loads' ``"page_loads": N, "page_load_moves": [...]`` (same move shape, no examples)."""
+    return {
+        **impact.to_dict(),
+        "page_loads": page_loads.reports,
+        "page_load_moves": [m.to_dict() for m in page_loads.moves],
+    }
 
 
 def _rel(path: Path) -> str:
@@ -91,11 +130,12 @@ def _rel(path: Path) -> str:
 def impact_command(new_policy: Path, since: str, as_json: bool, lang: str) -> None:
     """How many stored reports NEW_POLICY would move between verdicts, by browser and OS.
 
-    Evaluates the stored environments of the reports since --since under the policy in use
-    and under NEW_POLICY (nothing is changed). Exit 1 when NEW_POLICY does not load or check.
+    Evaluates the stored environments of the reports since --since, and the sampled page loads
+    of the days since --since, under the policy in use and under NEW_POLICY (nothing is
+    changed). Exit 1 when NEW_POLICY does not load or check.
     """
     from ..services import store
-    from ..storage.impact import stored_environments
+    from ..storage.impact import stored_environments, stored_page_loads
     from .context import command_app
     from .matrix import configured_policy_path
 
@@ -114,8 +154,10 @@ def impact_command(new_policy: Path, since: str, as_json: bool, lang: str) -> No
             store(), start, features=bool(current.requires or reading.policy.requires)
         )
         impact = measure_impact(rows, current, reading.policy)
+        loads = stored_page_loads(store().engine, start.date())
+        page_loads = measure_page_loads(loads, current, reading.policy)
     if as_json:
-        click.echo(json.dumps(impact.to_dict(), ensure_ascii=False))
+        click.echo(json.dumps(impact_json(impact, page_loads), ensure_ascii=False))
         return
     click.echo(
         _say(
@@ -126,7 +168,7 @@ def impact_command(new_policy: Path, since: str, as_json: bool, lang: str) -> No
             since=start.date().isoformat(),
         )
     )
-    click.echo(format_impact(impact, lang), nl=False)
+    click.echo(format_impact(impact, lang, page_loads), nl=False)
 
 
 def register(group: click.Group) -> None:

@@ -2,7 +2,10 @@
 
 A beacon is never stored as a row of its own: it adds 1 to the count of its day and of what it
 says (build, verdict, browser family and major, OS family, device class, service worker
-controlling / waiting). Counts go through the writer thread of a group commit like reports do
+controlling / waiting) and of the policy view of the environment it counted (a short key into
+``beacon_views``, whose rows hold the views themselves: what ``matrix impact`` evaluates for
+the sampled page loads; a view is inserted if absent by the same transaction as the counts).
+Counts go through the writer thread of a group commit like reports do
 (:mod:`.groupcommit`): the beacons that queue up while one transaction commits are added in the
 next, one upsert for all of their distinct keys, so that a busy portal costs one flush per
 batch rather than one per page load. The keys are upserted in sorted order: two PostgreSQL
@@ -36,9 +39,11 @@ from sqlalchemy.engine import Connection, Engine
 from reports.aggregate import BEACON_COLUMNS, BEACON_DTYPES
 
 from .groupcommit import GroupCommitter, _Pending
-from .tables import BeaconRollupRow
+from .tables import BeaconRollupRow, BeaconViewRow
 
 BEACON_KEY: tuple[str, ...] = BEACON_COLUMNS[:-1]  # everything but n
+#: The roll-up's unique key: :data:`BEACON_KEY` and the policy view counted ("" unknown).
+ROLLUP_KEY: tuple[str, ...] = (*BEACON_KEY, "view")
 log = logging.getLogger(__name__)
 
 
@@ -51,23 +56,29 @@ class _BeaconCounter(GroupCommitter):
     def __init__(self, engine: Engine, table: Table) -> None:
         super().__init__(engine, table)
         self._counts: Counter[tuple[Any, ...]] = Counter()
+        self._views: dict[str, tuple[str, date]] = {}
         self._counts_lock = threading.Lock()
 
-    def queue(self, values: dict[str, Any]) -> None:
-        """Count one beacon in memory and return at once."""
-        key = tuple(values[k] for k in BEACON_KEY)
+    def queue(self, values: dict[str, Any], view: tuple[str, str] | None = None) -> None:
+        """Count one beacon in memory and return at once; ``view`` is its policy view's
+        ``(key, JSON text)`` (:func:`matrix.impact.view_record`), None when not known."""
+        key = (*(values[k] for k in BEACON_KEY), view[0] if view else "")
         with self._counts_lock:
             wake = not self._counts
             self._counts[key] += 1
+            if view and view[0] not in self._views:
+                self._views[view[0]] = (view[1], values["day"])
         if wake:
             self._writer().put(_Pending({}))
 
     def _write(self, rows: list[dict[str, Any]]) -> None:
         with self._counts_lock:
             counts, self._counts = self._counts, Counter()
+            views, self._views = self._views, {}
         if counts:
             try:
                 with self._file_lock(), self.engine.begin() as conn:
+                    add_views(conn, views)
                     add_counts(conn, counts)
             except Exception:  # nobody waits for a count: say it here, then to a flush()
                 log.warning("%d beacon counts were not written", sum(counts.values()))
@@ -76,11 +87,41 @@ class _BeaconCounter(GroupCommitter):
         self.rows_written += sum(counts.values())
 
 
+def add_views(conn: Connection, views: dict[str, tuple[str, date]]) -> None:
+    """Insert the policy views ``{key: (JSON text, day)}`` that ``beacon_views`` lacks, in the
+    caller's transaction, in sorted key order; a view already there keeps its first day."""
+    if not views:
+        return
+    keyed = [
+        {"key": key, "environment": text, "first_day": day}
+        for key, (text, day) in sorted(views.items())
+    ]
+    dialect = conn.dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        conn.execute(_insert_views(dialect), keyed)
+        return
+    known = set(conn.scalars(select(BeaconViewRow.key).where(BeaconViewRow.key.in_(views))))
+    fresh = [values for values in keyed if values["key"] not in known]
+    if fresh:
+        conn.execute(insert(BeaconViewRow), fresh)
+
+
+@cache
+def _insert_views(dialect: str) -> Any:
+    """``INSERT ... ON CONFLICT (key) DO NOTHING`` for executemany."""
+    dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    names = ("key", "environment", "first_day")
+    columns: dict[str, Any] = {name: bindparam(name) for name in names}
+    return (
+        dialect_insert(BeaconViewRow).values(columns).on_conflict_do_nothing(index_elements=["key"])
+    )
+
+
 def add_counts(conn: Connection, counts: Counter[tuple[Any, ...]]) -> None:
-    """Add ``counts`` (keyed by the values of :data:`BEACON_KEY`) to the roll-up, in the
+    """Add ``counts`` (keyed by the values of :data:`ROLLUP_KEY`) to the roll-up, in the
     caller's transaction: one upsert statement for all keys, in sorted key order."""
     keyed = [
-        {**dict(zip(BEACON_KEY, key, strict=True)), "n": n}
+        {**dict(zip(ROLLUP_KEY, key, strict=True)), "n": n}
         for key, n in sorted(counts.items(), key=lambda item: tuple(map(str, item[0])))
     ]
     dialect = conn.dialect.name
@@ -102,10 +143,10 @@ def add_counts(conn: Connection, counts: Counter[tuple[Any, ...]]) -> None:
 def _upsert(dialect: str) -> Any:
     """``INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`` for executemany."""
     dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    columns: dict[str, Any] = {name: bindparam(name) for name in BEACON_COLUMNS}
+    columns: dict[str, Any] = {name: bindparam(name) for name in (*ROLLUP_KEY, "n")}
     upsert = dialect_insert(BeaconRollupRow).values(columns)
     return upsert.on_conflict_do_update(
-        index_elements=list(BEACON_KEY), set_={"n": BeaconRollupRow.n + upsert.excluded.n}
+        index_elements=list(ROLLUP_KEY), set_={"n": BeaconRollupRow.n + upsert.excluded.n}
     )
 
 
@@ -122,9 +163,10 @@ class BeaconStore:
         atexit.register(self._counter.close)
         self._finalizer = Finalize(self, self._counter.close, exitpriority=10)
 
-    def count(self, beacon: dict[str, Any]) -> None:
-        """Count one beacon (the values of :data:`BEACON_KEY`); committed a moment later."""
-        self._counter.queue(beacon)
+    def count(self, beacon: dict[str, Any], view: tuple[str, str] | None = None) -> None:
+        """Count one beacon (the values of :data:`BEACON_KEY`) with its policy view's
+        ``(key, JSON text)`` (None: not known); committed a moment later."""
+        self._counter.queue(beacon, view)
 
     def flush(self) -> None:
         """Return once every count queued before the call is committed."""

@@ -34,6 +34,7 @@ from .rollup import context_search_text, utc_day
 from .tables import (
     AgentSessionRow,
     BeaconRollupRow,
+    BeaconViewRow,
     LoginAttemptRow,
     ReplyRow,
     ReportRollupRow,
@@ -475,6 +476,14 @@ class SupportStore:
             beacon_days = session.execute(
                 delete(BeaconRollupRow).where(BeaconRollupRow.day < utc_day(cutoff))
             )
+            # and the policy views (issue 19) no remaining day counted
+            views = session.execute(
+                delete(BeaconViewRow).where(
+                    ~select(BeaconRollupRow.id)
+                    .where(BeaconRollupRow.view == BeaconViewRow.key)
+                    .exists()
+                )
+            )
             attempts = 0
             if attempts_cutoff is not None:
                 attempts = session.execute(
@@ -488,6 +497,7 @@ class SupportStore:
             "reports": deleted,
             "rollup_rows": days.rowcount,  # type: ignore[attr-defined]
             "beacon_rollup_rows": beacon_days.rowcount,  # type: ignore[attr-defined]
+            "beacon_views": views.rowcount,  # type: ignore[attr-defined]
             "login_attempts": attempts,
         }
 

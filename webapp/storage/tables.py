@@ -369,6 +369,8 @@ class BeaconRollupRow(Base):
     controlled: Mapped[bool] = mapped_column(Boolean)
     waiting: Mapped[bool] = mapped_column(Boolean)
     n: Mapped[int] = mapped_column(Integer)
+    # the policy view counted (beacon_views.key); "" for rows counted before 0012 (unknown)
+    view: Mapped[str] = mapped_column(String(16), server_default="")
 
     __table_args__ = (
         UniqueConstraint(
@@ -381,6 +383,24 @@ class BeaconRollupRow(Base):
             "device_type",
             "controlled",
             "waiting",
+            "view",
             name="uq_beacon_rollup_key",
         ),
     )
+
+
+class BeaconViewRow(Base):
+    """The policy view (:func:`matrix.impact.policy_view`) of the environments the beacon
+    counted, one row per distinct view, named by ``beacon_rollup.view``: what ``matrix impact``
+    evaluates under two policies for the sampled page loads. It is what the policy's rules read:
+    browser, OS and engine with their versions, device type (not brand or model), in-app
+    browser and web view, and whether the User-Agent or the client hints said the browser and
+    the OS. It holds no User-Agent text, no device brand or model, no address, no
+    time finer than the first day it was seen; a view no roll-up row names is deleted with
+    the expired days (``SupportStore.purge``)."""
+
+    __tablename__ = "beacon_views"
+
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    environment: Mapped[str] = mapped_column(Text)  # the view's JSON text, keys sorted
+    first_day: Mapped[date] = mapped_column(Date)

@@ -283,6 +283,25 @@ DESK: dict[str, Text] = {
         "Не вдалося прочитати дані про браузер у звітах: {count}; їх не враховано.",
         "The browser data of some reports could not be read: {count}; they are left out.",
     ),
+    # ... and of the sampled page loads (the beacon's roll-up with its policy views)
+    "impact_loads_title": Text("Вибрані завантаження сторінок", "Sampled page loads"),
+    "impact_loads_summary": Text(
+        "Вибраних завантажень сторінок за період: {loads}; змінять висновок: {moved}; "
+        "без змін: {unchanged}.",
+        "Sampled page loads in the period: {loads}; would change verdict: {moved}; "
+        "unchanged: {unchanged}.",
+    ),
+    "impact_loads_unknown": Text(
+        "Завантажень сторінок, пораховано без даних про браузер (до оновлення): {count}; "
+        "їх не враховано.",
+        "Page loads counted without their browser data (before the upgrade): {count}; "
+        "they are left out.",
+    ),
+    "impact_loads_none": Text(
+        "Жодне вибране завантаження сторінки не отримало б іншого висновку.",
+        "No sampled page load would get another verdict.",
+    ),
+    "impact_loads_count": Text("Завантажень", "Page loads"),
     # the help desk's sidebar (issue 17)
     "sidebar_title": Text("Звіти в зверненні", "Reports in this ticket"),
     "sidebar_text": Text("Текст звернення", "The ticket's text"),

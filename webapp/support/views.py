@@ -661,15 +661,16 @@ POLICY_UPLOAD_MAX_KB = 256
 
 @bp.route("/impact", methods=["GET", "POST"])
 def impact() -> ResponseReturnValue:
-    """Admins: upload a policy file and see how many stored reports would change verdict,
-    by browser and OS, with examples; nothing is saved."""
+    """Admins: upload a policy file and see how many stored reports, and sampled page loads,
+    would change verdict, by browser and OS, with examples; nothing is saved."""
     from pathlib import Path
 
-    from matrix.impact import measure_impact
+    from matrix.impact import measure_impact, measure_page_loads
     from matrix.loader import PolicyProblem, default_policy_path, read_policy_text
 
+    from ..beacon import beacons
     from ..services import policy as current_policy
-    from ..storage.impact import stored_environments
+    from ..storage.impact import stored_environments, stored_page_loads
 
     agent = current_agent()
     if agent is None or not agent.is_admin:
@@ -713,6 +714,10 @@ def impact() -> ResponseReturnValue:
     wants_features = bool(current_policy().requires or new_policy.requires)
     page["impact"] = measure_impact(
         stored_environments(store(), since, features=wants_features), current_policy(), new_policy
+    )
+    beacons().flush()  # what this process counted a moment ago counts too
+    page["page_loads"] = measure_page_loads(
+        stored_page_loads(store().engine, since.date()), current_policy(), new_policy
     )
     return render_template(
         "support/impact.html",
