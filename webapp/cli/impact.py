@@ -66,42 +66,39 @@ def _move_lines(impact: Impact, lang: str, examples: bool) -> list[str]:
     return lines
 
 
-def format_impact(impact: Impact, lang: str, page_loads: Impact | None = None) -> str:
-    """``impact`` as text for the terminal, in ``lang``'s words and numbers; with
-    ``page_loads`` (the sampled page loads' impact) a second section for them, without
-    example codes (page loads have none)."""
+def _section(
+    impact: Impact, lang: str, words: tuple[str, str, str], total: str, examples: bool
+) -> list[str]:
+    """One section: the summary (``words``: its summary, unreadable and no-move strings;
+    ``total`` names the summary's count), then the moves."""
     count = lambda n: format_count(n, lang)  # noqa: E731 - a local shorthand
+    summary, unreadable, none = words
     lines = [
         _say(
-            "impact_summary",
+            summary,
             lang,
-            reports=count(impact.reports),
+            **{total: count(impact.reports)},
             moved=count(impact.moved),
             unchanged=count(impact.unchanged),
         )
     ]
     if impact.unreadable:
-        lines.append(_say("impact_unreadable", lang, count=count(impact.unreadable)))
+        lines.append(_say(unreadable, lang, count=count(impact.unreadable)))
     if not impact.moves:
-        lines.append(_say("impact_none", lang))
-    lines += _move_lines(impact, lang, examples=True)
+        lines.append(_say(none, lang))
+    return lines + _move_lines(impact, lang, examples=examples)
+
+
+def format_impact(impact: Impact, lang: str, page_loads: Impact | None = None) -> str:
+    """``impact`` as text for the terminal, in ``lang``'s words and numbers; with
+    ``page_loads`` (the sampled page loads' impact) a second section for them, without
+    example codes (page loads have none)."""
+    words = ("impact_summary", "impact_unreadable", "impact_none")
+    lines = _section(impact, lang, words, "reports", examples=True)
     if page_loads is not None:
-        lines += [
-            "",
-            _say("impact_loads_title", lang),
-            _say(
-                "impact_loads_summary",
-                lang,
-                loads=count(page_loads.reports),
-                moved=count(page_loads.moved),
-                unchanged=count(page_loads.unchanged),
-            ),
-        ]
-        if page_loads.unreadable:
-            lines.append(_say("impact_loads_unknown", lang, count=count(page_loads.unreadable)))
-        if not page_loads.moves:
-            lines.append(_say("impact_loads_none", lang))
-        lines += _move_lines(page_loads, lang, examples=False)
+        words = ("impact_loads_summary", "impact_loads_unknown", "impact_loads_none")
+        lines += ["", _say("impact_loads_title", lang)]
+        lines += _section(page_loads, lang, words, "loads", examples=False)
     return "\n".join(lines) + "\n"
 
 
