@@ -31,13 +31,14 @@ from multiprocessing.util import Finalize
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine
 
 from reports.aggregate import BEACON_COLUMNS, BEACON_DTYPES
 
+from . import rollup
 from .groupcommit import GroupCommitter, _Pending
 from .tables import BeaconRollupRow, BeaconViewRow
 
@@ -120,34 +121,7 @@ def _insert_views(dialect: str) -> Any:
 def add_counts(conn: Connection, counts: Counter[tuple[Any, ...]]) -> None:
     """Add ``counts`` (keyed by the values of :data:`ROLLUP_KEY`) to the roll-up, in the
     caller's transaction: one upsert statement for all keys, in sorted key order."""
-    keyed = [
-        {**dict(zip(ROLLUP_KEY, key, strict=True)), "n": n}
-        for key, n in sorted(counts.items(), key=lambda item: tuple(map(str, item[0])))
-    ]
-    dialect = conn.dialect.name
-    if dialect in ("sqlite", "postgresql"):
-        conn.execute(_upsert(dialect), keyed)
-        return
-    for values in keyed:  # any other database: update, else insert
-        n = values.pop("n")
-        updated = conn.execute(
-            update(BeaconRollupRow)
-            .where(*(getattr(BeaconRollupRow, k) == v for k, v in values.items()))
-            .values(n=BeaconRollupRow.n + n)
-        )
-        if not updated.rowcount:
-            conn.execute(insert(BeaconRollupRow).values(**values, n=n))
-
-
-@cache
-def _upsert(dialect: str) -> Any:
-    """``INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`` for executemany."""
-    dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    columns: dict[str, Any] = {name: bindparam(name) for name in (*ROLLUP_KEY, "n")}
-    upsert = dialect_insert(BeaconRollupRow).values(columns)
-    return upsert.on_conflict_do_update(
-        index_elements=list(ROLLUP_KEY), set_={"n": BeaconRollupRow.n + upsert.excluded.n}
-    )
+    rollup.add_counts(conn, BeaconRollupRow, ROLLUP_KEY, counts)
 
 
 class BeaconStore:

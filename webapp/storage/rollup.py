@@ -20,7 +20,7 @@ from matrix.rules import verdict_reason_ids
 from reports.aggregate import FEATURE_PREFIX, STATS_COLUMNS
 from reports.model import Report
 
-from .tables import ReportRollupRow
+from .tables import Base, ReportRollupRow
 from .webhooks import enqueue_events
 
 ROLLUP_KEY: tuple[str, ...] = STATS_COLUMNS[:-1]  # day + dimensions + finding_ids
@@ -83,33 +83,44 @@ def count_rows_in_rollup(conn: Connection, rows: list[dict[str, Any]]) -> None:
             "finding_ids": values.get("finding_ids") or "",
         }
         counts[tuple(key[k] for k in ROLLUP_KEY)] += 1
+    add_counts(conn, ReportRollupRow, ROLLUP_KEY, counts)
+
+
+def add_counts(
+    conn: Connection, row: type[Base], key: tuple[str, ...], counts: Counter[tuple[Any, ...]]
+) -> None:
+    """Add ``counts`` (keyed by the values of the ``key`` columns) to the count column ``n``
+    of roll-up table ``row``, in the caller's transaction: one upsert statement for all keys
+    (on SQLite and PostgreSQL), in sorted key order (see :func:`count_rows_in_rollup`). The
+    reports' statistics and the beacon's daily counts both count this way."""
     keyed = [
-        {**dict(zip(ROLLUP_KEY, key_values, strict=True)), "n": n}
+        {**dict(zip(key, key_values, strict=True)), "n": n}
         for key_values, n in sorted(counts.items(), key=lambda item: tuple(map(str, item[0])))
     ]
     dialect = conn.dialect.name
     if dialect in ("sqlite", "postgresql"):
-        conn.execute(_rollup_upsert(dialect), keyed)  # one executemany, compiled once
+        conn.execute(_upsert(dialect, row, key), keyed)  # one executemany, compiled once
         return
-    for values in keyed:
+    count = row.__table__.c.n
+    for values in keyed:  # any other database: update, else insert
         n = values.pop("n")
         updated = conn.execute(
-            update(ReportRollupRow)
-            .where(*(getattr(ReportRollupRow, k) == v for k, v in values.items()))
-            .values(n=ReportRollupRow.n + n)
+            update(row)
+            .where(*(getattr(row, k) == v for k, v in values.items()))
+            .values(n=count + n)
         )
         if not updated.rowcount:
-            conn.execute(insert(ReportRollupRow).values(**values, n=n))
+            conn.execute(insert(row).values(**values, n=n))
 
 
 @cache
-def _rollup_upsert(dialect: str) -> Any:
+def _upsert(dialect: str, row: type[Base], key: tuple[str, ...]) -> Any:
     """``INSERT ... ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`` for executemany."""
     dialect_insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    columns: dict[str, Any] = {name: bindparam(name) for name in (*ROLLUP_KEY, "n")}
-    upsert = dialect_insert(ReportRollupRow).values(columns)
+    columns: dict[str, Any] = {name: bindparam(name) for name in (*key, "n")}
+    upsert = dialect_insert(row).values(columns)
     return upsert.on_conflict_do_update(
-        index_elements=list(ROLLUP_KEY), set_={"n": ReportRollupRow.n + upsert.excluded.n}
+        index_elements=list(key), set_={"n": row.__table__.c.n + upsert.excluded.n}
     )
 
 
